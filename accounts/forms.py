@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    BaseUserCreationForm,
+    UserChangeForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -24,3 +29,28 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class SignupForm(BaseUserCreationForm):
+    """A new account: name, e-mail address, a password typed twice."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email"]
+        labels = {"full_name": _("Your full name"), "email": _("Your e-mail address")}
+        help_texts = {"email": _("We will send you a link to confirm it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.fields["full_name"].widget.attrs.update(autocomplete="name")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists. Sign in instead."),
+                code="exists",
+            )
+        return email

@@ -58,6 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Portal administrators only."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

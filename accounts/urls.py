@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
 from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
@@ -14,6 +15,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check-your-email/", views.check_email, name="check_email"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    # SQLite has no unaccent(); the directory search needs the same folding there.
+    if connection.vendor == "sqlite":
+        from .search import normalize
+
+        connection.connection.create_function("portal_normalize", 1, normalize, deterministic=True)
 
 
 class OrgsConfig(AppConfig):
     name = "orgs"
     verbose_name = _("Directory of organizations")
+
+    def ready(self):
+        connection_created.connect(register_sqlite_functions)

@@ -1,8 +1,11 @@
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -47,6 +50,9 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("orgs:municipality", kwargs={"slug": self.slug})
+
 
 class Department(models.Model):
     """A unit of a municipality that organizations can contact (roadmap step 2.2)."""
@@ -74,6 +80,54 @@ class Department(models.Model):
         return f"{self.name} ({self.municipality})"
 
 
+class Taxonomy(models.Model):
+    """A shared, translatable list loaded from fixtures (see orgs/translation.py)."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FieldOfActivity(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("field of activity")
+        verbose_name_plural = _("fields of activity")
+
+
+class TargetGroup(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class NeedKind(Taxonomy):
+    """The seven kinds of need of roadmap step 1.3: what organizations seek and offer."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("kind of need")
+        verbose_name_plural = _("kinds of need")
+
+
+# Languages an organization works in: the portal's six and those most spoken beside them.
+WORKING_LANGUAGES = [
+    "lv", "lt", "sv", "pt", "el", "en", "ru", "uk", "pl", "de", "fr", "es", "fi", "et", "tr", "ar",
+]  # fmt: skip
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Organization.Status.PUBLISHED)
+
+
 class Organization(models.Model):
     """A community organization in the public directory."""
 
@@ -91,6 +145,9 @@ class Organization(models.Model):
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
 
+    # An entry not confirmed for this long is marked as possibly out of date.
+    FRESHNESS_DAYS = 365
+
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("address in the portal"), max_length=120, unique=True)
@@ -101,30 +158,254 @@ class Organization(models.Model):
         blank=True,
         help_text=_("As the country names it, for example biedrība, VšĮ or ideell förening."),
     )
+    is_social_enterprise = models.BooleanField(_("has social enterprise status"), default=False)
+    registration_number = models.CharField(_("registration number"), max_length=60, blank=True)
+    country = CountryField(_("country"))
     home_municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="organizations",
         verbose_name=_("home municipality"),
     )
+    municipalities_served = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="organizations_serving",
+        verbose_name=_("other municipalities it serves"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("purpose"), blank=True)
+    fields_of_activity = models.ManyToManyField(
+        FieldOfActivity,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("fields of activity"),
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="organizations", verbose_name=_("target groups")
+    )
+    offers = models.ManyToManyField(
+        NeedKind, blank=True, related_name="offered_by", verbose_name=_("can offer partners")
+    )
+    seeks = models.ManyToManyField(
+        NeedKind, blank=True, related_name="sought_by", verbose_name=_("is looking for")
+    )
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    year_founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_person_consent = models.BooleanField(
+        _("the contact person agrees to be shown publicly"), default=False
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    last_confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    confirmation_requested_at = models.DateTimeField(
+        _("representatives last asked to confirm"), null=True, blank=True
+    )
+    # Optimistic locking: an edit based on an older version is refused, never overwrites.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
+    search_text = models.TextField(editable=False, blank=True)
+    facet_tokens = models.TextField(editable=False, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "home_municipality"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="orgs_organization_unique_registration_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_founded__isnull=True) | models.Q(year_founded__gte=1800),
+                name="orgs_organization_year_founded_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "home_municipality"]),
+            # The name order's index is PostgreSQL's own (ICU collation): migration 0002.
+            models.Index(
+                fields=["-updated_at"],
+                name="orgs_org_published_updated_idx",
+                condition=models.Q(status="published"),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("orgs:organization", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED
+
+    def is_stale(self, now=None):
+        """True when nobody has confirmed the entry for FRESHNESS_DAYS."""
+        reference = self.last_confirmed_at or self.published_at or self.created_at
+        now = now or timezone.now()
+        return reference is not None and now - reference > timedelta(days=self.FRESHNESS_DAYS)
+
+    def build_search_text(self):
+        """Text searched besides the names: purpose, legal form, programmes and services."""
+        parts = [self.description, self.legal_form]
+        for service in self.services.all():
+            parts += [service.name, service.description]
+        return "\n".join(part for part in parts if part)
+
+    def build_facet_tokens(self):
+        """The filter words of this entry, space-separated and space-padded (facet_tokens)."""
+        served = self.municipalities_served.values_list("pk", flat=True)
+        tokens = facet_tokens(
+            country=self.country,
+            type=self.type,
+            municipality_ids=[self.home_municipality_id, *served],
+            field_ids=self.fields_of_activity.values_list("pk", flat=True),
+            target_group_ids=self.target_groups.values_list("pk", flat=True),
+            offer_ids=self.offers.values_list("pk", flat=True),
+            is_social_enterprise=self.is_social_enterprise,
+        )
+        return " " + " ".join(tokens) + " "
+
+
+class OrganizationChange(models.Model):
+    """One recorded change to a directory entry: who, when, and each field before and after."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # {"field": {"old": ..., "new": ...}}; relations as lists of ids, services as lists.
+    fields = models.JSONField(_("changes"))
+    reverts = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OrganizationClaim(models.Model):
+    """Someone says an entry already listed is theirs; staff decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
+    )
+    message = models.TextField(_("how you are connected to the organization"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(status="pending"),
+                name="orgs_claim_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization}"
+
+
+class Service(models.Model):
+    """A programme or service an organization offers (its own row, searchable)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("programme or service")
+        verbose_name_plural = _("programmes and services")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class SearchWord(models.Model):
+    """Every distinct searchable word, for spelling suggestions (PostgreSQL, pg_trgm).
+
+    Matching a typo against a few hundred thousand words is fast with a trigram index;
+    against a million organizations it is not.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self):
+        return self.word
+
+
+def facet_tokens(
+    *,
+    country="",
+    type="",
+    municipality_ids=(),
+    field_ids=(),
+    target_group_ids=(),
+    offer_ids=(),
+    is_social_enterprise=False,
+):
+    """One word per filter value: what an organization carries and a search asks for.
+
+    See orgs/search.py: on PostgreSQL a GIN index over these words answers any mix of
+    filters at once; on SQLite they are matched with LIKE.
+    """
+    tokens = []
+    if country:
+        tokens.append(f"c{str(country).lower()}")
+    if type:
+        tokens.append(f"t{type.replace('_', '')}")
+    tokens += [f"m{pk}" for pk in municipality_ids]
+    tokens += [f"f{pk}" for pk in field_ids]
+    tokens += [f"g{pk}" for pk in target_group_ids]
+    tokens += [f"o{pk}" for pk in offer_ids]
+    if is_social_enterprise:
+        tokens.append("se")
+    return sorted(set(tokens))
 
 
 class MunicipalityMembership(models.Model):

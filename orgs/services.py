@@ -1,117 +1,381 @@
-import json
-from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+
+from roadmap_portal.lib.email import email_user, send_email
 
 from .models import (
-    Department,
     Municipality,
-    MunicipalityMembership,
     Organization,
+    OrganizationChange,
+    OrganizationClaim,
     OrganizationMembership,
+    Service,
 )
+from .search import normalize
 
-DEMO_DATA_PATH = settings.BASE_DIR / "fixtures" / "demo.json"
+
+def organization_reindex(*, organization: Organization) -> None:
+    """Refresh what the directory search reads after any change to an organization,
+    its services or its taxonomies (orgs/search.py)."""
+    search_text = organization.build_search_text()
+    facet_tokens = organization.build_facet_tokens()
+    # .update(): the search material is not an edit, so updated_at stays as it is.
+    Organization.objects.filter(pk=organization.pk).update(
+        search_text=search_text, facet_tokens=facet_tokens
+    )
+    organization.search_text, organization.facet_tokens = search_text, facet_tokens
+    if organization.is_public:
+        search_words_add(organization_ids=[organization.pk])
 
 
-@dataclass
-class DemoDataCounts:
-    municipalities: int = 0
-    departments: int = 0
-    organizations: int = 0
-    users: int = 0
+def search_words_rebuild() -> int:
+    """Replace the spelling suggestions with the words of all published organizations."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM orgs_searchword")
+        cursor.execute(
+            "INSERT INTO orgs_searchword (word) SELECT word FROM ts_stat("
+            "'SELECT search_vector FROM orgs_organization WHERE status = ''published''')"
+            " WHERE length(word) BETWEEN 3 AND 100"
+        )
+        return cursor.rowcount
+
+
+def search_words_add(*, organization_ids: list[int]) -> None:
+    """Add the words of these published organizations to the spelling suggestions."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO orgs_searchword (word)
+            SELECT DISTINCT lexeme FROM orgs_organization, unnest(search_vector)
+            WHERE id = ANY(%s) AND status = 'published' AND length(lexeme) BETWEEN 3 AND 100
+            ON CONFLICT (word) DO NOTHING
+            """,
+            [organization_ids],
+        )
+
+
+# What a representative edits, and what the history records and can revert.
+SIMPLE_FIELDS = [
+    "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
+    "home_municipality_id", "address", "description", "languages", "year_founded", "email",
+    "phone", "website", "contact_person", "contact_person_consent",
+]  # fmt: skip
+RELATION_FIELDS = [
+    "municipalities_served", "fields_of_activity", "target_groups", "offers", "seeks",
+]  # fmt: skip
+
+
+class EditConflict(Exception):
+    """The entry changed since the editor loaded it (optimistic locking)."""
+
+    def __init__(self, current):
+        super().__init__("The entry changed since it was loaded.")
+        self.current = current
+
+
+class AlreadyDecided(Exception):
+    """Someone else approved or rejected this first."""
+
+
+def organization_snapshot(organization) -> dict:
+    """Every recorded field of an entry as plain JSON values."""
+    snapshot = {field: getattr(organization, field) for field in SIMPLE_FIELDS}
+    for field in RELATION_FIELDS:
+        snapshot[field] = sorted(getattr(organization, field).values_list("pk", flat=True))
+    snapshot["services"] = [
+        [service.name, service.description] for service in organization.services.all()
+    ]
+    return snapshot
+
+
+def _apply(organization, values: dict) -> None:
+    """Write snapshot values (all or some fields) to an entry and its relations."""
+    for field in SIMPLE_FIELDS:
+        if field in values:
+            setattr(organization, field, values[field])
+    if "home_municipality_id" in values:
+        organization.country = Municipality.objects.get(pk=values["home_municipality_id"]).country
+    organization.save()
+    for field in RELATION_FIELDS:
+        if field in values:
+            getattr(organization, field).set(values[field])
+    if "services" in values:
+        organization.services.all().delete()
+        Service.objects.bulk_create(
+            Service(organization=organization, name=name, description=text, position=position)
+            for position, (name, text) in enumerate(values["services"])
+        )
+
+
+def _record(organization, actor, before, after, *, reverts=None):
+    changed = {
+        field: {"old": before.get(field), "new": after[field]}
+        for field in after
+        if before.get(field) != after[field]
+    }
+    if not changed:
+        return None
+    return OrganizationChange.objects.create(
+        organization=organization, actor=actor, fields=changed, reverts=reverts
+    )
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(unidecode_name(name))[:100] or "organization"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def unidecode_name(name: str) -> str:
+    # Latin letters without accents; slugify keeps Greek letters as they are.
+    return normalize(name)
 
 
 @transaction.atomic
-def demo_data_load(*, path: Path = DEMO_DATA_PATH) -> DemoDataCounts:
-    """Create or update the demo municipalities, organizations and accounts.
+def organization_register(*, values: dict, representative, base_url: str) -> Organization:
+    """A new pending entry with its representative; staff of its municipality are told."""
+    organization = Organization(
+        slug=unique_slug(values["name"]), status=Organization.Status.PENDING
+    )
+    _apply(organization, values)
+    OrganizationMembership.objects.create(user=representative, organization=organization)
+    organization_reindex(organization=organization)
+    _record(organization, representative, {}, organization_snapshot(organization))
+    url = base_url + reverse("orgs:moderate", kwargs={"pk": organization.pk})
+    for user in moderators_of(organization):
+        email_user(user, "entry_waiting", {"organization": organization.name, "url": url})
+    return organization
 
-    Idempotent: rows are matched by slug or e-mail, so running it again changes nothing
-    that is already as the file says. Refused unless settings.DEMO_DATA_ALLOWED, because
-    the demo accounts have published passwords.
-    """
-    if not settings.DEMO_DATA_ALLOWED:
-        raise ImproperlyConfigured(
-            "Demo data is refused here: its accounts have published passwords. "
-            "Set DEMO_DATA_ALLOWED=true only on a machine nobody else can reach."
-        )
-    data = json.loads(path.read_text(encoding="utf-8"))
-    counts = DemoDataCounts()
 
-    municipalities = {}
-    for item in data["municipalities"]:
-        municipality, _created = Municipality.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "country": item["country"],
-                "time_zone": item["time_zone"],
-                "website": item.get("website", ""),
-            },
-        )
-        municipalities[item["slug"]] = municipality
-        counts.municipalities += 1
-        for department in item.get("departments", []):
-            Department.objects.update_or_create(
-                municipality=municipality,
-                name=department["name"],
-                defaults={
-                    key: department.get(key, "")
-                    for key in ("responsibilities", "contact_person", "email", "phone")
-                },
-            )
-            counts.departments += 1
-
-    organizations = {}
-    for item in data["organizations"]:
-        status = item["status"]
-        organization, _created = Organization.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name": item["name"],
-                "short_name": item.get("short_name", ""),
-                "type": item["type"],
-                "legal_form": item.get("legal_form", ""),
-                "home_municipality": municipalities[item["municipality"]],
-                "description": item.get("description", ""),
-                "email": item.get("email", ""),
-                "status": status,
-            },
-        )
-        if status == Organization.Status.PUBLISHED and organization.published_at is None:
-            organization.published_at = timezone.now()
-            organization.save(update_fields=["published_at"])
-        organizations[item["slug"]] = organization
-        counts.organizations += 1
-
+def moderators_of(organization):
+    """Staff of the entry's municipality; portal administrators where it has none."""
     User = get_user_model()
-    for item in data["users"]:
-        role = item["role"]
-        user = User.objects.filter(email__iexact=item["email"]).first()
-        if user is None:
-            user = User(email=User.objects.normalize_email(item["email"]))
-        user.full_name = item["full_name"]
-        user.language = item.get("language", settings.LANGUAGE_CODE)
-        user.is_superuser = user.is_staff = role == "administrator"
-        if not user.check_password(data["password"]):
-            user.set_password(data["password"])
-        user.save()
-        counts.users += 1
-        if "municipality" in item:
-            MunicipalityMembership.objects.update_or_create(
-                user=user,
-                municipality=municipalities[item["municipality"]],
-                defaults={"role": role},
-            )
-        if "organization" in item:
-            OrganizationMembership.objects.update_or_create(
-                user=user,
-                organization=organizations[item["organization"]],
-                defaults={"role": role},
-            )
-    return counts
+    staff = User.objects.filter(
+        is_active=True, municipality_memberships__municipality=organization.home_municipality_id
+    ).distinct()
+    if staff.exists():
+        return staff
+    return User.objects.filter(is_active=True, is_superuser=True)
+
+
+@transaction.atomic
+def organization_update(*, organization, values: dict, actor, version: int):
+    """Save a representative's edit; refused if someone saved in between."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if locked.version != version:
+        raise EditConflict(current=locked)
+    before = organization_snapshot(locked)
+    _apply(locked, values)
+    change = _record(locked, actor, before, organization_snapshot(locked))
+    if change:
+        Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        organization_reindex(organization=locked)
+    return change
+
+
+@transaction.atomic
+def organization_change_revert(*, change, actor):
+    """Put back the values a change replaced; the revert is itself recorded."""
+    locked = Organization.objects.select_for_update().get(pk=change.organization_id)
+    before = organization_snapshot(locked)
+    old_values = {field: values["old"] for field, values in change.fields.items()}
+    _apply(locked, {k: v for k, v in old_values.items() if k in before})
+    revert = _record(locked, actor, before, organization_snapshot(locked), reverts=change)
+    Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    organization_reindex(organization=locked)
+    return revert
+
+
+def _decide(organization, *, actor, status, reason=""):
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if locked.status != Organization.Status.PENDING:
+        raise AlreadyDecided
+    now = timezone.now()
+    locked.status = status
+    locked.rejection_reason = reason
+    update_fields = ["status", "rejection_reason", "updated_at"]
+    if status == Organization.Status.PUBLISHED:
+        locked.published_at = locked.published_at or now
+        locked.last_confirmed_at = now
+        update_fields += ["published_at", "last_confirmed_at"]
+    locked.save(update_fields=update_fields)
+    OrganizationChange.objects.create(
+        organization=locked,
+        actor=actor,
+        fields={"status": {"old": Organization.Status.PENDING, "new": status, "reason": reason}},
+    )
+    organization_reindex(organization=locked)
+    return locked
+
+
+@transaction.atomic
+def organization_approve(*, organization, actor, base_url: str):
+    """Publish a pending entry and tell its representatives."""
+    organization = _decide(organization, actor=actor, status=Organization.Status.PUBLISHED)
+    url = base_url + organization.get_absolute_url()
+    for user in representatives_of(organization):
+        email_user(user, "entry_approved", {"organization": organization.name, "url": url})
+    return organization
+
+
+@transaction.atomic
+def organization_reject(*, organization, actor, reason: str):
+    """Reject a pending entry with a reason its representatives are told."""
+    organization = _decide(
+        organization, actor=actor, status=Organization.Status.REJECTED, reason=reason
+    )
+    for user in representatives_of(organization):
+        email_user(user, "entry_rejected", {"organization": organization.name, "reason": reason})
+    return organization
+
+
+def representatives_of(organization):
+    return get_user_model().objects.filter(
+        is_active=True, organization_memberships__organization=organization
+    )
+
+
+@transaction.atomic
+def claim_create(*, organization, user, message: str, base_url: str):
+    claim, _created = OrganizationClaim.objects.get_or_create(
+        organization=organization,
+        user=user,
+        status=OrganizationClaim.Status.PENDING,
+        defaults={"message": message},
+    )
+    url = base_url + reverse("orgs:moderation")
+    for moderator in moderators_of(organization):
+        email_user(moderator, "claim_waiting", {"organization": organization.name, "url": url})
+    return claim
+
+
+def _decide_claim(claim, *, actor, status, reason=""):
+    locked = OrganizationClaim.objects.select_for_update().get(pk=claim.pk)
+    if locked.status != OrganizationClaim.Status.PENDING:
+        raise AlreadyDecided
+    locked.status, locked.reason = status, reason
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def claim_approve(*, claim, actor, base_url: str):
+    """The claimant becomes a representative of the entry."""
+    claim = _decide_claim(claim, actor=actor, status=OrganizationClaim.Status.APPROVED)
+    OrganizationMembership.objects.get_or_create(user=claim.user, organization=claim.organization)
+    url = base_url + claim.organization.get_absolute_url()
+    email_user(claim.user, "claim_approved", {"organization": claim.organization.name, "url": url})
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim, actor, reason: str):
+    claim = _decide_claim(
+        claim, actor=actor, status=OrganizationClaim.Status.REJECTED, reason=reason
+    )
+    email_user(
+        claim.user, "claim_rejected", {"organization": claim.organization.name, "reason": reason}
+    )
+    return claim
+
+
+INVITATION_SALT = "orgs.invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+
+
+def representative_invite(*, organization, inviter, email: str, base_url: str) -> None:
+    """E-mail a link that makes whoever signs in with that address a representative."""
+    token = signing.dumps(
+        {"organization": organization.pk, "email": email.lower()}, salt=INVITATION_SALT
+    )
+    url = base_url + reverse("orgs:invitation", kwargs={"token": token})
+    send_email.enqueue(
+        to=[email],
+        template="invitation",
+        context={"organization": organization.name, "inviter": inviter.get_full_name(), "url": url},
+        language=inviter.language,
+    )
+
+
+def invitation_read(*, token: str):
+    """(organization, invited e-mail) of an invitation link, or ValueError."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+        return Organization.objects.get(pk=data["organization"]), data["email"]
+    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
+        raise ValueError("invalid invitation") from error
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user):
+    organization, email = invitation_read(token=token)
+    if user.email.lower() != email:
+        raise PermissionError("The invitation is for another e-mail address.")
+    OrganizationMembership.objects.get_or_create(user=user, organization=organization)
+    return organization
+
+
+CONFIRMATION_SALT = "orgs.still-correct"
+CONFIRMATION_MAX_AGE = 60 * 24 * 3600
+CONFIRMATION_REMINDER_INTERVAL = timedelta(days=30)
+
+
+def still_correct_token(organization) -> str:
+    return signing.dumps({"organization": organization.pk}, salt=CONFIRMATION_SALT)
+
+
+def organization_for_still_correct(*, token: str):
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        return Organization.objects.published().get(pk=data["organization"])
+    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
+        raise ValueError("invalid link") from error
+
+
+def organization_confirm_still_correct(*, organization) -> None:
+    """Someone responsible says the entry is still right: it is fresh for another year."""
+    Organization.objects.filter(pk=organization.pk).update(last_confirmed_at=timezone.now())
+
+
+def stale_organizations(now=None):
+    """Published entries nobody confirmed for Organization.FRESHNESS_DAYS."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=Organization.FRESHNESS_DAYS)
+    return Organization.objects.published().filter(
+        Q(last_confirmed_at__lt=limit) | Q(last_confirmed_at__isnull=True, published_at__lt=limit)
+    )
+
+
+def confirmation_requests_send(*, base_url: str, now=None) -> int:
+    """Ask the representatives of stale entries to confirm them (at most monthly each)."""
+    now = now or timezone.now()
+    due = stale_organizations(now).filter(
+        Q(confirmation_requested_at__isnull=True)
+        | Q(confirmation_requested_at__lt=now - CONFIRMATION_REMINDER_INTERVAL)
+    )
+    sent = 0
+    for organization in due.iterator():
+        url = base_url + reverse(
+            "orgs:still_correct", kwargs={"token": still_correct_token(organization)}
+        )
+        with transaction.atomic():
+            for user in representatives_of(organization):
+                email_user(user, "still_correct", {"organization": organization.name, "url": url})
+                sent += 1
+            Organization.objects.filter(pk=organization.pk).update(confirmation_requested_at=now)
+    return sent

@@ -12,5 +12,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("orgs.urls")),
     path("admin/", admin.site.urls),
 )

@@ -7,7 +7,9 @@ from orgs.models import (
     MunicipalityMembership,
     Organization,
     OrganizationMembership,
+    Service,
 )
+from orgs.services import organization_reindex
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -42,12 +44,20 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Biedrība {n}")
     slug = factory.Sequence(lambda n: f"biedriba-{n}")
     type = Organization.Type.ASSOCIATION
     home_municipality = factory.SubFactory(MunicipalityFactory)
+    country = factory.LazyAttribute(lambda o: o.home_municipality.country)
     status = Organization.Status.PUBLISHED
+
+    @factory.post_generation
+    def reindex(obj, create, extracted, **kwargs):
+        # As every service that writes an organization does: keep the search current.
+        if create:
+            organization_reindex(organization=obj)
 
 
 class MunicipalityMembershipFactory(factory.django.DjangoModelFactory):
@@ -65,3 +75,11 @@ class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Pakalpojums {n}")

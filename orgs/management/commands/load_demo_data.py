@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.services import demo_data_load
+from orgs.demo import demo_data_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import SignupForm
+from .services import (
+    ConfirmationInvalid,
+    user_confirm_email,
+    user_for_confirmation,
+    user_register,
+)
+
+
+def base_url(request):
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_register(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+            language=get_language(),
+            base_url=base_url(request),
+        )
+        return redirect("accounts:check_email")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def check_email(request):
+    return render(request, "registration/check_email.html")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """A page with one button: a mail scanner following the link confirms nothing."""
+    try:
+        user = user_for_confirmation(token=token)
+    except ConfirmationInvalid:
+        return render(request, "registration/confirm_email_invalid.html", status=400)
+    if request.method == "POST":
+        user = user_confirm_email(token=token)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            return redirect(next_url)
+        return redirect("home")
+    return render(request, "registration/confirm_email.html", {"confirm_user": user})
