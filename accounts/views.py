@@ -6,6 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from roadmap_portal.lib.http import base_url
+
 from .forms import SignupForm
 from .services import (
     ConfirmationInvalid,
@@ -13,10 +15,6 @@ from .services import (
     user_for_confirmation,
     user_register,
 )
-
-
-def base_url(request):
-    return f"{request.scheme}://{request.get_host()}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,41 @@
 from django import forms
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries as all_countries
 
-from .models import FieldOfActivity, Municipality, NeedKind, Organization, TargetGroup
+from .models import (
+    WORKING_LANGUAGES,
+    FieldOfActivity,
+    Municipality,
+    NeedKind,
+    Organization,
+    OrganizationClaim,
+    TargetGroup,
+)
 from .search import DirectoryQuery, Sort
+from .services import RELATION_FIELDS
+
+
+def directory_choices():
+    """The directory's filter lists in the active language, cached for a few minutes:
+    they change rarely, and reading them is most of a page's queries."""
+    key = f"orgs:directory-choices:{get_language()}"
+
+    def build():
+        countries_in_use = sorted(
+            {str(c) for c in Municipality.objects.values_list("country", flat=True)}
+        )
+        return {
+            "country": [(code, all_countries.name(code)) for code in countries_in_use],
+            "municipality": list(Municipality.objects.order_by("name").values_list("pk", "name")),
+            "field": [(t.pk, t.name) for t in FieldOfActivity.objects.all()],
+            "target_group": [(t.pk, t.name) for t in TargetGroup.objects.all()],
+            "offers": [(t.pk, t.name) for t in NeedKind.objects.all()],
+        }
+
+    return cache.get_or_set(key, build, timeout=300)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -10,34 +43,22 @@ class DirectoryFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.order_by("name"),
-        required=False,
-        empty_label=_("Any municipality"),
+    municipality = forms.TypedChoiceField(
+        label=_("Municipality"), required=False, coerce=int, empty_value=None
     )
     type = forms.ChoiceField(
         label=_("Type"),
         required=False,
         choices=[("", _("Any type")), *Organization.Type.choices],
     )
-    field = forms.ModelChoiceField(
-        label=_("Field of activity"),
-        queryset=FieldOfActivity.objects.all(),
-        required=False,
-        empty_label=_("Any field"),
+    field = forms.TypedChoiceField(
+        label=_("Field of activity"), required=False, coerce=int, empty_value=None
     )
-    target_group = forms.ModelChoiceField(
-        label=_("Target group"),
-        queryset=TargetGroup.objects.all(),
-        required=False,
-        empty_label=_("Any target group"),
+    target_group = forms.TypedChoiceField(
+        label=_("Target group"), required=False, coerce=int, empty_value=None
     )
-    offers = forms.ModelChoiceField(
-        label=_("Can offer partners"),
-        queryset=NeedKind.objects.all(),
-        required=False,
-        empty_label=_("Anything"),
+    offers = forms.TypedChoiceField(
+        label=_("Can offer partners"), required=False, coerce=int, empty_value=None
     )
     social_enterprise = forms.BooleanField(
         label=_("Only organizations with social enterprise status"), required=False
@@ -53,31 +74,210 @@ class DirectoryFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, countries=(), **kwargs):
+    EMPTY_LABELS = {
+        "country": _("Any country"),
+        "municipality": _("Any municipality"),
+        "field": _("Any field"),
+        "target_group": _("Any target group"),
+        "offers": _("Anything"),
+    }
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country")), *countries]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
+        for name, choices in directory_choices().items():
+            self.fields[name].choices = [("", self.EMPTY_LABELS[name]), *choices]
+        self.fields["social_enterprise"].widget.attrs["class"] = "form-check-input"
 
     def directory_query(self):
         """The search the valid part of the form asks for."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        municipality = data.get("municipality")
-        field = data.get("field")
-        target_group = data.get("target_group")
-        offers = data.get("offers")
         return DirectoryQuery(
             text=data.get("q") or "",
             country=data.get("country") or "",
-            municipality_id=municipality.pk if municipality else None,
+            municipality_id=data.get("municipality"),
             type=data.get("type") or "",
-            field_id=field.pk if field else None,
-            target_group_id=target_group.pk if target_group else None,
-            offers_id=offers.pk if offers else None,
+            field_id=data.get("field"),
+            target_group_id=data.get("target_group"),
+            offers_id=data.get("offers"),
             social_enterprise=bool(data.get("social_enterprise")),
             sort=data.get("sort") or "",
             page=data.get("page") or 1,
         )
+
+
+def _working_language_choices():
+    return [(code, get_language_info(code)["name_translated"]) for code in WORKING_LANGUAGES]
+
+
+class OrganizationForm(forms.ModelForm):
+    """The details of an entry, as its representatives enter and edit them."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you work in"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=_working_language_choices,
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "short_name", "type", "legal_form", "is_social_enterprise",
+            "registration_number", "home_municipality", "municipalities_served", "address",
+            "description", "fields_of_activity", "target_groups", "offers", "seeks",
+            "languages", "year_founded", "email", "phone", "website", "contact_person",
+            "contact_person_consent",
+        ]  # fmt: skip
+        widgets = {
+            "municipalities_served": forms.CheckboxSelectMultiple,
+            "fields_of_activity": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "offers": forms.CheckboxSelectMultiple,
+            "seeks": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {
+            "name": _("Name of the organization"),
+            "type": _("Type of organization"),
+            "is_social_enterprise": _("It has social enterprise status"),
+            "offers": _("What can it offer partners?"),
+            "seeks": _("What is it looking for?"),
+        }
+        help_texts = {
+            "name": _("As registered, with the country's own letters."),
+            "registration_number": _("From the country's register, if it has one."),
+            "home_municipality": _("Where it is based. Its staff will check the entry."),
+            "description": _("What it does and for whom, in a few sentences."),
+            "contact_person": _("Shown publicly only if the person agrees below."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipalities_served"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipalities_served"].label = _("Other municipalities it works in")
+        self.fields["year_founded"].widget.attrs.update(inputmode="numeric")
+        for name, field in self.fields.items():
+            if not field.required and not isinstance(field.widget, forms.CheckboxInput):
+                field.label = _("%(label)s (optional)") % {"label": field.label}
+            if name == "email":
+                field.widget.attrs.update(autocomplete="email", spellcheck="false")
+
+    def clean_year_founded(self):
+        year = self.cleaned_data.get("year_founded")
+        if year is not None and not 1800 <= year <= timezone.now().year:
+            raise forms.ValidationError(
+                _("Enter a year between 1800 and %(year)s."), params={"year": timezone.now().year}
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        home = cleaned.get("home_municipality")
+        served = cleaned.get("municipalities_served")
+        if home and served and home in served:
+            cleaned["municipalities_served"] = [m for m in served if m != home]
+        return cleaned
+
+    def same_registration_number(self):
+        """Another entry of the same country with this registration number, if any."""
+        number = (self.cleaned_data.get("registration_number") or "").strip()
+        home = self.cleaned_data.get("home_municipality")
+        if not number or not home:
+            return None
+        return (
+            Organization.objects.filter(country=home.country, registration_number=number)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+
+    def values(self):
+        """The cleaned data as the services take it (orgs.services.SIMPLE_FIELDS and relations)."""
+        data = self.cleaned_data
+        values = {
+            field: data[field]
+            for field in self.Meta.fields
+            if field not in ("home_municipality", *RELATION_FIELDS)
+        }
+        values["registration_number"] = values["registration_number"].strip()
+        values["home_municipality_id"] = data["home_municipality"].pk
+        for field in RELATION_FIELDS:
+            values[field] = sorted(item.pk for item in data[field])
+        return values
+
+
+class ServiceForm(forms.Form):
+    name = forms.CharField(label=_("Name of the programme or service"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+ServiceFormSet = forms.formset_factory(ServiceForm, extra=1, can_delete=True, max_num=30)
+
+
+def services_from(formset):
+    return [
+        [form.cleaned_data["name"], form.cleaned_data.get("description", "")]
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class RegistrationForm(OrganizationForm):
+    """A new entry: the organization's details, consent, and a trap for robots."""
+
+    publication_consent = forms.BooleanField(
+        label=_("I agree that these details are published in the directory"),
+        help_text=_("Contact details of the organization are public; yours are not."),
+    )
+    not_a_duplicate = forms.BooleanField(
+        label=_("My organization is not one of these: register it anyway"), required=False
+    )
+    # A honeypot: hidden from people, filled in by robots.
+    fax = forms.CharField(required=False, label=_("Leave this empty"))
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        help_text=_("The representatives receive it by e-mail."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = OrganizationClaim
+        fields = ["message"]
+        help_texts = {
+            "message": _("For example your role in it. Staff of the municipality read this.")
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of your colleague"),
+        help_text=_("They become a representative when they accept with this address."),
+    )
+
+
+def unbound_copy(form_class, data, **kwargs):
+    """A form that shows what was typed without judging it: the page reloaded for
+    "Add another", not submitted, so no errors yet."""
+    probe = form_class(**kwargs)
+    initial = {
+        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
+        for name, field in probe.fields.items()
+    }
+    return form_class(initial=initial, **kwargs)
+
+
+def services_with_another_row(data):
+    data = data.copy()
+    data["services-TOTAL_FORMS"] = str(int(data.get("services-TOTAL_FORMS") or 0) + 1)
+    return ServiceFormSet(data, prefix="services")

@@ -26,6 +26,7 @@ SQLite (zero set-up): the same words are matched with LIKE over a folded copy of
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, FloatField, Func, Q, TextField, Value, When
@@ -35,9 +36,9 @@ from django.db.models.functions import Collate, Concat
 from .models import Organization, facet_tokens
 
 PAGE_SIZE = 20
-RESULT_COUNT_CAP = 2_000
+RESULT_COUNT_CAP = 1_000
 MAX_TERMS = 8
-MIN_PREFIX_LENGTH = 3
+MIN_PREFIX_LENGTH = 4
 # How alike (pg_trgm similarity) a known word must be to replace a word that matched nothing.
 TYPO_SIMILARITY = 0.3
 
@@ -196,7 +197,10 @@ def _candidates_page(matches, order_by, page):
     Returns the page's ids and the number of matches (None when the page is empty).
     Sorting and counting never see more than the cap, whatever the number of rows.
     """
-    inner, params = matches.values_list("id", "name", "updated_at", "rank").query.sql_with_params()
+    # order_by(): the inner query takes any 2,001 matches; sorting them is the outer query's job.
+    inner, params = (
+        matches.order_by().values_list("id", "name", "updated_at", "rank").query.sql_with_params()
+    )
     # Only the ORM's SQL, constants and a fixed ORDER BY reach this string.
     sql = (
         f"SELECT id, count(*) OVER () FROM ({inner} LIMIT {RESULT_COUNT_CAP + 1}) candidates"  # noqa: S608
@@ -212,9 +216,28 @@ class _PostgresSearch:
     def name_order(self):
         return Collate("name", "und-x-icu")
 
+    def __init__(self):
+        self._text_queries = {}
+
     def text_query(self, terms):
-        # Only \w characters reach to_tsquery, so user input cannot inject query syntax.
-        return " & ".join(f"{term}:*" if len(term) >= MIN_PREFIX_LENGTH else term for term in terms)
+        """The tsquery of the words: a word the directory knows is matched as it is, a
+        partial word (brinum) as a prefix. Prefixes cost three times as much at a
+        million rows (their matches are merged in a bitmap), so only where needed."""
+        key = tuple(terms)
+        if key not in self._text_queries:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT t FROM unnest(%s::text[]) t"
+                    " WHERE EXISTS (SELECT 1 FROM orgs_searchword WHERE word = unaccent(t))",
+                    [list(terms)],
+                )
+                known = {row[0] for row in cursor.fetchall()}
+            # Only \w characters reach to_tsquery, so user input cannot inject query syntax.
+            self._text_queries[key] = " & ".join(
+                term if term in known or len(term) < MIN_PREFIX_LENGTH else f"{term}:*"
+                for term in terms
+            )
+        return self._text_queries[key]
 
     def matching(self, queryset, terms, tokens):
         if terms:
@@ -255,6 +278,9 @@ class _PostgresSearch:
             # (seconds at a million rows) when they cluster at the end (Greek names).
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_indexscan = off")
+            # Prefix words (jaun:*) collect their matches in a bitmap; with the default 4 MB
+            # it turns lossy at a million rows and every row of a page is checked again.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
             return _candidates_page(matches.annotate(rank=rank), order_by, page)
 
     def corrected_terms(self, terms):
@@ -336,3 +362,33 @@ class _SqliteSearch:
 
     def corrected_terms(self, terms):
         return terms  # Typo tolerance is PostgreSQL's alone (pg_trgm).
+
+
+SIMILAR_NAME_THRESHOLD = 0.6
+
+
+def similar_organizations(*, name: str, municipality_id: int, exclude_pk=None, limit=5):
+    """Entries of a municipality whose names look like this one (possible duplicates)."""
+    candidates = Organization.objects.filter(
+        home_municipality_id=municipality_id,
+        status__in=[Organization.Status.PUBLISHED, Organization.Status.PENDING],
+    ).exclude(pk=exclude_pk)
+    if connection.vendor == "postgresql":
+        similarity = RawSQL(
+            "similarity(unaccent(lower(name)), unaccent(lower(%s)))",
+            [name],
+            output_field=FloatField(),
+        )
+        return list(
+            candidates.annotate(similarity=similarity)
+            .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
+            .order_by("-similarity")[:limit]
+        )
+    folded = normalize(name)
+    scored = [
+        (SequenceMatcher(None, folded, normalize(organization.name)).ratio(), organization)
+        for organization in candidates.only("pk", "name", "slug", "status")[:5000]
+    ]
+    return [
+        o for score, o in sorted(scored, key=lambda x: -x[0]) if score >= SIMILAR_NAME_THRESHOLD
+    ][:limit]

@@ -6,6 +6,28 @@ app_name = "orgs"
 
 urlpatterns = [
     path("organizations/", views.directory, name="directory"),
+    path("organizations/register/", views.register, name="register"),
+    path(
+        "organizations/register/received/",
+        views.registration_received,
+        name="registration_received",
+    ),
+    path("organizations/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organizations/still-correct/<str:token>/", views.still_correct, name="still_correct"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("organizations/<slug:slug>/edit/", views.edit, name="edit"),
+    path("organizations/<slug:slug>/claim/", views.claim, name="claim"),
+    path("organizations/<slug:slug>/invite/", views.invite, name="invite"),
+    path("organizations/<slug:slug>/history/", views.history, name="history"),
+    path(
+        "organizations/<slug:slug>/history/<int:change_id>/revert/",
+        views.revert,
+        name="revert",
+    ),
     path("municipalities/<slug:slug>/", views.municipality_detail, name="municipality"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),
+    path("moderation/claims/<int:pk>/", views.moderate_claim, name="moderate_claim"),
+    path("my-work/", views.my_work, name="my_work"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

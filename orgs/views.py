@@ -1,27 +1,71 @@
 from django.conf.locale import LANG_INFO
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language_info
-from django.views.decorators.http import require_safe
-from django_countries import countries as all_countries
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.forms import SignupForm
+from accounts.services import user_register
+from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
+from roadmap_portal.lib.ratelimit import client_ip, rate_limited
 
-from .access import get_organization_for_viewer
-from .forms import DirectoryFilterForm
+from .access import (
+    can_moderate,
+    claim_queryset,
+    get_claim_for_moderation,
+    get_organization_for_edit,
+    get_organization_for_history,
+    get_organization_for_moderation,
+    get_organization_for_viewer,
+    is_municipal_staff,
+    moderation_queryset,
+    represents,
+)
+from .forms import (
+    ClaimForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    OrganizationForm,
+    RegistrationForm,
+    RejectionForm,
+    ServiceFormSet,
+    services_from,
+    services_with_another_row,
+    unbound_copy,
+)
 from .models import Municipality, Organization
-from .search import DirectoryQuery, Sort, directory_search
+from .search import DirectoryQuery, Sort, directory_search, similar_organizations
+from .services import (
+    AlreadyDecided,
+    EditConflict,
+    claim_approve,
+    claim_create,
+    claim_reject,
+    invitation_accept,
+    invitation_read,
+    organization_approve,
+    organization_change_revert,
+    organization_confirm_still_correct,
+    organization_for_still_correct,
+    organization_register,
+    organization_reject,
+    organization_update,
+    representative_invite,
+    representatives_of,
+    still_correct_token,
+)
 
 
 @require_safe
 def directory(request):
-    countries_in_use = sorted(
-        {str(code) for code in Municipality.objects.values_list("country", flat=True)}
-    )
-    form = DirectoryFilterForm(
-        request.GET or None,
-        countries=[(code, all_countries.name(code)) for code in countries_in_use],
-    )
+    form = DirectoryFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid filters are reported and left out of the search
     result = directory_search(form.directory_query())
@@ -55,7 +99,9 @@ def organization_detail(request, slug):
         {
             "organization": organization,
             "jsonld": organization_jsonld(organization, request),
-            "is_stale": organization.is_stale(),
+            "is_stale": organization.is_public and organization.is_stale(),
+            "can_edit": request.user.is_superuser or represents(request.user, organization),
+            "can_moderate": can_moderate(request.user, organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
                 for code in organization.languages
@@ -79,3 +125,373 @@ def municipality_detail(request, slug):
             "serving": serving,
         },
     )
+
+
+def _registration_context(form, signup_form, services, duplicates):
+    errors = [f for f in (form, signup_form, services) if f is not None and f.is_bound and f.errors]
+    return {
+        "form": form,
+        "signup_form": signup_form,
+        "services": services,
+        "duplicates": duplicates,
+        "errors": errors,
+        "page_has_errors": bool(errors),
+        "privacy_url": reverse("orgs:privacy"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """The public "register your organization" form."""
+    anonymous = not request.user.is_authenticated
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data)
+    signup_form = SignupForm(data, prefix="account") if anonymous else None
+    services = ServiceFormSet(data, prefix="services")
+    duplicates = []
+    if "add_service" in request.POST:
+        form = unbound_copy(RegistrationForm, request.POST)
+        signup_form = (
+            unbound_copy(SignupForm, request.POST, prefix="account") if anonymous else None
+        )
+        services = services_with_another_row(request.POST)
+    elif request.method == "POST":
+        if form.data.get("fax"):
+            # A robot filled the hidden field: look successful, store nothing.
+            return redirect("orgs:registration_received")
+        if rate_limited(f"register:{client_ip(request)}", limit=5, window_seconds=3600):
+            messages.error(
+                request, _("Too many registrations from your network. Try again in an hour.")
+            )
+            return render(
+                request,
+                "orgs/register.html",
+                _registration_context(form, signup_form, services, duplicates),
+                status=429,
+            )
+        valid = all(
+            [form.is_valid(), services.is_valid(), signup_form is None or signup_form.is_valid()]
+        )
+        if valid:
+            same_number = form.same_registration_number()
+            duplicates = ([same_number] if same_number else []) + [
+                o
+                for o in similar_organizations(
+                    name=form.cleaned_data["name"],
+                    municipality_id=form.cleaned_data["home_municipality"].pk,
+                )
+                if o != same_number
+            ]
+            if same_number:
+                form.add_error(
+                    "registration_number",
+                    _(
+                        "An organization with this registration number is already listed."
+                        " Claim it instead."
+                    ),
+                )
+                valid = False
+            elif duplicates and not form.cleaned_data["not_a_duplicate"]:
+                valid = False
+        if valid:
+            values = form.values() | {"services": services_from(services)}
+            representative = request.user
+            if anonymous:
+                representative = user_register(
+                    email=signup_form.cleaned_data["email"],
+                    full_name=signup_form.cleaned_data["full_name"],
+                    password=signup_form.cleaned_data["password1"],
+                    language=get_language(),
+                    base_url=base_url(request),
+                )
+            organization_register(
+                values=values, representative=representative, base_url=base_url(request)
+            )
+            return redirect("orgs:registration_received")
+    return render(
+        request,
+        "orgs/register.html",
+        _registration_context(form, signup_form, services, duplicates),
+    )
+
+
+def registration_received(request):
+    return render(request, "orgs/registration_received.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request, slug):
+    organization = get_organization_for_viewer(request.user, slug)
+    if represents(request.user, organization):
+        messages.info(request, _("You already represent this organization."))
+        return redirect(organization)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim_create(
+            organization=organization,
+            user=request.user,
+            message=form.cleaned_data["message"],
+            base_url=base_url(request),
+        )
+        messages.success(
+            request, _("Thank you. Staff of the municipality will check your claim and tell you.")
+        )
+        return redirect(organization)
+    return render(request, "orgs/claim.html", {"organization": organization, "form": form})
+
+
+@login_required
+@require_safe
+def moderation(request):
+    if not is_municipal_staff(request.user):
+        raise PermissionDenied
+    entries = (
+        moderation_queryset(request.user).select_related("home_municipality").order_by("created_at")
+    )
+    claims = claim_queryset(request.user).select_related("organization", "user")
+    return render(request, "orgs/moderation.html", {"entries": entries, "claims": claims})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderate(request, pk):
+    organization = get_organization_for_moderation(request.user, pk)
+    rejection_form = RejectionForm(
+        request.POST if request.POST.get("decision") == "reject" else None
+    )
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "approve":
+                organization_approve(
+                    organization=organization, actor=request.user, base_url=base_url(request)
+                )
+                messages.success(request, _("Published. The representatives have been told."))
+                return redirect("orgs:moderation")
+            if decision == "reject" and rejection_form.is_valid():
+                organization_reject(
+                    organization=organization,
+                    actor=request.user,
+                    reason=rejection_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Rejected. The representatives have been told why."))
+                return redirect("orgs:moderation")
+        except AlreadyDecided:
+            messages.error(request, _("Someone else has already decided on this entry."))
+            return redirect("orgs:moderation")
+    return render(
+        request,
+        "orgs/moderate.html",
+        {
+            "organization": organization,
+            "representatives": representatives_of(organization),
+            "rejection_form": rejection_form,
+            "form": rejection_form,
+            "duplicates": similar_organizations(
+                name=organization.name,
+                municipality_id=organization.home_municipality_id,
+                exclude_pk=organization.pk,
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate_claim(request, pk):
+    claim = get_claim_for_moderation(request.user, pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            claim_approve(claim=claim, actor=request.user, base_url=base_url(request))
+            messages.success(
+                request, _("Claim approved: the person now represents the organization.")
+            )
+        else:
+            reason = request.POST.get("reason", "").strip()
+            if not reason:
+                messages.error(request, _("Enter a reason for rejecting the claim."))
+                return redirect("orgs:moderation")
+            claim_reject(claim=claim, actor=request.user, reason=reason)
+            messages.success(request, _("Claim rejected."))
+    except AlreadyDecided:
+        messages.error(request, _("Someone else has already decided on this claim."))
+    return redirect("orgs:moderation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    organization = get_organization_for_edit(request.user, slug)
+    conflict = None
+    if "add_service" in request.POST:
+        form = unbound_copy(OrganizationForm, request.POST, instance=organization)
+        services = services_with_another_row(request.POST)
+    elif request.method == "POST":
+        form = OrganizationForm(request.POST, instance=organization)
+        services = ServiceFormSet(request.POST, prefix="services")
+        if form.is_valid() and services.is_valid():
+            same_number = form.same_registration_number()
+            if same_number:
+                form.add_error(
+                    "registration_number",
+                    _("Another organization of this country already has this registration number."),
+                )
+            else:
+                try:
+                    version = int(request.POST.get("version", ""))
+                    organization_update(
+                        organization=organization,
+                        values=form.values() | {"services": services_from(services)},
+                        actor=request.user,
+                        version=version,
+                    )
+                except ValueError:
+                    raise SuspiciousOperation("version missing") from None
+                except EditConflict as error:
+                    conflict = error.current
+                else:
+                    messages.success(request, _("Saved. The changes are live."))
+                    return redirect(organization)
+    else:
+        form = OrganizationForm(instance=organization)
+        services = ServiceFormSet(
+            prefix="services",
+            initial=[
+                {"name": s.name, "description": s.description} for s in organization.services.all()
+            ],
+        )
+    return render(
+        request,
+        "orgs/edit.html",
+        {
+            "organization": organization,
+            "form": form,
+            "services": services,
+            # The version the editor started from, until they have seen the newer one.
+            "version": conflict.version
+            if conflict
+            else request.POST.get("version", organization.version),
+            "conflict": conflict,
+            "errors": [f for f in (form, services) if f.is_bound and f.errors],
+            "page_has_errors": any(f.is_bound and f.errors for f in (form, services)),
+        },
+    )
+
+
+@login_required
+@require_safe
+def history(request, slug):
+    organization = get_organization_for_history(request.user, slug)
+    changes = organization.changes.select_related("actor")
+    return render(request, "orgs/history.html", {"organization": organization, "changes": changes})
+
+
+@login_required
+@require_POST
+def revert(request, slug, change_id):
+    organization = get_organization_for_history(request.user, slug)
+    change = get_object_or_404(organization.changes, pk=change_id)
+    if "status" in change.fields:
+        messages.error(request, _("A moderation decision cannot be reverted here."))
+    else:
+        organization_change_revert(change=change, actor=request.user)
+        messages.success(request, _("The change has been reverted."))
+    return redirect("orgs:history", slug=organization.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, slug):
+    organization = get_organization_for_edit(request.user, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(f"invite:{request.user.pk}", limit=20, window_seconds=3600):
+            messages.error(request, _("Too many invitations. Try again in an hour."))
+        else:
+            representative_invite(
+                organization=organization,
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                base_url=base_url(request),
+            )
+            messages.success(request, _("Invitation sent."))
+            return redirect(organization)
+    return render(request, "orgs/invite.html", {"organization": organization, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    try:
+        organization, email = invitation_read(token=token)
+    except ValueError:
+        return render(request, "orgs/link_invalid.html", status=400)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            invitation_accept(token=token, user=request.user)
+        except PermissionError:
+            messages.error(
+                request,
+                _("This invitation is for %(email)s. Sign in with that address to accept it.")
+                % {"email": email},
+            )
+        else:
+            messages.success(
+                request, _("You now represent %(name)s.") % {"name": organization.name}
+            )
+            return redirect(organization)
+    return render(request, "orgs/invitation.html", {"organization": organization, "email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def still_correct(request, token):
+    """One button that confirms an entry is still right (a link alone would be followed
+    by mail scanners)."""
+    try:
+        organization = organization_for_still_correct(token=token)
+    except ValueError:
+        return render(request, "orgs/link_invalid.html", status=400)
+    if request.method == "POST":
+        organization_confirm_still_correct(organization=organization)
+        messages.success(request, _("Thank you: the entry is marked as up to date."))
+        return redirect(organization)
+    return render(
+        request,
+        "orgs/still_correct.html",
+        {"organization": organization, "edit_url": reverse("orgs:edit", args=[organization.slug])},
+    )
+
+
+@login_required
+@require_safe
+def my_work(request):
+    user = request.user
+    my_organizations = list(
+        Organization.objects.filter(memberships__user=user).select_related("home_municipality")
+    )
+    for organization in my_organizations:
+        organization.stale = organization.is_public and organization.is_stale()
+    queue = (
+        moderation_queryset(user).select_related("home_municipality")
+        if is_municipal_staff(user)
+        else None
+    )
+    claims = claim_queryset(user) if is_municipal_staff(user) else None
+    return render(
+        request,
+        "orgs/my_work.html",
+        {
+            "my_organizations": my_organizations,
+            "queue": queue,
+            "claims": claims,
+            "still_correct_tokens": {
+                o.pk: still_correct_token(o) for o in my_organizations if o.stale
+            },
+        },
+    )
+
+
+def privacy(request):
+    return render(request, "orgs/privacy.html")

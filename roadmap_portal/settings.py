@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "roadmap_portal.context_processors.language_links",
             ],
+            # roadmap_portal is not an app, so its tags are named here.
+            "libraries": {"portal": "roadmap_portal.templatetags.portal"},
         },
     },
 ]
@@ -189,6 +191,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Where the portal is reached, for links in e-mails sent outside a request (reminders).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Demo accounts have published passwords: never in production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)

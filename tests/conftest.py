@@ -1,6 +1,7 @@
 """The cast every test can use. Tests never rely on the demo data."""
 
 import pytest
+from django.core.cache import cache
 
 from orgs.models import MunicipalityMembership
 
@@ -51,3 +52,11 @@ def outsider(db):
 @pytest.fixture
 def administrator(db):
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached lists (directory filters) and rate-limit counters must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
