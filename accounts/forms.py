@@ -18,6 +18,22 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # The right password for an account whose address is not confirmed yet deserves
+            # a better answer than "wrong password".
+            email = self.cleaned_data.get("username", "")
+            password = self.cleaned_data.get("password", "")
+            user = User.objects.filter(email__iexact=email, is_active=False).first()
+            if user and user.email_confirmed_at is None and user.check_password(password):
+                raise forms.ValidationError(
+                    _("Confirm your e-mail address first: open the link we sent you."),
+                    code="unconfirmed",
+                ) from None
+            raise
+
 
 class UserCreationAdminForm(AdminUserCreationForm):
     class Meta:
@@ -44,6 +60,7 @@ class SignupForm(BaseUserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.fields["email"].widget.attrs.pop("autofocus", None)  # it may sit mid-page
         self.fields["full_name"].widget.attrs.update(autocomplete="name")
 
     def clean_email(self):

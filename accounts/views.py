@@ -44,7 +44,10 @@ def confirm_email(request, token):
     try:
         user = user_for_confirmation(token=token)
     except ConfirmationInvalid:
-        return render(request, "registration/confirm_email_invalid.html", status=400)
+        hint = _(
+            "The link is incomplete or more than 7 days old. Sign in, or create the account again."
+        )
+        return render(request, "link_invalid.html", {"hint": hint}, status=400)
     if request.method == "POST":
         user = user_confirm_email(token=token)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

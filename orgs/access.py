@@ -50,28 +50,28 @@ def can_see_unpublished(user, organization):
     return can_moderate(user, organization) or represents(user, organization)
 
 
-def moderation_queryset(user):
-    """Pending entries in the user's queue: their municipalities' entries; for portal
-    administrators, entries of municipalities with no staff yet."""
-    pending = Organization.objects.filter(status=Organization.Status.PENDING)
-    own = Q(home_municipality_id__in=staffed_municipality_ids(user))
+def _in_queue_of(user, municipality_path):
+    """A condition on municipality_path: the user's municipalities; for portal
+    administrators, also municipalities with no staff yet."""
+    own = Q(**{f"{municipality_path}__in": staffed_municipality_ids(user)})
     if user.is_superuser:
         has_staff = MunicipalityMembership.objects.filter(
-            municipality_id=OuterRef("home_municipality_id")
+            municipality_id=OuterRef(municipality_path)
         )
         own |= ~Exists(has_staff)
-    return pending.filter(own)
+    return own
+
+
+def moderation_queryset(user):
+    """Pending entries waiting for this user's decision."""
+    pending = Organization.objects.filter(status=Organization.Status.PENDING)
+    return pending.filter(_in_queue_of(user, "home_municipality_id"))
 
 
 def claim_queryset(user):
+    """Pending claims waiting for this user's decision."""
     claims = OrganizationClaim.objects.filter(status=OrganizationClaim.Status.PENDING)
-    own = Q(organization__home_municipality_id__in=staffed_municipality_ids(user))
-    if user.is_superuser:
-        has_staff = MunicipalityMembership.objects.filter(
-            municipality_id=OuterRef("organization__home_municipality_id")
-        )
-        own |= ~Exists(has_staff)
-    return claims.filter(own)
+    return claims.filter(_in_queue_of(user, "organization__home_municipality_id"))
 
 
 def _get(slug=None, pk=None):

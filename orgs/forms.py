@@ -143,6 +143,11 @@ class OrganizationForm(forms.ModelForm):
             "offers": _("What can it offer partners?"),
             "seeks": _("What is it looking for?"),
         }
+        error_messages = {
+            "name": {"required": _("Enter the name of the organization")},
+            "type": {"required": _("Choose the type of organization")},
+            "home_municipality": {"required": _("Choose the municipality where it is based")},
+        }
         help_texts = {
             "name": _("As registered, with the country's own letters."),
             "registration_number": _("From the country's register, if it has one."),
@@ -207,7 +212,11 @@ class OrganizationForm(forms.ModelForm):
 
 
 class ServiceForm(forms.Form):
-    name = forms.CharField(label=_("Name of the programme or service"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the programme or service"),
+        max_length=200,
+        error_messages={"required": _("Enter the name of the programme or service")},
+    )
     description = forms.CharField(
         label=_("Description (optional)"),
         required=False,
@@ -215,7 +224,16 @@ class ServiceForm(forms.Form):
     )
 
 
-ServiceFormSet = forms.formset_factory(ServiceForm, extra=1, can_delete=True, max_num=30)
+class BaseServiceFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this programme or service")
+
+
+ServiceFormSet = forms.formset_factory(
+    ServiceForm, formset=BaseServiceFormSet, extra=1, can_delete=True, max_num=30
+)
 
 
 def services_from(formset):
@@ -232,6 +250,12 @@ class RegistrationForm(OrganizationForm):
     publication_consent = forms.BooleanField(
         label=_("I agree that these details are published in the directory"),
         help_text=_("Contact details of the organization are public; yours are not."),
+        error_messages={
+            "required": _(
+                "Tick the box to agree that the details are published,"
+                " or the entry cannot be listed"
+            )
+        },
     )
     not_a_duplicate = forms.BooleanField(
         label=_("My organization is not one of these: register it anyway"), required=False

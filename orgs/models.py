@@ -284,6 +284,13 @@ class Organization(models.Model):
 class OrganizationChange(models.Model):
     """One recorded change to a directory entry: who, when, and each field before and after."""
 
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Registered")
+        EDITED = "edited", _("Edited")
+        REVERTED = "reverted", _("Reverted")
+        MODERATED = "moderated", _("Checked by the municipality")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDITED)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -306,6 +313,10 @@ class OrganizationChange(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def can_be_reverted(self):
+        return self.kind in (self.Kind.EDITED, self.Kind.REVERTED)
 
 
 class OrganizationClaim(models.Model):

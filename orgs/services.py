@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from roadmap_portal.lib.email import email_user, send_email
+from roadmap_portal.lib.email import email_address, email_user
 
 from .models import (
     Municipality,
@@ -120,7 +120,9 @@ def _apply(organization, values: dict) -> None:
         )
 
 
-def _record(organization, actor, before, after, *, reverts=None):
+def _record(
+    organization, actor, before, after, *, kind=OrganizationChange.Kind.EDITED, reverts=None
+):
     changed = {
         field: {"old": before.get(field), "new": after[field]}
         for field in after
@@ -129,7 +131,7 @@ def _record(organization, actor, before, after, *, reverts=None):
     if not changed:
         return None
     return OrganizationChange.objects.create(
-        organization=organization, actor=actor, fields=changed, reverts=reverts
+        organization=organization, actor=actor, fields=changed, kind=kind, reverts=reverts
     )
 
 
@@ -160,7 +162,13 @@ def organization_register(*, values: dict, representative, base_url: str) -> Org
     _apply(organization, values)
     OrganizationMembership.objects.create(user=representative, organization=organization)
     organization_reindex(organization=organization)
-    _record(organization, representative, {}, organization_snapshot(organization))
+    _record(
+        organization,
+        representative,
+        {},
+        organization_snapshot(organization),
+        kind=OrganizationChange.Kind.CREATED,
+    )
     url = base_url + reverse("orgs:moderate", kwargs={"pk": organization.pk})
     for user in moderators_of(organization):
         email_user(user, "entry_waiting", {"organization": organization.name, "url": url})
@@ -200,7 +208,14 @@ def organization_change_revert(*, change, actor):
     before = organization_snapshot(locked)
     old_values = {field: values["old"] for field, values in change.fields.items()}
     _apply(locked, {k: v for k, v in old_values.items() if k in before})
-    revert = _record(locked, actor, before, organization_snapshot(locked), reverts=change)
+    revert = _record(
+        locked,
+        actor,
+        before,
+        organization_snapshot(locked),
+        kind=OrganizationChange.Kind.REVERTED,
+        reverts=change,
+    )
     Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
     organization_reindex(organization=locked)
     return revert
@@ -222,6 +237,7 @@ def _decide(organization, *, actor, status, reason=""):
     OrganizationChange.objects.create(
         organization=locked,
         actor=actor,
+        kind=OrganizationChange.Kind.MODERATED,
         fields={"status": {"old": Organization.Status.PENDING, "new": status, "reason": reason}},
     )
     organization_reindex(organization=locked)
@@ -310,10 +326,11 @@ def representative_invite(*, organization, inviter, email: str, base_url: str) -
         {"organization": organization.pk, "email": email.lower()}, salt=INVITATION_SALT
     )
     url = base_url + reverse("orgs:invitation", kwargs={"token": token})
-    send_email.enqueue(
-        to=[email],
-        template="invitation",
-        context={"organization": organization.name, "inviter": inviter.get_full_name(), "url": url},
+    # The colleague's language is not known yet: the inviter's is the best guess.
+    email_address(
+        email,
+        "invitation",
+        {"organization": organization.name, "inviter": inviter.get_full_name(), "url": url},
         language=inviter.language,
     )
 

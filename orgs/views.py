@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.forms import SignupForm
 from accounts.services import user_register
+from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.ratelimit import client_ip, rate_limited
@@ -128,7 +129,7 @@ def municipality_detail(request, slug):
 
 
 def _registration_context(form, signup_form, services, duplicates):
-    errors = [f for f in (form, signup_form, services) if f is not None and f.is_bound and f.errors]
+    errors = forms_with_errors(form, signup_form, services)
     return {
         "form": form,
         "signup_form": signup_form,
@@ -373,8 +374,8 @@ def edit(request, slug):
             if conflict
             else request.POST.get("version", organization.version),
             "conflict": conflict,
-            "errors": [f for f in (form, services) if f.is_bound and f.errors],
-            "page_has_errors": any(f.is_bound and f.errors for f in (form, services)),
+            "errors": forms_with_errors(form, services),
+            "page_has_errors": bool(forms_with_errors(form, services)),
         },
     )
 
@@ -392,8 +393,8 @@ def history(request, slug):
 def revert(request, slug, change_id):
     organization = get_organization_for_history(request.user, slug)
     change = get_object_or_404(organization.changes, pk=change_id)
-    if "status" in change.fields:
-        messages.error(request, _("A moderation decision cannot be reverted here."))
+    if not change.can_be_reverted:
+        messages.error(request, _("Only edits can be reverted."))
     else:
         organization_change_revert(change=change, actor=request.user)
         messages.success(request, _("The change has been reverted."))
@@ -420,12 +421,17 @@ def invite(request, slug):
     return render(request, "orgs/invite.html", {"organization": organization, "form": form})
 
 
+def _link_invalid(request):
+    hint = _("The link is incomplete or too old. Sign in and do it from your “My work” page.")
+    return render(request, "link_invalid.html", {"hint": hint}, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     try:
         organization, email = invitation_read(token=token)
     except ValueError:
-        return render(request, "orgs/link_invalid.html", status=400)
+        return _link_invalid(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -452,7 +458,7 @@ def still_correct(request, token):
     try:
         organization = organization_for_still_correct(token=token)
     except ValueError:
-        return render(request, "orgs/link_invalid.html", status=400)
+        return _link_invalid(request)
     if request.method == "POST":
         organization_confirm_still_correct(organization=organization)
         messages.success(request, _("Thank you: the entry is marked as up to date."))

@@ -20,11 +20,16 @@ def send_email(*, to: list[str], template: str, context: dict, language: str) ->
     send_mail(subject, body, None, to)
 
 
-def email_user(user, template, context):
-    """Queue an e-mail to one user in their preferred language, once the transaction commits
-    (nothing is sent for a change that was rolled back)."""
+def email_address(address, template, context, *, language):
+    """Queue an e-mail once the transaction commits (nothing is sent for a change that was
+    rolled back)."""
     transaction.on_commit(
         lambda: send_email.enqueue(
-            to=[user.email], template=template, context=context, language=user.language
+            to=[address], template=template, context=context, language=language
         )
     )
+
+
+def email_user(user, template, context):
+    """Queue an e-mail to one user, in their preferred language."""
+    email_address(user.email, template, context, language=user.language)

@@ -1,0 +1,81 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def signup(client, **overrides):
+    data = {
+        "full_name": "Jānis Bērziņš",
+        "email": "Janis@Example.org",
+        "password1": "an-unusual-passphrase-26",
+        "password2": "an-unusual-passphrase-26",
+    }
+    return client.post("/lv/accounts/signup/", data | overrides)
+
+
+def test_it_creates_an_inactive_account_and_sends_the_link_in_the_users_language(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="janis@example.org")
+    assert not user.is_active
+    assert user.language == "lv"
+    assert mail.outbox[0].to == ["janis@example.org"]
+    assert "e-pasta adres" in mail.outbox[0].subject.lower()
+
+
+def test_signing_in_before_confirming_explains_why_not(client):
+    signup(client)
+    response = client.post(
+        "/en/accounts/login/",
+        {"username": "janis@example.org", "password": "an-unusual-passphrase-26"},
+    )
+    assert "Confirm your e-mail address first" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_for_an_unconfirmed_account_says_nothing_more(client):
+    signup(client)
+    response = client.post(
+        "/en/accounts/login/", {"username": "janis@example.org", "password": "x"}
+    )
+    assert "Confirm your e-mail address first" not in response.text
+
+
+def test_it_refuses_an_address_already_in_use_and_a_weak_password(client):
+    UserFactory(email="janis@example.org")
+    response = signup(client, password1="123", password2="123")
+    assert "Radās problēma" in response.text
+    assert User.objects.count() == 1
+
+
+def test_a_broken_confirmation_link_is_refused(client):
+    assert client.get("/en/accounts/confirm-email/broken/").status_code == 400
+    assert client.post("/en/accounts/confirm-email/broken/").status_code == 400
+
+
+def test_the_confirmation_ignores_an_unsafe_next_address(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    link = re.search(r"http://testserver(/\S+/confirm-email/\S+/)", mail.outbox[0].body)[1]
+    response = client.post(link, {"next": "https://evil.example/"})
+    assert response["Location"] == "/en/" or response["Location"].endswith("/")
+    assert "evil" not in response["Location"]
+
+
+def test_signed_in_people_are_sent_home(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/en/accounts/signup/").status_code == 302
+    assert PASSWORD

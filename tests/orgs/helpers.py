@@ -1,0 +1,25 @@
+def registration_data(municipality, **overrides):
+    """A complete, valid POST of the registration form for an anonymous person."""
+    data = {
+        "name": "Biedrība „Zīlīte”",
+        "short_name": "Zīlīte",
+        "type": "association",
+        "legal_form": "biedrība",
+        "registration_number": "40008000001",
+        "home_municipality": str(municipality.pk),
+        "description": "Putnu vērošana bērniem.",
+        "email": "info@zilite.example.lv",
+        "publication_consent": "on",
+        "services-TOTAL_FORMS": "1",
+        "services-INITIAL_FORMS": "0",
+        "services-MIN_NUM_FORMS": "0",
+        "services-MAX_NUM_FORMS": "30",
+        "services-0-name": "Putnu pulciņš",
+        "services-0-description": "Katru sestdienu.",
+        "account-full_name": "Līga Ozola",
+        "account-email": "liga@example.org",
+        "account-password1": "a-long-and-unusual-password",
+        "account-password2": "a-long-and-unusual-password",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

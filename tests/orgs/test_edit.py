@@ -1,0 +1,237 @@
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from orgs.models import Organization, OrganizationMembership
+from orgs.search import DirectoryQuery, directory_search
+from tests.factories import (
+    MunicipalityMembershipFactory,
+    OrganizationMembershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_data(organization, **overrides):
+    data = {
+        "version": str(organization.version),
+        "name": organization.name,
+        "short_name": organization.short_name,
+        "type": organization.type,
+        "legal_form": organization.legal_form,
+        "registration_number": organization.registration_number,
+        "home_municipality": str(organization.home_municipality_id),
+        "description": organization.description,
+        "email": organization.email,
+        "services-TOTAL_FORMS": "1",
+        "services-INITIAL_FORMS": "0",
+        "services-MIN_NUM_FORMS": "0",
+        "services-MAX_NUM_FORMS": "30",
+        "services-0-name": "",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestEdit:
+    def url(self, organization):
+        return f"/en/organizations/{organization.slug}/edit/"
+
+    def test_a_representative_edits_and_it_is_live_and_recorded(
+        self, client, organization, representative
+    ):
+        client.force_login(representative)
+        assert client.get(self.url(organization)).status_code == 200
+        response = client.post(
+            self.url(organization),
+            edit_data(
+                organization,
+                description="Jauns apraksts par putniem",
+                **{"services-0-name": "Pulciņš"},
+            ),
+        )
+        assert response.status_code == 302
+        organization.refresh_from_db()
+        assert organization.description == "Jauns apraksts par putniem"
+        assert organization.version == 2
+        assert organization.services.get().name == "Pulciņš"
+        change = organization.changes.get()
+        assert change.actor == representative
+        assert change.fields["description"]["new"] == "Jauns apraksts par putniem"
+        result = directory_search(DirectoryQuery(text="putniem"))
+        assert [o.pk for o in result.organizations] == [organization.pk]
+
+    def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
+        self, client, organization, representative
+    ):
+        client.force_login(representative)
+        stale = edit_data(organization, description="Mans teksts")
+        client.post(self.url(organization), edit_data(organization, description="Viņas teksts"))
+        response = client.post(self.url(organization), stale)
+        assert response.status_code == 200
+        assert "Someone else saved this entry while you were editing" in response.text
+        assert "Viņas teksts" in response.text
+        assert "Mans teksts" in response.text
+        organization.refresh_from_db()
+        assert organization.description == "Viņas teksts"
+        assert 'name="version" value="2"' in response.text
+
+    def test_bad_input_changes_nothing(self, client, organization, representative):
+        client.force_login(representative)
+        response = client.post(
+            self.url(organization), edit_data(organization, name="", website="not a url")
+        )
+        assert "There is a problem" in response.text
+        organization.refresh_from_db()
+        assert organization.name == "Biedrība „Brīnumiņš”"
+        assert organization.changes.count() == 0
+
+    def test_staff_get_403_and_outsiders_403_or_404(self, client, organization, staff, outsider):
+        client.force_login(staff)
+        assert client.get(self.url(organization)).status_code == 403
+        client.force_login(outsider)
+        assert (
+            client.post(self.url(organization), edit_data(organization, name="X")).status_code
+            == 403
+        )
+        organization.status = Organization.Status.PENDING
+        organization.save()
+        assert client.get(self.url(organization)).status_code == 404
+        organization.refresh_from_db()
+        assert organization.name == "Biedrība „Brīnumiņš”"
+
+    def test_a_missing_version_is_a_bad_request(self, client, organization, representative):
+        client.force_login(representative)
+        data = edit_data(organization)
+        del data["version"]
+        assert client.post(self.url(organization), data).status_code == 400
+
+
+class TestHistory:
+    def test_staff_read_the_history_and_revert_a_change(
+        self, client, organization, representative, staff
+    ):
+        client.force_login(representative)
+        client.post(
+            f"/en/organizations/{organization.slug}/edit/",
+            edit_data(organization, description="Bojāts apraksts"),
+        )
+        change = organization.changes.get()
+        client.force_login(staff)
+        page = client.get(f"/en/organizations/{organization.slug}/history/")
+        assert page.status_code == 200
+        assert "Bojāts apraksts" in page.text
+        client.post(f"/en/organizations/{organization.slug}/history/{change.pk}/revert/")
+        organization.refresh_from_db()
+        assert organization.description == ""
+        assert organization.changes.count() == 2
+        assert organization.changes.first().reverts == change
+
+    def test_representatives_and_other_staff_cannot_read_or_revert(
+        self, client, organization, representative
+    ):
+        client.force_login(representative)
+        client.post(
+            f"/en/organizations/{organization.slug}/edit/", edit_data(organization, description="A")
+        )
+        change = organization.changes.get()
+        assert client.get(f"/en/organizations/{organization.slug}/history/").status_code == 403
+        other_staff = MunicipalityMembershipFactory().user
+        client.force_login(other_staff)
+        url = f"/en/organizations/{organization.slug}/history/{change.pk}/revert/"
+        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 405
+        organization.refresh_from_db()
+        assert organization.description == "A"
+
+
+def invitation_link(client, organization, representative, capture, email="kolega@example.org"):
+    client.force_login(representative)
+    with capture(execute=True):
+        client.post(f"/en/organizations/{organization.slug}/invite/", {"email": email})
+    return re.search(r"http://testserver(/\S+/invitations/\S+/)", mail.outbox[0].body)[1]
+
+
+class TestInvitation:
+    def test_a_representative_invites_a_colleague_who_accepts(
+        self, client, organization, representative, django_capture_on_commit_callbacks
+    ):
+        link = invitation_link(
+            client, organization, representative, django_capture_on_commit_callbacks
+        )
+        colleague = UserFactory(email="kolega@example.org")
+        client.force_login(colleague)
+        assert client.get(link).status_code == 200
+        client.post(link)
+        assert OrganizationMembership.objects.filter(
+            user=colleague, organization=organization
+        ).exists()
+
+    def test_an_invitation_for_another_address_gives_nothing(
+        self, client, organization, representative, django_capture_on_commit_callbacks
+    ):
+        link = invitation_link(
+            client, organization, representative, django_capture_on_commit_callbacks
+        )
+        stranger = UserFactory(email="svesais@example.org")
+        client.force_login(stranger)
+        client.post(link)
+        assert not OrganizationMembership.objects.filter(user=stranger).exists()
+
+    def test_a_forged_link_is_refused(self, client, db):
+        assert client.get("/en/organizations/invitations/forged/").status_code == 400
+
+    def test_only_representatives_invite(self, client, organization, outsider):
+        client.force_login(outsider)
+        response = client.post(
+            f"/en/organizations/{organization.slug}/invite/", {"email": "x@example.org"}
+        )
+        assert response.status_code == 403
+        assert mail.outbox == []
+
+
+class TestFreshness:
+    def test_the_command_asks_representatives_of_stale_entries_once_a_month(
+        self, client, organization, representative, django_capture_on_commit_callbacks
+    ):
+        old = timezone.now() - datetime.timedelta(days=400)
+        Organization.objects.filter(pk=organization.pk).update(last_confirmed_at=old)
+        fresh = OrganizationMembershipFactory(organization__name="Svaiga").organization
+        Organization.objects.filter(pk=fresh.pk).update(last_confirmed_at=timezone.now())
+
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("request_confirmations")
+        assert [m.to for m in mail.outbox] == [[representative.email]]
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("request_confirmations")
+        assert len(mail.outbox) == 1  # not again within a month
+
+        link = re.search(r"http://127.0.0.1:8000(/\S+/still-correct/\S+/)", mail.outbox[0].body)[1]
+        assert client.get(link).status_code == 200
+        organization.refresh_from_db()
+        assert organization.is_stale()  # a GET (a mail scanner) confirms nothing
+        client.post(link)
+        organization.refresh_from_db()
+        assert not organization.is_stale()
+
+    def test_my_work_lists_my_entries_queue_and_what_is_due(
+        self, client, organization, representative, staff
+    ):
+        Organization.objects.filter(pk=organization.pk).update(
+            last_confirmed_at=timezone.now() - datetime.timedelta(days=400)
+        )
+        client.force_login(representative)
+        page = client.get("/en/my-work/")
+        assert organization.name in page.text
+        assert "Confirm it is still correct" in page.text
+        assert "Waiting in my queue" not in page.text
+        client.force_login(staff)
+        assert "Waiting in my queue" in client.get("/en/my-work/").text
+
+    def test_my_work_needs_sign_in(self, client, db):
+        assert client.get("/en/my-work/").status_code == 302
