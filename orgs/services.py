@@ -169,10 +169,14 @@ def organization_register(*, values: dict, representative, base_url: str) -> Org
         organization_snapshot(organization),
         kind=OrganizationChange.Kind.CREATED,
     )
+    _tell_moderators(organization, base_url=base_url)
+    return organization
+
+
+def _tell_moderators(organization, *, base_url):
     url = base_url + reverse("orgs:moderate", kwargs={"pk": organization.pk})
     for user in moderators_of(organization):
         email_user(user, "entry_waiting", {"organization": organization.name, "url": url})
-    return organization
 
 
 def moderators_of(organization):
@@ -187,8 +191,9 @@ def moderators_of(organization):
 
 
 @transaction.atomic
-def organization_update(*, organization, values: dict, actor, version: int):
-    """Save a representative's edit; refused if someone saved in between."""
+def organization_update(*, organization, values: dict, actor, version: int, base_url: str):
+    """Save a representative's edit; refused if someone saved in between. A corrected
+    rejected entry goes back to the queue."""
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if locked.version != version:
         raise EditConflict(current=locked)
@@ -198,7 +203,18 @@ def organization_update(*, organization, values: dict, actor, version: int):
     if change:
         Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
         organization_reindex(organization=locked)
+        if locked.status == Organization.Status.REJECTED:
+            _resubmit(locked, base_url=base_url)
     return change
+
+
+def _resubmit(organization, *, base_url):
+    """A rejected entry, once corrected, goes back to the municipality's queue."""
+    Organization.objects.filter(pk=organization.pk).update(
+        status=Organization.Status.PENDING, rejection_reason=""
+    )
+    organization.status = Organization.Status.PENDING
+    _tell_moderators(organization, base_url=base_url)
 
 
 @transaction.atomic

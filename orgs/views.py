@@ -346,6 +346,7 @@ def edit(request, slug):
                         values=form.values() | {"services": services_from(services)},
                         actor=request.user,
                         version=version,
+                        base_url=base_url(request),
                     )
                 except ValueError:
                     raise SuspiciousOperation("version missing") from None

@@ -235,3 +235,32 @@ class TestFreshness:
 
     def test_my_work_needs_sign_in(self, client, db):
         assert client.get("/en/my-work/").status_code == 302
+
+
+def test_a_corrected_rejected_entry_goes_back_to_the_queue(
+    client, organization, representative, staff, django_capture_on_commit_callbacks
+):
+    Organization.objects.filter(pk=organization.pk).update(
+        status=Organization.Status.REJECTED, rejection_reason="Trūkst apraksta."
+    )
+    organization.refresh_from_db()
+    client.force_login(representative)
+    assert "Trūkst apraksta." in client.get(f"/en/organizations/{organization.slug}/edit/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/en/organizations/{organization.slug}/edit/",
+            edit_data(organization, description="Tagad ar aprakstu."),
+        )
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.PENDING
+    assert organization.rejection_reason == ""
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+
+
+def test_an_invitation_to_a_bad_address_is_refused(client, organization, representative):
+    client.force_login(representative)
+    response = client.post(
+        f"/en/organizations/{organization.slug}/invite/", {"email": "nav-adrese"}
+    )
+    assert "There is a problem" in response.text
+    assert mail.outbox == []
