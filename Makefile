@@ -43,6 +43,7 @@ migrate:
 	$(PY) manage.py migrate --noinput
 
 demo-data:
+	$(PY) manage.py publish_roadmap_template --if-new
 	$(PY) manage.py load_demo_data
 
 # The worker runs tasks (e-mails, imports) in the background; it stops with the server.

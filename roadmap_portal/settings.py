@@ -135,7 +135,8 @@ LANGUAGES = [
     ("el", _("Greek")),
 ]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("lv", "en")
+# Content written in Latvian and English first: other languages fall back to English.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "lv"), "lv": ("en",)}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

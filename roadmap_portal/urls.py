@@ -13,5 +13,6 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("orgs.urls")),
+    path("", include("checklists.urls")),
     path("admin/", admin.site.urls),
 )

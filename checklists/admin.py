@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from .models import Checkpoint, Roadmap, Step, TemplateVersion
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Published content never changes: new content is a new version (manage.py
+    publish_roadmap_template)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    fields = ["number", "title"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TemplateVersion)
+class TemplateVersionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "published_at", "published_by"]
+    exclude = ["source"]
+    inlines = [StepInline]
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["code", "form", "statement", "kind", "step"]
+    list_filter = ["step__version", "form", "kind"]
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(ReadOnlyAdmin):
+    """Roadmaps are their owners' work: administrators see that they exist, not change them."""
+
+    list_display = ["title", "form", "status", "updated_at"]
+    list_filter = ["form", "status"]
+    fields = ["title", "form", "status", "version", "created_at", "completed_at"]

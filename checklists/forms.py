@@ -1,0 +1,215 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
+
+from .models import Answer, Checkpoint, Form
+
+SUGGESTION_LIMIT = 12
+
+
+class StartRoadmapForm(forms.Form):
+    owner = forms.ChoiceField(
+        label=_("Whose roadmap is it?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whose roadmap it is")},
+    )
+    title = forms.CharField(
+        label=_("Name of the initiative"),
+        max_length=200,
+        help_text=_("A short name, for example “Day centre for children with disabilities”."),
+        error_messages={"required": _("Enter a name for the initiative")},
+    )
+
+    def __init__(self, *args, municipalities=(), organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {f"m{m.pk}": (Form.MUNICIPALITY, m) for m in municipalities}
+        self.owners |= {f"o{o.pk}": (Form.COMMUNITY, o) for o in organizations}
+        self.fields["owner"].choices = [
+            (key, _("%(name)s – municipality form") % {"name": owner.name})
+            if form == Form.MUNICIPALITY
+            else (key, _("%(name)s – community organization form") % {"name": owner.name})
+            for key, (form, owner) in self.owners.items()
+        ]
+        if len(self.owners) == 1:
+            self.fields["owner"].initial = next(iter(self.owners))
+
+    def form_and_owner(self):
+        return self.owners[self.cleaned_data["owner"]]
+
+
+class AnswerForm(forms.Form):
+    """One checkpoint's answer: the text, the structure its kind asks for, and a status."""
+
+    STATUS_CHOICES = [
+        (Answer.Status.COMPLETED, _("Yes, I have completed this checkpoint")),
+        (Answer.Status.IN_PROGRESS, _("No, I’ll come back to it later")),
+        (Answer.Status.NOT_APPLICABLE, _("It does not apply to us")),
+    ]
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your answer in detail"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("As detailed as you can: it saves itself while you type."),
+    )
+    status = forms.ChoiceField(
+        label=_("Have you completed this checkpoint?"),
+        choices=STATUS_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you have completed this checkpoint")},
+    )
+    not_applicable_reason = forms.CharField(
+        label=_("Why does it not apply? (if it does not)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, checkpoint, roadmap, answer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checkpoint, self.roadmap, self.answer = checkpoint, roadmap, answer
+        kind = checkpoint.kind
+        if kind == Checkpoint.Kind.TARGET_GROUP:
+            self.fields["target_groups"] = forms.ModelMultipleChoiceField(
+                label=_("Target groups"),
+                queryset=TargetGroup.objects.all(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Choose all that fit, then describe the group in your own words."),
+            )
+        elif kind == Checkpoint.Kind.NEEDS:
+            self.need_kinds = list(NeedKind.objects.all())
+            for need in self.need_kinds:
+                self.fields[f"need_{need.slug}"] = forms.CharField(
+                    label=need.name,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text=checkpoint.need_guidance.get(need.slug, {}).get(
+                        get_language(), need.description
+                    ),
+                )
+        elif kind in (Checkpoint.Kind.SIMILAR_ORGANIZATIONS, Checkpoint.Kind.ORGANIZATIONS):
+            self.fields["organizations"] = forms.ModelMultipleChoiceField(
+                label=_("Organizations from the directory"),
+                queryset=self.organization_choices(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        elif kind == Checkpoint.Kind.DEPARTMENT:
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("Department and contact person"),
+                queryset=Department.objects.select_related("municipality").order_by(
+                    "municipality__name", "name"
+                ),
+                required=False,
+                help_text=_("From the departments municipalities list in the portal."),
+            )
+
+    def organization_choices(self):
+        """Suggestions: published organizations of the same municipality that work with the
+        same target groups or in the same fields, and those already attached."""
+        roadmap = self.roadmap
+        municipality_id = (
+            roadmap.municipality_id
+            if roadmap.form == Form.MUNICIPALITY
+            else roadmap.organization.home_municipality_id
+        )
+        related = Answer.objects.filter(roadmap=roadmap)
+        group_ids = list(
+            related.values_list("target_groups", flat=True).exclude(target_groups=None)
+        )
+        field_ids = []
+        if roadmap.organization_id:
+            group_ids += list(roadmap.organization.target_groups.values_list("pk", flat=True))
+            field_ids = list(roadmap.organization.fields_of_activity.values_list("pk", flat=True))
+        nearby = Organization.objects.published().filter(
+            Q(home_municipality_id=municipality_id) | Q(municipalities_served=municipality_id)
+        )
+        if group_ids or field_ids:
+            nearby = nearby.filter(
+                Q(target_groups__in=group_ids) | Q(fields_of_activity__in=field_ids)
+            )
+        nearby = nearby.exclude(pk=roadmap.organization_id)
+        suggested = list(
+            nearby.distinct().order_by("name").values_list("pk", flat=True)[:SUGGESTION_LIMIT]
+        )
+        attached = list(self.answer.organizations.values_list("pk", flat=True))
+        return Organization.objects.filter(pk__in=set(suggested + attached)).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Answer.Status.NOT_APPLICABLE and not cleaned.get("not_applicable_reason"):
+            self.add_error(
+                "not_applicable_reason", _("Say why this checkpoint does not apply to you")
+            )
+        if status == Answer.Status.COMPLETED and not self.has_content(cleaned):
+            self.add_error("text", _("Write your answer, or say that it does not apply"))
+        return cleaned
+
+    def has_content(self, cleaned):
+        return bool(
+            (cleaned.get("text") or "").strip()
+            or cleaned.get("target_groups")
+            or cleaned.get("organizations")
+            or cleaned.get("department")
+            or any(
+                (cleaned.get(f"need_{n.slug}") or "").strip()
+                for n in getattr(self, "need_kinds", [])
+            )
+        )
+
+    def values(self):
+        """The cleaned answer as checklists.services.answer_save takes it."""
+        data = self.cleaned_data
+        values = {
+            "text": data["text"],
+            "status": data["status"],
+            "not_applicable_reason": data["not_applicable_reason"]
+            if data["status"] == Answer.Status.NOT_APPLICABLE
+            else "",
+        }
+        if "target_groups" in self.fields:
+            values["target_groups"] = [g.pk for g in data["target_groups"]]
+        if "organizations" in self.fields:
+            values["organizations"] = [o.pk for o in data["organizations"]]
+        if "department" in self.fields:
+            values["department_id"] = data["department"].pk if data["department"] else None
+        if hasattr(self, "need_kinds"):
+            values["needs"] = {
+                n.slug: data[f"need_{n.slug}"].strip()
+                for n in self.need_kinds
+                if data.get(f"need_{n.slug}", "").strip()
+            }
+        return values
+
+
+def answer_initial(answer):
+    initial = {
+        "version": answer.version,
+        "text": answer.text,
+        "status": answer.status if answer.status != Answer.Status.NOT_STARTED else "",
+        "not_applicable_reason": answer.not_applicable_reason,
+        "target_groups": list(answer.target_groups.all()),
+        "organizations": list(answer.organizations.all()),
+        "department": answer.department,
+    }
+    initial |= {f"need_{slug}": detail for slug, detail in answer.needs.items()}
+    return initial
+
+
+class AutosaveForm(forms.Form):
+    version = forms.IntegerField()
+    text = forms.CharField(required=False)
+
+
+class ShareForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        help_text=_("Its coordinators will be able to read this roadmap, not change it."),
+        error_messages={"required": _("Choose the municipality to share the roadmap with")},
+    )

@@ -1,0 +1,297 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Form(models.TextChoices):
+    """The roadmap's two forms ("veidlapas")."""
+
+    MUNICIPALITY = "municipality", _("Municipality form")
+    COMMUNITY = "community", _("Community organization form")
+
+
+class TemplateVersion(models.Model):
+    """One published version of the roadmap's content. Never changed once published:
+    a roadmap keeps the version it was started on."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.JSONField(_("source file"), help_text=_("The fixture as it was published."))
+
+    class Meta:
+        verbose_name = _("roadmap template version")
+        verbose_name_plural = _("roadmap template versions")
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"{self.title} v{self.number}"
+
+
+class Step(models.Model):
+    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("step"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="checklists_step_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Checkpoint(models.Model):
+    """A checkpoint ("pieturas punkts") as one form states it: one row per form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        TARGET_GROUP = "target_group", _("Target group")
+        NEEDS = "needs", _("Resources needed")
+        SIMILAR_ORGANIZATIONS = "similar_organizations", _("Organizations doing similar work")
+        ORGANIZATIONS = "organizations", _("Organizations to work with")
+        DEPARTMENT = "department", _("Department and contact person")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checkpoints")
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    code = models.CharField(_("code"), max_length=8, help_text="1.1")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.TEXT)
+    statement = models.CharField(_("statement"), max_length=300)
+    hint = models.CharField(_("hint"), max_length=300, blank=True)
+    guidance = models.TextField(_("guidance"), blank=True)
+    methods = models.TextField(_("how to check it"), blank=True, help_text=_("One per line."))
+    examples = models.TextField(_("examples"), blank=True, help_text=_("Paragraphs."))
+    # For "needs": one sentence per kind of need (orgs.NeedKind slug), per language.
+    need_guidance = models.JSONField(_("guidance per kind of need"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["step__number", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "form", "code"], name="checklists_checkpoint_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.statement}"
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def with_owner(self):
+        return self.select_related("municipality", "organization", "version")
+
+
+class Roadmap(models.Model):
+    """One filled roadmap: a municipality's or an organization's, for one initiative."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="roadmaps")
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    title = models.CharField(
+        _("initiative"),
+        max_length=200,
+        help_text=_("A short name for the initiative, for example “Day centre for children”."),
+    )
+    municipality = models.ForeignKey(
+        "orgs.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roadmaps",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roadmaps",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    shared_with = models.ManyToManyField(
+        "orgs.Municipality",
+        through="RoadmapShare",
+        related_name="shared_roadmaps",
+        blank=True,
+    )
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+        ordering = ["-updated_at"]
+        constraints = [
+            # A municipality's form belongs to a municipality, a community form to an organization.
+            models.CheckConstraint(
+                condition=(
+                    Q(form="municipality", municipality__isnull=False, organization__isnull=True)
+                    | Q(form="community", organization__isnull=False, municipality__isnull=True)
+                ),
+                name="checklists_roadmap_owner_matches_form",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("checklists:roadmap", kwargs={"pk": self.pk})
+
+    @property
+    def owner(self):
+        return self.municipality if self.form == Form.MUNICIPALITY else self.organization
+
+    @property
+    def is_completed(self):
+        return self.status == self.Status.COMPLETED
+
+    def checkpoints(self):
+        return Checkpoint.objects.filter(step__version=self.version_id, form=self.form)
+
+
+class RoadmapShare(models.Model):
+    """An organization's roadmap shared with a municipality (its coordinators read it)."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="shares")
+    municipality = models.ForeignKey(
+        "orgs.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "municipality"], name="checklists_share_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap} → {self.municipality}"
+
+
+class Answer(models.Model):
+    """The answer to one checkpoint of one roadmap.
+
+    Step 3's checkpoints are text for now; partnerships (action plans, communication plans,
+    KPIs) will point at their answers from the actionplans app.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="answers")
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="answers")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    text = models.TextField(_("your answer"), blank=True)
+    not_applicable_reason = models.TextField(_("why it does not apply"), blank=True)
+    target_groups = models.ManyToManyField("orgs.TargetGroup", blank=True, related_name="+")
+    # For "needs": {"<NeedKind slug>": "detail"}.
+    needs = models.JSONField(_("resources needed"), default=dict, blank=True)
+    organizations = models.ManyToManyField(
+        "orgs.Organization", blank=True, related_name="roadmap_answers"
+    )
+    department = models.ForeignKey(
+        "orgs.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: a save based on an older version is refused, never overwrites.
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "checkpoint"], name="checklists_answer_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap} · {self.checkpoint.code}"
+
+    @property
+    def is_done(self):
+        return self.status in (self.Status.COMPLETED, self.Status.NOT_APPLICABLE)
+
+
+class AnswerRevision(models.Model):
+    """The history of an answer: one revision per explicit save or per editing session of
+    autosaves (autosaves within a session update its revision)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField()
+    autosave = models.BooleanField(default=False)
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+
+    def __str__(self):
+        return f"{self.answer} · v{self.version}"
+
+
+class RoadmapEvent(models.Model):
+    """Started, completed, reopened, shared, unshared: recorded with who and when."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", _("Started")
+        COMPLETED = "completed", _("Marked as completed")
+        REOPENED = "reopened", _("Reopened")
+        SHARED = "shared", _("Shared")
+        UNSHARED = "unshared", _("Stopped sharing")
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "orgs.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.roadmap} · {self.get_kind_display()}"

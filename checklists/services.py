@@ -1,0 +1,224 @@
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Answer,
+    AnswerRevision,
+    Checkpoint,
+    Form,
+    Roadmap,
+    RoadmapEvent,
+    RoadmapShare,
+    Step,
+    TemplateVersion,
+)
+
+TEMPLATE_PATH = settings.BASE_DIR / "fixtures" / "roadmap_template.json"
+# Autosaves by one person within this time are one editing session: one history entry.
+EDITING_SESSION = timedelta(minutes=30)
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class TemplateAlreadyPublished(Exception):
+    pass
+
+
+class AnswerConflict(Exception):
+    """Someone saved this answer after the editor loaded it."""
+
+    def __init__(self, current):
+        super().__init__("The answer changed since it was loaded.")
+        self.current = current
+
+
+class NotReady(Exception):
+    """Checkpoints that are neither completed nor marked not applicable."""
+
+    def __init__(self, open_answers):
+        super().__init__("Some checkpoints are open.")
+        self.open_answers = open_answers
+
+
+def _translated(field, texts):
+    """modeltranslation columns (field_lv, field_en, ...) from {"lv": ..., "en": ...}."""
+    values = {f"{field}_{code}": texts.get(code, "") for code in LANGUAGES}
+    values[field] = texts.get(settings.LANGUAGE_CODE, "")
+    return values
+
+
+def _lines(items):
+    return {code: "\n".join(item.get(code, "") for item in items).strip() for code in LANGUAGES}
+
+
+def _paragraphs(items):
+    return {code: "\n\n".join(item.get(code, "") for item in items).strip() for code in LANGUAGES}
+
+
+@transaction.atomic
+def template_publish(*, path: Path = TEMPLATE_PATH, actor=None) -> TemplateVersion:
+    """Publish the roadmap content of a fixture as a new, unchangeable version."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if TemplateVersion.objects.filter(number=data["version"]).exists():
+        raise TemplateAlreadyPublished(data["version"])
+    version = TemplateVersion.objects.create(
+        number=data["version"],
+        published_by=actor,
+        source=data,
+        **_translated("title", data["title"]),
+    )
+    for step_data in data["steps"]:
+        step = Step.objects.create(
+            version=version,
+            number=step_data["number"],
+            **_translated("title", step_data["title"]),
+            **_translated("summary", step_data.get("summary", {})),
+        )
+        for position, item in enumerate(step_data["checkpoints"]):
+            for form in item["forms"]:
+                guidance = item.get("guidance", {})
+                Checkpoint.objects.create(
+                    step=step,
+                    form=form,
+                    code=item["code"],
+                    position=position,
+                    kind=item.get("kind", Checkpoint.Kind.TEXT),
+                    need_guidance=item.get("need_guidance", {}).get(form, {}),
+                    **_translated("statement", item["statement"][form]),
+                    **_translated("hint", item.get("hint", {})),
+                    **_translated("guidance", guidance.get(form, {})),
+                    **_translated("methods", _lines(item.get("methods", []))),
+                    **_translated("examples", _paragraphs(item.get("examples", []))),
+                )
+    return version
+
+
+@transaction.atomic
+def roadmap_start(*, form: str, owner, title: str, actor) -> Roadmap:
+    """A new roadmap on the latest template version, with an empty answer per checkpoint."""
+    version = TemplateVersion.objects.order_by("-number").first()
+    roadmap = Roadmap.objects.create(
+        version=version,
+        form=form,
+        title=title,
+        municipality=owner if form == Form.MUNICIPALITY else None,
+        organization=owner if form == Form.COMMUNITY else None,
+        created_by=actor,
+    )
+    Answer.objects.bulk_create(
+        Answer(roadmap=roadmap, checkpoint=checkpoint) for checkpoint in roadmap.checkpoints()
+    )
+    RoadmapEvent.objects.create(roadmap=roadmap, kind=RoadmapEvent.Kind.STARTED, actor=actor)
+    return roadmap
+
+
+def answer_content(answer) -> dict:
+    """What an answer says, as plain JSON (for the history and for conflicts)."""
+    return {
+        "status": answer.status,
+        "text": answer.text,
+        "not_applicable_reason": answer.not_applicable_reason,
+        "target_groups": sorted(answer.target_groups.values_list("pk", flat=True)),
+        "needs": answer.needs,
+        "organizations": sorted(answer.organizations.values_list("pk", flat=True)),
+        "department": answer.department_id,
+    }
+
+
+@transaction.atomic
+def answer_save(*, answer, values: dict, actor, version: int, autosave: bool = False):
+    """Save an answer if nobody saved it since `version` was loaded; record the history.
+
+    An autosave only keeps the text and marks a started answer as in progress; the status
+    is chosen on an explicit save.
+    """
+    locked = Answer.objects.select_for_update().get(pk=answer.pk)
+    if locked.version != version:
+        raise AnswerConflict(current=locked)
+    if locked.roadmap.is_completed:
+        raise PermissionError("A completed roadmap is reopened before it is changed.")
+    for field in ("text", "not_applicable_reason", "needs", "department_id", "status"):
+        if field in values:
+            setattr(locked, field, values[field])
+    if autosave and locked.status == Answer.Status.NOT_STARTED and values.get("text"):
+        locked.status = Answer.Status.IN_PROGRESS
+    now = timezone.now()
+    locked.version += 1
+    locked.updated_at, locked.updated_by = now, actor
+    locked.save()
+    for field in ("target_groups", "organizations"):
+        if field in values:
+            getattr(locked, field).set(values[field])
+    _revise(locked, actor=actor, now=now, autosave=autosave)
+    Roadmap.objects.filter(pk=locked.roadmap_id).update(updated_at=now)
+    return locked
+
+
+def _revise(answer, *, actor, now, autosave):
+    content = answer_content(answer)
+    latest = answer.revisions.first()
+    same_session = (
+        autosave
+        and latest is not None
+        and latest.autosave
+        and latest.editor_id == getattr(actor, "pk", None)
+        and now - latest.saved_at < EDITING_SESSION
+    )
+    if same_session:
+        latest.content, latest.saved_at, latest.version = content, now, answer.version
+        latest.save(update_fields=["content", "saved_at", "version"])
+    else:
+        AnswerRevision.objects.create(
+            answer=answer,
+            editor=actor,
+            saved_at=now,
+            autosave=autosave,
+            version=answer.version,
+            content=content,
+        )
+
+
+@transaction.atomic
+def roadmap_complete(*, roadmap, actor):
+    """Mark as completed once every checkpoint is completed or not applicable."""
+    open_answers = [a for a in roadmap.answers.select_related("checkpoint") if not a.is_done]
+    if open_answers:
+        raise NotReady(open_answers)
+    roadmap.status, roadmap.completed_at = Roadmap.Status.COMPLETED, timezone.now()
+    roadmap.save(update_fields=["status", "completed_at", "updated_at"])
+    RoadmapEvent.objects.create(roadmap=roadmap, kind=RoadmapEvent.Kind.COMPLETED, actor=actor)
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_reopen(*, roadmap, actor):
+    roadmap.status, roadmap.completed_at = Roadmap.Status.IN_PROGRESS, None
+    roadmap.save(update_fields=["status", "completed_at", "updated_at"])
+    RoadmapEvent.objects.create(roadmap=roadmap, kind=RoadmapEvent.Kind.REOPENED, actor=actor)
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_share(*, roadmap, municipality, actor):
+    _share, created = RoadmapShare.objects.get_or_create(
+        roadmap=roadmap, municipality=municipality, defaults={"shared_by": actor}
+    )
+    if created:
+        RoadmapEvent.objects.create(
+            roadmap=roadmap, kind=RoadmapEvent.Kind.SHARED, actor=actor, municipality=municipality
+        )
+
+
+@transaction.atomic
+def roadmap_unshare(*, roadmap, municipality, actor):
+    deleted, _rows = RoadmapShare.objects.filter(
+        roadmap=roadmap, municipality=municipality
+    ).delete()
+    if deleted:
+        RoadmapEvent.objects.create(
+            roadmap=roadmap, kind=RoadmapEvent.Kind.UNSHARED, actor=actor, municipality=municipality
+        )

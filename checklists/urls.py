@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "checklists"
+
+urlpatterns = [
+    path("roadmaps/", views.roadmap_list, name="list"),
+    path("roadmaps/new/", views.roadmap_new, name="new"),
+    path("roadmaps/<int:pk>/", views.roadmap_detail, name="roadmap"),
+    path("roadmaps/<int:pk>/check/", views.check_answers, name="check"),
+    path("roadmaps/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("roadmaps/<int:pk>/share/", views.share, name="share"),
+    path("roadmaps/<int:pk>/share/<int:municipality_id>/stop/", views.unshare, name="unshare"),
+    path("roadmaps/<int:pk>/<str:code>/", views.checkpoint, name="checkpoint"),
+    path("roadmaps/<int:pk>/<str:code>/autosave/", views.autosave, name="autosave"),
+    path("roadmaps/<int:pk>/<str:code>/history/", views.answer_history, name="history"),
+]

@@ -1,0 +1,274 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from orgs.models import Municipality, Organization
+
+from .access import can_edit, editable_roadmaps, get_roadmap_for_user, shared_roadmaps
+from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
+from .models import Form
+from .services import (
+    AnswerConflict,
+    NotReady,
+    answer_save,
+    roadmap_complete,
+    roadmap_reopen,
+    roadmap_share,
+    roadmap_start,
+    roadmap_unshare,
+)
+
+
+def _answers_by_step(roadmap):
+    """[(step, [answers]), ...] in order, with each step's progress."""
+    answers = (
+        roadmap.answers.select_related("checkpoint__step", "department__municipality")
+        .prefetch_related("target_groups", "organizations")
+        .order_by("checkpoint__step__number", "checkpoint__position")
+    )
+    steps = {}
+    for answer in answers:
+        steps.setdefault(answer.checkpoint.step, []).append(answer)
+    return [
+        {
+            "step": step,
+            "answers": items,
+            "done": sum(a.is_done for a in items),
+            "total": len(items),
+        }
+        for step, items in steps.items()
+    ]
+
+
+@login_required
+@require_safe
+def roadmap_list(request):
+    mine = editable_roadmaps(request.user).with_owner()
+    shared = shared_roadmaps(request.user).with_owner()
+    return render(request, "checklists/roadmap_list.html", {"mine": mine, "shared": shared})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_new(request):
+    municipalities = Municipality.objects.filter(memberships__user=request.user).distinct()
+    organizations = Organization.objects.filter(memberships__user=request.user).distinct()
+    if not municipalities and not organizations:
+        raise PermissionDenied
+    form = StartRoadmapForm(
+        request.POST or None, municipalities=municipalities, organizations=organizations
+    )
+    if request.method == "POST" and form.is_valid():
+        form_kind, owner = form.form_and_owner()
+        roadmap = roadmap_start(
+            form=form_kind, owner=owner, title=form.cleaned_data["title"], actor=request.user
+        )
+        return redirect(roadmap)
+    return render(request, "checklists/roadmap_new.html", {"form": form})
+
+
+@login_required
+@require_safe
+def roadmap_detail(request, pk):
+    """The task list: three steps, their checkpoints, a status each."""
+    roadmap = get_roadmap_for_user(request.user, pk)
+    return render(
+        request,
+        "checklists/roadmap_detail.html",
+        {
+            "roadmap": roadmap,
+            "steps": _answers_by_step(roadmap),
+            "can_edit": can_edit(request.user, roadmap),
+            "shares": roadmap.shares.select_related("municipality"),
+            "events": roadmap.events.select_related("actor", "municipality")[:10],
+        },
+    )
+
+
+def _answer(roadmap, code):
+    answer = (
+        roadmap.answers.select_related("checkpoint__step").filter(checkpoint__code=code).first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
+def _next_answer(roadmap, answer):
+    following = roadmap.answers.filter(
+        checkpoint__step__number__gte=answer.checkpoint.step.number
+    ).order_by("checkpoint__step__number", "checkpoint__position")
+    found = False
+    for candidate in following.select_related("checkpoint"):
+        if found:
+            return candidate
+        found = candidate.pk == answer.pk
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkpoint(request, pk, code):
+    """One question page: the statement, the guidance, the answer and its status."""
+    roadmap = get_roadmap_for_user(request.user, pk, write=request.method == "POST")
+    answer = _answer(roadmap, code)
+    editable = can_edit(request.user, roadmap) and not roadmap.is_completed
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    conflict = None
+    form_kwargs = {"checkpoint": answer.checkpoint, "roadmap": roadmap, "answer": answer}
+    if request.method == "POST":
+        form = AnswerForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                answer_save(
+                    answer=answer,
+                    values=form.values(),
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                )
+            except AnswerConflict as error:
+                conflict = error.current
+            else:
+                if "save_and_leave" in request.POST:
+                    messages.success(request, _("Saved. You can come back to it at any time."))
+                    return redirect(roadmap)
+                following = _next_answer(roadmap, answer)
+                if following is None:
+                    return redirect("checklists:check", pk=roadmap.pk)
+                return redirect(
+                    "checklists:checkpoint", pk=roadmap.pk, code=following.checkpoint.code
+                )
+    else:
+        form = AnswerForm(initial=answer_initial(answer), **form_kwargs)
+    return render(
+        request,
+        "checklists/checkpoint.html",
+        {
+            "roadmap": roadmap,
+            "answer": answer,
+            "checkpoint": answer.checkpoint,
+            "form": form,
+            "editable": editable,
+            "conflict": conflict,
+            "conflict_version": conflict.version if conflict else None,
+            "directory_url": _directory_url(roadmap),
+        },
+    )
+
+
+def _directory_url(roadmap):
+    municipality_id = roadmap.municipality_id or roadmap.organization.home_municipality_id
+    return f"{reverse('orgs:directory')}?municipality={municipality_id}"
+
+
+@login_required
+@require_POST
+def autosave(request, pk, code):
+    """htmx: save the text while the user types. 409 with both texts on a conflict."""
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    if roadmap.is_completed:
+        raise PermissionDenied
+    answer = _answer(roadmap, code)
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return render(request, "checklists/_autosave_status.html", {"failed": True}, status=400)
+    try:
+        saved = answer_save(
+            answer=answer,
+            values={"text": form.cleaned_data["text"]},
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            autosave=True,
+        )
+    except AnswerConflict as error:
+        return render(
+            request,
+            "checklists/_autosave_status.html",
+            {"conflict": error.current},
+            status=409,
+        )
+    return render(
+        request,
+        "checklists/_autosave_status.html",
+        {"saved_at": saved.updated_at, "version": saved.version},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_answers(request, pk):
+    """Check your answers, then mark the roadmap as completed."""
+    roadmap = get_roadmap_for_user(request.user, pk, write=request.method == "POST")
+    open_answers = []
+    if request.method == "POST":
+        try:
+            roadmap_complete(roadmap=roadmap, actor=request.user)
+        except NotReady as error:
+            open_answers = error.open_answers
+        else:
+            messages.success(request, _("The roadmap is marked as completed."))
+            return redirect(roadmap)
+    return render(
+        request,
+        "checklists/check_answers.html",
+        {
+            "roadmap": roadmap,
+            "steps": _answers_by_step(roadmap),
+            "can_edit": can_edit(request.user, roadmap),
+            "open_answers": open_answers,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    roadmap_reopen(roadmap=roadmap, actor=request.user)
+    messages.success(request, _("The roadmap is open for changes again."))
+    return redirect(roadmap)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request, pk):
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    if roadmap.form != Form.COMMUNITY:
+        raise Http404
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        roadmap_share(
+            roadmap=roadmap, municipality=form.cleaned_data["municipality"], actor=request.user
+        )
+        messages.success(request, _("Shared. The municipality's coordinators can read it now."))
+        return redirect(roadmap)
+    return render(request, "checklists/share.html", {"roadmap": roadmap, "form": form})
+
+
+@login_required
+@require_POST
+def unshare(request, pk, municipality_id):
+    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    municipality = get_object_or_404(Municipality, pk=municipality_id)
+    roadmap_unshare(roadmap=roadmap, municipality=municipality, actor=request.user)
+    messages.success(request, _("The municipality can no longer read this roadmap."))
+    return redirect(roadmap)
+
+
+@login_required
+@require_safe
+def answer_history(request, pk, code):
+    roadmap = get_roadmap_for_user(request.user, pk)
+    answer = _answer(roadmap, code)
+    revisions = answer.revisions.select_related("editor")
+    return render(
+        request,
+        "checklists/answer_history.html",
+        {"roadmap": roadmap, "answer": answer, "revisions": revisions},
+    )

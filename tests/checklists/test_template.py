@@ -1,0 +1,112 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from checklists.models import Checkpoint, Form, TemplateVersion
+from checklists.services import TEMPLATE_PATH, roadmap_start, template_publish
+
+pytestmark = pytest.mark.django_db
+
+# DOMAIN.md's reading of the seed: 16 distinct checkpoints. It counts "14" for the community
+# form but lists 13 (1.1-1.6, 2.2, 2.4, 2.6, 3.1-3.4); the list is what the seed supports.
+MUNICIPALITY = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.3", "2.5", "3.1", "3.2", "3.3", "3.4"]
+COMMUNITY = [
+    "1.1",
+    "1.2",
+    "1.3",
+    "1.4",
+    "1.5",
+    "1.6",
+    "2.2",
+    "2.4",
+    "2.6",
+    "3.1",
+    "3.2",
+    "3.3",
+    "3.4",
+]
+DATA = json.loads(TEMPLATE_PATH.read_text(encoding="utf-8"))
+
+
+def codes(form):
+    return [c["code"] for step in DATA["steps"] for c in step["checkpoints"] if form in c["forms"]]
+
+
+def test_the_fixture_has_every_checkpoint_of_the_seed():
+    all_codes = {c["code"] for step in DATA["steps"] for c in step["checkpoints"]}
+    assert len(all_codes) == 16
+    assert codes("municipality") == MUNICIPALITY
+    assert codes("community") == COMMUNITY
+
+
+def test_every_text_is_in_latvian_and_english():
+    def texts(node):
+        if isinstance(node, dict):
+            if set(node) >= {"lv", "en"} and all(isinstance(v, str) for v in node.values()):
+                yield node
+            else:
+                for value in node.values():
+                    yield from texts(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value)
+
+    found = list(texts(DATA["steps"]))
+    assert len(found) > 50
+    assert all(t["lv"].strip() and t["en"].strip() for t in found)
+
+
+def test_the_seven_kinds_of_need_are_worded_for_both_forms():
+    needs = next(c for s in DATA["steps"] for c in s["checkpoints"] if c["code"] == "1.3")
+    slugs = {
+        "resources",
+        "knowledge",
+        "consultation",
+        "funding",
+        "capacity-building",
+        "promotion",
+        "premises-equipment",
+    }
+    assert set(needs["need_guidance"]["municipality"]) == slugs
+    assert set(needs["need_guidance"]["community"]) == slugs
+    assert (
+        needs["need_guidance"]["municipality"]["funding"]
+        != needs["need_guidance"]["community"]["funding"]
+    )
+
+
+def test_publishing_creates_a_version_with_a_row_per_form_and_checkpoint(template):
+    assert template.number == DATA["version"]
+    rows = Checkpoint.objects.filter(step__version=template)
+    assert rows.filter(form=Form.MUNICIPALITY).count() == 11
+    assert rows.filter(form=Form.COMMUNITY).count() == len(codes("community"))
+    assert rows.values("code").distinct().count() == 16
+    first = rows.get(form=Form.MUNICIPALITY, code="1.1")
+    assert first.statement_lv and first.statement_en and first.guidance_en
+    assert rows.get(form=Form.MUNICIPALITY, code="1.1").kind == Checkpoint.Kind.TARGET_GROUP
+
+
+def test_the_command_refuses_to_publish_a_version_twice(template, capsys):
+    with pytest.raises(CommandError, match="already published"):
+        call_command("publish_roadmap_template")
+    call_command("publish_roadmap_template", "--if-new")
+    assert "already published" in capsys.readouterr().out
+    assert TemplateVersion.objects.count() == 1
+
+
+def test_a_new_version_does_not_touch_roadmaps_started_on_the_old_one(
+    template, municipality, staff, tmp_path
+):
+    old = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="A", actor=staff)
+    changed = json.loads(json.dumps(DATA))
+    changed["version"] = DATA["version"] + 1
+    changed["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"] = "New wording"
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    template_publish(path=path)
+
+    new = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="B", actor=staff)
+    assert old.answers.get(checkpoint__code="1.1").checkpoint.statement_en != "New wording"
+    assert new.answers.get(checkpoint__code="1.1").checkpoint.statement_en == "New wording"
+    assert old.version.number == DATA["version"]
