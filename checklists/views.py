@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from orgs.models import Municipality, Organization
+from orgs.models import Municipality, NeedKind, Organization
+from roadmap_portal.lib.pdf import render_pdf
 
 from .access import can_edit, editable_roadmaps, get_roadmap_for_user, shared_roadmaps
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import Form
+from .models import Form, TemplateVersion
 from .services import (
     AnswerConflict,
     NotReady,
@@ -31,8 +33,12 @@ def _answers_by_step(roadmap):
         .prefetch_related("target_groups", "organizations")
         .order_by("checkpoint__step__number", "checkpoint__position")
     )
+    need_names = dict(NeedKind.objects.values_list("slug", "name"))
     steps = {}
     for answer in answers:
+        answer.need_items = [
+            (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
+        ]
         steps.setdefault(answer.checkpoint.step, []).append(answer)
     return [
         {
@@ -272,3 +278,40 @@ def answer_history(request, pk, code):
         "checklists/answer_history.html",
         {"roadmap": roadmap, "answer": answer, "revisions": revisions},
     )
+
+
+def _pdf_response(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def roadmap_pdf(request, pk):
+    roadmap = get_roadmap_for_user(request.user, pk)
+    content = render_pdf(
+        "checklists/roadmap_pdf.html",
+        {"roadmap": roadmap, "steps": _answers_by_step(roadmap), "generated_at": timezone.now()},
+        request=request,
+    )
+    return _pdf_response(content, f"roadmap-{roadmap.pk}.pdf")
+
+
+@require_safe
+def blank_form_pdf(request, form):
+    """The empty form, for workshops where people fill it on paper. Public."""
+    if form not in Form.values:
+        raise Http404
+    version = TemplateVersion.objects.order_by("-number").first()
+    if version is None:
+        raise Http404
+    steps = list(version.steps.all())
+    for step in steps:
+        step.form_checkpoints = step.checkpoints.filter(form=form).order_by("position")
+    content = render_pdf(
+        "checklists/blank_form_pdf.html",
+        {"version": version, "steps": steps, "form_name": Form(form).label, "lines": range(6)},
+        request=request,
+    )
+    return _pdf_response(content, f"roadmap-{form}-form.pdf")

@@ -10,8 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import sync_playwright
+
+from orgs.taxonomies import taxonomies_load
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -81,3 +84,10 @@ def assert_accessible(page):
         for violation in result["violations"]
     ]
     assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+@pytest.fixture(autouse=True)
+def taxonomies(transactional_db):
+    # Browser tests run in real transactions, and the database is emptied after each:
+    # the taxonomies a migration loaded are put back first.
+    taxonomies_load(apps)
