@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import Checkpoint, Roadmap, Step, TemplateVersion
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Published content never changes: new content is a new version (manage.py
     publish_roadmap_template)."""
 
@@ -17,19 +17,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class StepInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class StepInline(ReadOnly, admin.TabularInline):
     model = Step
     fields = ["number", "title"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TemplateVersion)

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from checklists.models import Checkpoint, Form, TemplateVersion
 from checklists.services import TEMPLATE_PATH, roadmap_start, template_publish
+from orgs.taxonomies import TAXONOMIES_PATH
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +60,9 @@ def test_every_text_is_in_latvian_and_english():
 
 def test_the_seven_kinds_of_need_are_worded_for_both_forms():
     needs = next(c for s in DATA["steps"] for c in s["checkpoints"] if c["code"] == "1.3")
-    slugs = {
-        "resources",
-        "knowledge",
-        "consultation",
-        "funding",
-        "capacity-building",
-        "promotion",
-        "premises-equipment",
-    }
+    taxonomy = json.loads(TAXONOMIES_PATH.read_text(encoding="utf-8"))
+    slugs = {entry["slug"] for entry in taxonomy["need_kinds"]}
+    assert len(slugs) == 7
     assert set(needs["need_guidance"]["municipality"]) == slugs
     assert set(needs["need_guidance"]["community"]) == slugs
     assert (
