@@ -161,3 +161,37 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
     assert roadmap.answers.get(checkpoint__code="1.2").text == "Annas teksts un Bruno teksts"
     context_a.close()
     context_b.close()
+
+
+def test_the_text_stays_and_is_saved_when_the_network_comes_back(
+    browser, live_server, municipality
+):
+    from checklists.models import Form
+    from checklists.services import roadmap_start
+
+    template_publish()
+    staff = MunicipalityMembershipFactory(
+        municipality=municipality, user__email="c@example.org"
+    ).user
+    roadmap = roadmap_start(
+        form=Form.MUNICIPALITY, owner=municipality, title="Bezsaistē", actor=staff
+    )
+    context, page = sign_in(browser, live_server, staff.email)
+    page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
+
+    context.set_offline(True)
+    page.get_by_label("Your answer in detail").fill("Teksts bez tīkla")
+    expect(page.locator("#autosave-status")).to_contain_text("no connection", timeout=8000)
+    expect(page.get_by_label("Your answer in detail")).to_have_value("Teksts bez tīkla")
+
+    # Leaving now would lose the text: the browser asks first.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+    context.set_offline(False)
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at", timeout=15000)
+    assert roadmap.answers.get(checkpoint__code="1.2").text == "Teksts bez tīkla"
+    context.close()
