@@ -134,6 +134,14 @@ def directory_search(query: DirectoryQuery) -> DirectoryResult:
     return result
 
 
+def directory_matches(query: DirectoryQuery, *, base=None):
+    """Every organization of `base` (default: the published ones) that the query matches,
+    unsorted and uncapped: for exports, which read them in chunks."""
+    backend = _PostgresSearch() if connection.vendor == "postgresql" else _SqliteSearch()
+    base = Organization.objects.published() if base is None else base
+    return backend.matching(base, query_terms(query.text), query.facet_tokens())
+
+
 def _search(backend, query, terms):
     tokens = query.facet_tokens()
     published = Organization.objects.published()

@@ -6,6 +6,7 @@ app_name = "orgs"
 
 urlpatterns = [
     path("organizations/", views.directory, name="directory"),
+    path("organizations/export/", views.directory_export, name="export"),
     path("organizations/register/", views.register, name="register"),
     path(
         "organizations/register/received/",
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("municipalities/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("moderation/", views.moderation, name="moderation"),
+    path("moderation/export/", views.staff_export, name="staff_export"),
     path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),
     path("moderation/claims/<int:pk>/", views.moderate_claim, name="moderate_claim"),
     path("my-work/", views.my_work, name="my_work"),

@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
@@ -28,7 +29,9 @@ from .access import (
     is_municipal_staff,
     moderation_queryset,
     represents,
+    staffed_municipality_ids,
 )
+from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
     ClaimForm,
     DirectoryFilterForm,
@@ -42,7 +45,13 @@ from .forms import (
     unbound_copy,
 )
 from .models import Municipality, Organization
-from .search import DirectoryQuery, Sort, directory_search, similar_organizations
+from .search import (
+    DirectoryQuery,
+    Sort,
+    directory_matches,
+    directory_search,
+    similar_organizations,
+)
 from .services import (
     AlreadyDecided,
     EditConflict,
@@ -502,3 +511,47 @@ def my_work(request):
 
 def privacy(request):
     return render(request, "orgs/privacy.html")
+
+
+def _export_response(request, organizations, *, staff, name):
+    rows = export_rows(organizations, staff=staff)
+    if request.GET.get("format") == "xlsx":
+        return FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_safe
+def directory_export(request):
+    """The directory as the visitor filtered it: published entries, public fields."""
+    form = DirectoryFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    organizations = directory_matches(form.directory_query())
+    return _export_response(request, organizations, staff=False, name="organizations")
+
+
+@login_required
+@require_safe
+def staff_export(request):
+    """For municipal staff: the published directory and every entry of their municipalities,
+    pending and rejected included, with their status."""
+    if not is_municipal_staff(request.user):
+        raise PermissionDenied
+    form = DirectoryFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    visible = Organization.objects.filter(
+        Q(status=Organization.Status.PUBLISHED)
+        | Q(home_municipality_id__in=staffed_municipality_ids(request.user))
+    )
+    if request.user.is_superuser:
+        visible = Organization.objects.all()
+    organizations = directory_matches(form.directory_query(), base=visible)
+    return _export_response(request, organizations, staff=True, name="organizations-staff")

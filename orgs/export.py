@@ -1,0 +1,176 @@
+"""Directory exports: CSV (UTF-8 with a byte-order mark, for Excel) and XLSX, streamed.
+
+Rows are read in chunks and written as they come, so 100,000 organizations never sit in
+memory at once (CSV streams to the client; XLSX is built in openpyxl's write-only mode in a
+temporary file). Cells that a spreadsheet would run as a formula are made safe.
+"""
+
+import csv
+import tempfile
+from collections import defaultdict
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from .models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
+
+CHUNK = 2000
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PUBLIC_COLUMNS = [
+    ("name", _("Name")),
+    ("short_name", _("Short name")),
+    ("type", _("Type")),
+    ("legal_form", _("Legal form")),
+    ("is_social_enterprise", _("Social enterprise status")),
+    ("registration_number", _("Registration number")),
+    ("country", _("Country")),
+    ("home_municipality", _("Home municipality")),
+    ("municipalities_served", _("Other municipalities it serves")),
+    ("address", _("Address")),
+    ("description", _("Purpose")),
+    ("services", _("Programmes and services")),
+    ("fields_of_activity", _("Fields of activity")),
+    ("target_groups", _("Target groups")),
+    ("offers", _("Can offer partners")),
+    ("seeks", _("Is looking for")),
+    ("languages", _("Working languages")),
+    ("year_founded", _("Year founded")),
+    ("email", _("Contact e-mail")),
+    ("phone", _("Phone")),
+    ("website", _("Website")),
+    ("contact_person", _("Contact person")),
+    ("updated_at", _("Last updated")),
+]
+STAFF_COLUMNS = [
+    *PUBLIC_COLUMNS,
+    ("status", _("Status")),
+    ("contact_person_consent", _("Contact person agrees to be shown")),
+    ("last_confirmed_at", _("Last confirmed")),
+]
+
+
+def safe_cell(value):
+    """Text as text: a leading formula character is escaped with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+SIMPLE_FIELDS = [
+    "id", "name", "short_name", "type", "legal_form", "is_social_enterprise",
+    "registration_number", "country", "home_municipality_id", "address", "description",
+    "languages", "year_founded", "email", "phone", "website", "contact_person",
+    "contact_person_consent", "updated_at", "status", "last_confirmed_at",
+]  # fmt: skip
+RELATIONS = {
+    "municipalities_served": (Organization.municipalities_served.through, "municipality_id"),
+    "fields_of_activity": (Organization.fields_of_activity.through, "fieldofactivity_id"),
+    "target_groups": (Organization.target_groups.through, "targetgroup_id"),
+    "offers": (Organization.offers.through, "needkind_id"),
+    "seeks": (Organization.seeks.through, "needkind_id"),
+}
+
+
+def _names_by_relation():
+    """Names of the (few) municipalities and taxonomy entries, read once per export."""
+    names = {
+        "municipalities_served": dict(Municipality.objects.values_list("pk", "name")),
+        "fields_of_activity": {t.pk: t.name for t in FieldOfActivity.objects.all()},
+        "target_groups": {t.pk: t.name for t in TargetGroup.objects.all()},
+    }
+    names["offers"] = names["seeks"] = {t.pk: t.name for t in NeedKind.objects.all()}
+    return names
+
+
+def _related_names(ids, names):
+    """{relation: {organization id: "name; name"}} for one chunk, one query a relation.
+
+    Plain rows, no model instances: prefetching through the translated taxonomy managers
+    cost more than everything else together (1,700 rows/s instead of the figures in
+    docs/performance.md)."""
+    related = {}
+    for key, (through, column) in RELATIONS.items():
+        grouped = defaultdict(list)
+        for organization_id, target in through.objects.filter(organization_id__in=ids).values_list(
+            "organization_id", column
+        ):
+            grouped[organization_id].append(names[key].get(target, ""))
+        related[key] = {pk: "; ".join(sorted(items)) for pk, items in grouped.items()}
+    services = defaultdict(list)
+    for organization_id, name in (
+        Service.objects.filter(organization_id__in=ids)
+        .order_by("organization_id", "position", "id")
+        .values_list("organization_id", "name")
+    ):
+        services[organization_id].append(name)
+    related["services"] = {pk: "; ".join(items) for pk, items in services.items()}
+    return related
+
+
+def export_rows(organizations, *, staff):
+    """The header, then one list of cell values per organization, in chunks by id."""
+    columns = STAFF_COLUMNS if staff else PUBLIC_COLUMNS
+    yield [str(label) for _key, label in columns]
+    type_labels = dict(Organization.Type.choices)
+    names = _names_by_relation()
+    municipality_names = names["municipalities_served"]
+    last_id = 0
+    while True:
+        # Keyset pagination: each chunk is its own query, so no cursor holds every row.
+        chunk = list(
+            organizations.filter(pk__gt=last_id).order_by("pk").values(*SIMPLE_FIELDS)[:CHUNK]
+        )
+        if not chunk:
+            return
+        last_id = chunk[-1]["id"]
+        related = _related_names([row["id"] for row in chunk], names)
+        for row in chunk:
+            pk = row["id"]
+            values = row | {
+                "type": str(type_labels.get(row["type"], row["type"])),
+                "is_social_enterprise": "yes" if row["is_social_enterprise"] else "no",
+                "country": str(row["country"]),
+                "home_municipality": municipality_names.get(row["home_municipality_id"], ""),
+                "languages": ", ".join(row["languages"] or []),
+                "year_founded": row["year_founded"] or "",
+                # Personal data: public only with the person's consent.
+                "contact_person": row["contact_person"]
+                if staff or row["contact_person_consent"]
+                else "",
+                "updated_at": row["updated_at"].date().isoformat(),
+                "contact_person_consent": "yes" if row["contact_person_consent"] else "no",
+                "last_confirmed_at": row["last_confirmed_at"].date().isoformat()
+                if row["last_confirmed_at"]
+                else "",
+            }
+            for key in (*RELATIONS, "services"):
+                values[key] = related[key].get(pk, "")
+            yield [safe_cell(values[key]) for key, _label in columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(rows):
+    """CSV text for Excel: a byte-order mark first, then a line per row."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def xlsx_file(rows):
+    """An XLSX workbook in a temporary file, written row by row (openpyxl write-only)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Organizations")
+    for row in rows:
+        sheet.append(row)
+    # FileResponse closes (and so deletes) it once sent.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
