@@ -122,7 +122,7 @@ class DirectoryResult:
 def directory_search(query: DirectoryQuery) -> DirectoryResult:
     """Published organizations matching the query: one page, the (capped) count, the sort."""
     terms = query_terms(query.text)
-    backend = _PostgresSearch() if connection.vendor == "postgresql" else _SqliteSearch()
+    backend = _backend()
     result = _search(backend, query, terms)
     if result.count == 0 and terms:
         corrected = backend.corrected_terms(terms)
@@ -137,9 +137,12 @@ def directory_search(query: DirectoryQuery) -> DirectoryResult:
 def directory_matches(query: DirectoryQuery, *, base=None):
     """Every organization of `base` (default: the published ones) that the query matches,
     unsorted and uncapped: for exports, which read them in chunks."""
-    backend = _PostgresSearch() if connection.vendor == "postgresql" else _SqliteSearch()
     base = Organization.objects.published() if base is None else base
-    return backend.matching(base, query_terms(query.text), query.facet_tokens())
+    return _backend().matching(base, query_terms(query.text), query.facet_tokens())
+
+
+def _backend():
+    return _PostgresSearch() if connection.vendor == "postgresql" else _SqliteSearch()
 
 
 def _search(backend, query, terms):

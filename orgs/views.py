@@ -73,11 +73,16 @@ from .services import (
 )
 
 
-@require_safe
-def directory(request):
+def _directory_form(request):
     form = DirectoryFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid filters are reported and left out of the search
+    return form
+
+
+@require_safe
+def directory(request):
+    form = _directory_form(request)
     result = directory_search(form.directory_query())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
@@ -530,9 +535,7 @@ def _export_response(request, organizations, *, staff, name):
 @require_safe
 def directory_export(request):
     """The directory as the visitor filtered it: published entries, public fields."""
-    form = DirectoryFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
+    form = _directory_form(request)
     organizations = directory_matches(form.directory_query())
     return _export_response(request, organizations, staff=False, name="organizations")
 
@@ -544,9 +547,7 @@ def staff_export(request):
     pending and rejected included, with their status."""
     if not is_municipal_staff(request.user):
         raise PermissionDenied
-    form = DirectoryFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
+    form = _directory_form(request)
     visible = Organization.objects.filter(
         Q(status=Organization.Status.PUBLISHED)
         | Q(home_municipality_id__in=staffed_municipality_ids(request.user))
