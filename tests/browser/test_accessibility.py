@@ -1,0 +1,109 @@
+"""axe-core (WCAG 2.1 A and AA) on every page a person reaches, for each role."""
+
+import pytest
+
+from checklists.models import Form
+from checklists.services import roadmap_share, roadmap_start, template_publish
+from orgs.models import MunicipalityMembership, Organization, OrganizationChange
+from tests.factories import (
+    PASSWORD,
+    DepartmentFactory,
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+)
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def visit_all(browser, live_server, email, paths):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    if email:
+        page.goto("/en/accounts/login/")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_accessible(page)
+    context.close()
+
+
+def test_every_page_passes_axe(browser, live_server, municipality):
+    template_publish()
+    DepartmentFactory(municipality=municipality, name="Sociālais dienests")
+    organization = OrganizationFactory(name="Biedrība „Brīnumiņš”", home_municipality=municipality)
+    representative = OrganizationMembershipFactory(
+        organization=organization, user__email="rep@example.org"
+    ).user
+    pending = OrganizationFactory(
+        name="Gaidošā", home_municipality=municipality, status=Organization.Status.PENDING
+    )
+    coordinator = MunicipalityMembershipFactory(
+        municipality=municipality,
+        role=MunicipalityMembership.Role.COORDINATOR,
+        user__email="coord@example.org",
+    ).user
+    OrganizationChange.objects.create(
+        organization=organization,
+        actor=representative,
+        fields={"description": {"old": "", "new": "Jauns"}},
+    )
+    community = roadmap_start(
+        form=Form.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    roadmap_share(roadmap=community, municipality=municipality, actor=representative)
+    municipal = roadmap_start(
+        form=Form.MUNICIPALITY, owner=municipality, title="Centrs", actor=coordinator
+    )
+
+    visit_all(
+        browser,
+        live_server,
+        None,
+        [
+            "/lv/",
+            "/en/organizations/?q=brinumins&country=LV",
+            f"/en/organizations/{organization.slug}/",
+            f"/en/municipalities/{municipality.slug}/",
+            "/en/organizations/register/",
+            "/en/privacy/",
+            "/en/accounts/signup/",
+            "/en/accounts/password-reset/",
+            "/el/organizations/",
+        ],
+    )
+    visit_all(
+        browser,
+        live_server,
+        "rep@example.org",
+        [
+            "/en/my-work/",
+            f"/en/organizations/{organization.slug}/edit/",
+            f"/en/organizations/{organization.slug}/invite/",
+            "/en/roadmaps/",
+            "/en/roadmaps/new/",
+            f"/en/roadmaps/{community.pk}/",
+            f"/en/roadmaps/{community.pk}/1.3/",
+            f"/en/roadmaps/{community.pk}/2.2/",
+            f"/en/roadmaps/{community.pk}/share/",
+            f"/en/roadmaps/{community.pk}/1.3/history/",
+        ],
+    )
+    visit_all(
+        browser,
+        live_server,
+        "coord@example.org",
+        [
+            "/en/moderation/",
+            f"/en/moderation/organizations/{pending.pk}/",
+            f"/en/organizations/{organization.slug}/history/",
+            f"/en/roadmaps/{municipal.pk}/1.4/",
+            f"/en/roadmaps/{municipal.pk}/check/",
+            f"/en/roadmaps/{community.pk}/",
+        ],
+    )
