@@ -111,7 +111,14 @@ def build_queries(rng, total):
         queries.append(("name without accents", {"q": strip_accents(name.split()[-1])}))
     for word in long_words[: total * 15 // 100]:  # one typo in a known word
         queries.append(("typo", {"q": typo(rng, word)}))
-    for _ in range(total * 25 // 100):  # filters with no text
+    for _ in range(total * 5 // 100):  # no words, no filters: browsing
+        params = {}
+        if rng.random() < 0.5:
+            params["sort"] = rng.choice(["name", "updated"])
+        if rng.random() < 0.5:
+            params["page"] = rng.randint(2, 5)
+        queries.append(("browse everything", params))
+    for _ in range(total * 20 // 100):  # filters with no text
         params = random_filter()
         if rng.random() < 0.4:
             params |= random_filter()

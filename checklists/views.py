@@ -63,7 +63,9 @@ def roadmap_list(request):
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
     municipalities = Municipality.objects.filter(memberships__user=request.user).distinct()
-    organizations = Organization.objects.filter(memberships__user=request.user).distinct()
+    organizations = (
+        Organization.objects.filter(memberships__user=request.user).distinct().order_by("name")
+    )
     if not municipalities and not organizations:
         raise PermissionDenied
     form = StartRoadmapForm(

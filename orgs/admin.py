@@ -56,6 +56,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["status", "type", "home_municipality__country"]
     search_fields = ["name", "short_name", "registration_number"]
     list_select_related = ["home_municipality"]
+    ordering = ["-updated_at"]
     show_full_result_count = False  # counting a million rows on every page is slow
     readonly_fields = ["status", "published_at", "last_confirmed_at", "version"]
     autocomplete_fields = ["home_municipality", "municipalities_served"]

@@ -490,12 +490,14 @@ def still_correct(request, token):
 def my_work(request):
     user = request.user
     my_organizations = list(
-        Organization.objects.filter(memberships__user=user).select_related("home_municipality")
+        Organization.objects.filter(memberships__user=user)
+        .select_related("home_municipality")
+        .order_by("name")
     )
     for organization in my_organizations:
         organization.stale = organization.is_public and organization.is_stale()
     queue = (
-        moderation_queryset(user).select_related("home_municipality")
+        moderation_queryset(user).select_related("home_municipality").order_by("created_at")
         if is_municipal_staff(user)
         else None
     )
