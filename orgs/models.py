@@ -320,6 +320,39 @@ class OrganizationChange(models.Model):
         return self.kind in (self.Kind.EDITED, self.Kind.REVERTED)
 
 
+class ImportRecord(models.Model):
+    """One spreadsheet import: kept from the preview to the confirmation, then its result."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+        NOTHING_WRITTEN = "nothing_written", _("Nothing written")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField()
+    encoding = models.CharField(max_length=16, blank=True)
+    delimiter = models.CharField(max_length=2, blank=True)
+    all_or_nothing = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class OrganizationClaim(models.Model):
     """Someone says an entry already listed is theirs; staff decide."""
 

@@ -35,6 +35,8 @@ from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
     ClaimForm,
     DirectoryFilterForm,
+    ImportReadingForm,
+    ImportUploadForm,
     InvitationForm,
     OrganizationForm,
     RegistrationForm,
@@ -44,7 +46,8 @@ from .forms import (
     services_with_another_row,
     unbound_copy,
 )
-from .models import Municipality, Organization
+from .imports import MAX_BYTES, ImportFileError, checksum, read_table, run_import
+from .models import ImportRecord, Municipality, Organization
 from .search import (
     DirectoryQuery,
     Sort,
@@ -558,3 +561,116 @@ def staff_export(request):
         visible = Organization.objects.all()
     organizations = directory_matches(form.directory_query(), base=visible)
     return _export_response(request, organizations, staff=True, name="organizations-staff")
+
+
+def _staffed_municipalities(user):
+    if user.is_superuser:
+        return Municipality.objects.order_by("name")
+    return Municipality.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Staff upload a spreadsheet; nothing is written before they confirm the preview."""
+    if not is_municipal_staff(request.user):
+        raise PermissionDenied
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        municipalities=_staffed_municipalities(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is larger than %(size)s MB. Split it into smaller files.")
+                % {"size": MAX_BYTES // (1024 * 1024)},
+            )
+        else:
+            content = upload.read()
+            try:
+                table = read_table(content, upload.name)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                record = ImportRecord.objects.create(
+                    created_by=request.user,
+                    municipality=form.cleaned_data["municipality"],
+                    filename=upload.name[:255],
+                    checksum=checksum(content),
+                    content=content,
+                    encoding=table.encoding,
+                    delimiter=table.delimiter,
+                    all_or_nothing=form.cleaned_data["all_or_nothing"],
+                )
+                return redirect("orgs:import_preview", pk=record.pk)
+    imports = (
+        ImportRecord.objects.filter(
+            Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
+        )
+        .exclude(status=ImportRecord.Status.PREVIEWED)
+        .select_related("created_by")[:20]
+    )
+    return render(request, "orgs/import_upload.html", {"form": form, "imports": imports})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, pk):
+    """The dry run, row by row; confirming writes it in one transaction."""
+    if not is_municipal_staff(request.user):
+        raise PermissionDenied
+    record = get_object_or_404(
+        ImportRecord, pk=pk, created_by=request.user, status=ImportRecord.Status.PREVIEWED
+    )
+    reading = ImportReadingForm(request.GET or None)
+    if reading.is_bound and reading.is_valid():
+        record.encoding = reading.cleaned_data["encoding"] or record.encoding
+        delimiter = reading.cleaned_data["delimiter"]
+        record.delimiter = "\t" if delimiter == "tab" else (delimiter or record.delimiter)
+        record.save(update_fields=["encoding", "delimiter"])
+    try:
+        table = read_table(
+            bytes(record.content),
+            record.filename,
+            encoding=record.encoding,
+            delimiter=record.delimiter,
+        )
+    except ImportFileError as error:
+        return render(
+            request,
+            "orgs/import_preview.html",
+            {"record": record, "file_error": str(error), "reading": reading},
+        )
+    write = request.method == "POST"
+    report = run_import(
+        table,
+        actor=request.user,
+        default_municipality=record.municipality,
+        dry_run=not write,
+        all_or_nothing=record.all_or_nothing,
+    )
+    if write:
+        record.status = (
+            ImportRecord.Status.IMPORTED if report.written else ImportRecord.Status.NOTHING_WRITTEN
+        )
+        record.counts = report.counts
+        record.save(update_fields=["status", "counts"])
+    return render(
+        request,
+        "orgs/import_preview.html",
+        {
+            "record": record,
+            "table": table,
+            "report": report,
+            "reading": ImportReadingForm(
+                initial={
+                    "encoding": record.encoding,
+                    "delimiter": "tab" if record.delimiter == "\t" else record.delimiter,
+                }
+            ),
+            "written": write,
+        },
+    )

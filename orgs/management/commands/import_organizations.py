@@ -1,0 +1,71 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from orgs.imports import ImportFileError, read_table, run_import
+from orgs.models import Municipality
+
+
+class Command(BaseCommand):
+    help = (
+        "Import organizations from a CSV, XLSX or ODS file, as the staff import page does: "
+        "a report line per row; nothing written with --dry-run; with --all-or-nothing one "
+        "refused row means nothing is written. Exits with status 1 when a row was refused."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--all-or-nothing", action="store_true")
+        parser.add_argument(
+            "--municipality", help="slug of the municipality of rows that name none"
+        )
+        parser.add_argument("--encoding", default="")
+        parser.add_argument("--delimiter", default="")
+        parser.add_argument("--as-user", help="e-mail of the account the changes are recorded for")
+
+    def handle(
+        self,
+        *args,
+        file,
+        dry_run,
+        all_or_nothing,
+        municipality,
+        encoding,
+        delimiter,
+        as_user,
+        **options,
+    ):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file {file}")
+        default = None
+        if municipality:
+            default = Municipality.objects.filter(slug=municipality).first()
+            if default is None:
+                raise CommandError(f"No municipality {municipality}")
+        actor = None
+        if as_user:
+            actor = get_user_model().objects.filter(email__iexact=as_user).first()
+            if actor is None:
+                raise CommandError(f"No account {as_user}")
+        try:
+            table = read_table(path.read_bytes(), path.name, encoding=encoding, delimiter=delimiter)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        report = run_import(
+            table,
+            actor=actor,
+            default_municipality=default,
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+        )
+        for row in report.rows:
+            problems = "; ".join(row.messages)
+            self.stdout.write(f"row {row.number}\t{row.status}\t{row.name}\t{problems}".rstrip())
+        summary = ", ".join(f"{key}: {count}" for key, count in report.counts.items())
+        written = "written" if report.written else "nothing written"
+        self.stdout.write(f"{summary} ({written})")
+        if report.has_errors:
+            raise CommandError("Some rows were refused.", returncode=1)
