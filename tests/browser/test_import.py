@@ -14,11 +14,12 @@ def test_staff_upload_preview_and_confirm_an_import(browser, live_server, munici
         municipality=municipality, user__email="s@example.org"
     ).user
     path = tmp_path / "dati.csv"
-    path.write_bytes(
-        "Nosaukums;Pašvaldība;E-pasts\nBiedrība „Ūdensroze”;Talsu novads;info@x.lv\nSlikta;Talsu novads;nav-adrese\n".encode(
-            "cp1257"
-        )
-    )
+    rows = [
+        "Nosaukums;Pašvaldība;E-pasts",
+        "Biedrība „Ūdensroze”;Talsu novads;info@x.lv",
+        "Slikta;Talsu novads;nav-adrese",
+    ]
+    path.write_bytes("\n".join(rows).encode("cp1257"))
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     page.goto("/en/accounts/login/")
