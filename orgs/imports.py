@@ -30,7 +30,7 @@ from .models import Municipality, Organization, OrganizationChange
 from .search import normalize
 from .services import organization_reindex, organization_snapshot, unique_slug
 
-MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+MAX_BYTES = settings.IMPORT_MAX_BYTES
 # XLSX and ODS are zip files: refuse one that unpacks to far more than its size.
 MAX_UNPACKED_RATIO = 50
 ENCODINGS = ["utf-8", "cp1257", "cp1252", "cp1253"]
