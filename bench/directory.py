@@ -11,28 +11,16 @@ network. Every query runs once to warm the caches, then once measured.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 import unicodedata
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="roadmap_portal.settings",
-    DEBUG="false",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-key-" + "x" * 40),
-    ALLOWED_HOSTS="localhost",
-    SECURE_SSL_REDIRECT="false",
-)
+from production_django import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

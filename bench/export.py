@@ -7,25 +7,12 @@ Memory is the process's peak resident size (ru_maxrss) before and after each exp
 Django itself takes about 100 MB before the first row.
 """
 
-import os
 import resource
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="roadmap_portal.settings",
-    DEBUG="false",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "benchmark-only-key-" + "x" * 40),
-    ALLOWED_HOSTS="localhost",
-    SECURE_SSL_REDIRECT="false",
-)
+from production_django import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
