@@ -209,14 +209,19 @@ class TypeWidget(widgets.Widget):
 
 
 class MunicipalityWidget(widgets.ForeignKeyWidget):
+    """A municipality by its name, however the file writes the case and accents."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._by_name = None
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
             return None
-        match = next(
-            (m for m in Municipality.objects.all() if folded_name(m.name) == folded_name(text)),
-            None,
-        )
+        if self._by_name is None:  # read once per import, not once per row
+            self._by_name = {folded_name(m.name): m for m in Municipality.objects.all()}
+        match = self._by_name.get(folded_name(text))
         if match is None:
             raise ValueError(_("Unknown municipality “%(value)s”.") % {"value": text})
         return match
@@ -266,6 +271,7 @@ class OrganizationResource(resources.ModelResource):
         )
         self.seen = {}
         self.before = {}
+        self.names_by_municipality = {}
 
     def before_import_row(self, row, **kwargs):
         if not row.get("home_municipality") and self.default_municipality:
@@ -302,13 +308,19 @@ class OrganizationResource(resources.ModelResource):
             return Organization.objects.filter(
                 country=municipality.country, registration_number=number
             ).first()
-        wanted = folded_name(cell_text(row.get("name")))
-        for candidate in Organization.objects.filter(home_municipality=municipality).only(
-            "pk", "name"
-        ):
-            if folded_name(candidate.name) == wanted:
-                return Organization.objects.get(pk=candidate.pk)
-        return None
+        pk = self._names_in(municipality).get(folded_name(cell_text(row.get("name"))))
+        return Organization.objects.get(pk=pk) if pk else None
+
+    def _names_in(self, municipality):
+        """{folded name: id} of a municipality's entries, read once per import."""
+        if municipality.pk not in self.names_by_municipality:
+            self.names_by_municipality[municipality.pk] = {
+                folded_name(name): pk
+                for pk, name in Organization.objects.filter(
+                    home_municipality=municipality
+                ).values_list("pk", "name")
+            }
+        return self.names_by_municipality[municipality.pk]
 
     def import_instance(self, instance, row, **kwargs):
         if instance.pk:
