@@ -5,6 +5,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from .imports import DELIMITERS, ENCODING_LABELS
 from .models import (
     WORKING_LANGUAGES,
     FieldOfActivity,
@@ -336,8 +337,6 @@ class ImportReadingForm(forms.Form):
     delimiter = forms.ChoiceField(label=_("Separator"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from .imports import DELIMITERS, ENCODING_LABELS
-
         super().__init__(*args, **kwargs)
         self.fields["encoding"].choices = list(ENCODING_LABELS.items())
         self.fields["delimiter"].choices = [

@@ -130,13 +130,18 @@ def guess_delimiter(text: str) -> str:
         return max(counts, key=counts.get)
 
 
-def read_table(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
-    """Read an uploaded file into rows with field names as headers."""
-    if len(content) > MAX_BYTES:
+def check_size(size: int) -> None:
+    """Refuse a file over the limit, before anyone reads it into memory."""
+    if size > MAX_BYTES:
         raise ImportFileError(
             _("The file is larger than %(size)s MB. Split it into smaller files.")
             % {"size": MAX_BYTES // (1024 * 1024)}
         )
+
+
+def read_table(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
+    """Read an uploaded file into rows with field names as headers."""
+    check_size(len(content))
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     kind = _kind(content, filename)

@@ -140,17 +140,13 @@ RESERVED_SLUGS = {"register", "invitations", "still-correct"}
 
 
 def unique_slug(name: str) -> str:
-    base = slugify(unidecode_name(name))[:100] or "organization"
+    # Latin letters without accents; slugify keeps Greek letters as they are.
+    base = slugify(normalize(name))[:100] or "organization"
     slug, n = base, 1
     while slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-def unidecode_name(name: str) -> str:
-    # Latin letters without accents; slugify keeps Greek letters as they are.
-    return normalize(name)
 
 
 @transaction.atomic

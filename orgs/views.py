@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +46,7 @@ from .forms import (
     services_with_another_row,
     unbound_copy,
 )
-from .imports import MAX_BYTES, ImportFileError, checksum, read_table, run_import
+from .imports import ImportFileError, check_size, checksum, read_table, run_import
 from .models import ImportRecord, Municipality, Organization
 from .search import (
     DirectoryQuery,
@@ -99,17 +99,14 @@ def directory(request):
 @require_safe
 def organization_detail(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
-    organization = (
-        Organization.objects.select_related("home_municipality")
-        .prefetch_related(
-            "services",
-            "fields_of_activity",
-            "target_groups",
-            "offers",
-            "seeks",
-            Prefetch("municipalities_served", queryset=Municipality.objects.order_by("name")),
-        )
-        .get(pk=organization.pk)
+    prefetch_related_objects(
+        [organization],
+        "services",
+        "fields_of_activity",
+        "target_groups",
+        "offers",
+        "seeks",
+        Prefetch("municipalities_served", queryset=Municipality.objects.order_by("name")),
     )
     return render(
         request,
@@ -582,30 +579,24 @@ def import_upload(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": MAX_BYTES // (1024 * 1024)},
-            )
-        else:
+        try:
+            check_size(upload.size)
             content = upload.read()
-            try:
-                table = read_table(content, upload.name)
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                record = ImportRecord.objects.create(
-                    created_by=request.user,
-                    municipality=form.cleaned_data["municipality"],
-                    filename=upload.name[:255],
-                    checksum=checksum(content),
-                    content=content,
-                    encoding=table.encoding,
-                    delimiter=table.delimiter,
-                    all_or_nothing=form.cleaned_data["all_or_nothing"],
-                )
-                return redirect("orgs:import_preview", pk=record.pk)
+            table = read_table(content, upload.name)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            record = ImportRecord.objects.create(
+                created_by=request.user,
+                municipality=form.cleaned_data["municipality"],
+                filename=upload.name[:255],
+                checksum=checksum(content),
+                content=content,
+                encoding=table.encoding,
+                delimiter=table.delimiter,
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )
+            return redirect("orgs:import_preview", pk=record.pk)
     imports = (
         ImportRecord.objects.filter(
             Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
