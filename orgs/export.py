@@ -84,8 +84,9 @@ def _names_by_relation():
     return names
 
 
-def _related_names(ids, names):
-    """{relation: {organization id: "name; name"}} for one chunk, one query a relation.
+def related_ids(ids):
+    """{relation: {organization id: sorted ids}}, and {"services": {id: [[name, text]]}},
+    for a chunk of organizations: one query a relation.
 
     Plain rows, no model instances: prefetching through the translated taxonomy managers
     cost more than everything else together (1,700 rows/s instead of the figures in
@@ -96,17 +97,34 @@ def _related_names(ids, names):
         for organization_id, target in through.objects.filter(organization_id__in=ids).values_list(
             "organization_id", column
         ):
-            grouped[organization_id].append(names[key].get(target, ""))
-        related[key] = {pk: "; ".join(sorted(items)) for pk, items in grouped.items()}
+            grouped[organization_id].append(target)
+        related[key] = {pk: sorted(targets) for pk, targets in grouped.items()}
     services = defaultdict(list)
-    for organization_id, name in (
+    for organization_id, name, text in (
         Service.objects.filter(organization_id__in=ids)
         .order_by("organization_id", "position", "id")
-        .values_list("organization_id", "name")
+        .values_list("organization_id", "name", "description")
     ):
-        services[organization_id].append(name)
-    related["services"] = {pk: "; ".join(items) for pk, items in services.items()}
+        services[organization_id].append([name, text])
+    related["services"] = dict(services)
     return related
+
+
+def _related_names(ids, names):
+    """{relation: {organization id: "name; name"}} for one chunk."""
+    related = related_ids(ids)
+    named = {
+        key: {
+            pk: "; ".join(sorted(names[key].get(target, "") for target in targets))
+            for pk, targets in related[key].items()
+        }
+        for key in RELATIONS
+    }
+    named["services"] = {
+        pk: "; ".join(name for name, _text in services)
+        for pk, services in related["services"].items()
+    }
+    return named
 
 
 def export_rows(organizations, *, staff):

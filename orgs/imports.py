@@ -10,26 +10,44 @@ organization, and what the model's validation refuses. `run_import` runs it as a
 """
 
 import csv
+import functools
 import hashlib
 import io
+import logging
 import re
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import batched
 
 import tablib
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from .models import Municipality, Organization, OrganizationChange
-from .search import normalize
-from .services import organization_reindex, organization_snapshot, unique_slug
+from roadmap_portal.lib.bulk import bulk_insert
 
+from .export import RELATIONS, STAFF_COLUMNS, related_ids
+from .models import (
+    WORKING_LANGUAGES,
+    FieldOfActivity,
+    Municipality,
+    NeedKind,
+    Organization,
+    OrganizationChange,
+    Service,
+    TargetGroup,
+)
+from .search import normalize
+from .services import RELATION_FIELDS, SIMPLE_FIELDS, search_words_add, unique_slugs
+
+logger = logging.getLogger(__name__)
 MAX_BYTES = settings.IMPORT_MAX_BYTES
 # XLSX and ODS are zip files: refuse one that unpacks to far more than its size.
 MAX_UNPACKED_RATIO = 50
@@ -48,22 +66,47 @@ EXPECTED_LETTERS = {
     "cp1253": set("αβγδεζηθικλμνξοπρστυφχψωάέήίόύώΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"),
 }
 
-# Column headers, as the portal exports them (English) and in Latvian.
+# Column headers besides the export's own (read in every portal language by header_names):
+# the ones Latvian spreadsheets use.
 HEADERS = {
-    "name": ["name", "nosaukums", "organizācijas nosaukums"],
-    "short_name": ["short name", "īsais nosaukums"],
-    "type": ["type", "veids"],
-    "legal_form": ["legal form", "juridiskā forma"],
-    "registration_number": ["registration number", "reģistrācijas numurs", "reģ. nr."],
-    "home_municipality": ["home municipality", "municipality", "pašvaldība", "novads"],
-    "address": ["address", "adrese"],
-    "description": ["purpose", "description", "mērķis", "apraksts", "darbības apraksts"],
-    "email": ["contact e-mail", "e-mail", "email", "e-pasts"],
-    "phone": ["phone", "tālrunis", "telefons"],
-    "website": ["website", "mājaslapa", "tīmekļvietne"],
-    "year_founded": ["year founded", "dibināšanas gads"],
-    "contact_person": ["contact person", "kontaktpersona"],
+    "name": ["nosaukums", "organizācijas nosaukums"],
+    "short_name": ["īsais nosaukums"],
+    "type": ["veids"],
+    "legal_form": ["juridiskā forma"],
+    "registration_number": ["reģistrācijas numurs", "reģ. nr."],
+    "home_municipality": ["municipality", "pašvaldība", "novads"],
+    "address": ["adrese"],
+    "description": ["description", "mērķis", "apraksts", "darbības apraksts"],
+    "email": ["e-mail", "email", "e-pasts"],
+    "phone": ["tālrunis", "telefons"],
+    "website": ["mājaslapa", "tīmekļvietne"],
+    "year_founded": ["dibināšanas gads"],
+    "contact_person": ["kontaktpersona"],
 }
+# The columns the import reads; the export's other columns (status, dates) are ignored.
+IMPORT_COLUMNS = [
+    "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
+    "home_municipality", "municipalities_served", "address", "description", "services",
+    "fields_of_activity", "target_groups", "offers", "seeks", "languages", "year_founded",
+    "email", "phone", "website", "contact_person",
+]  # fmt: skip
+SERVICE_NAME_MAX = Service._meta.get_field("name").max_length
+
+
+@functools.cache
+def header_names():
+    """{header as written, lower case: column}: the export's headers in every portal
+    language, so an exported file reads back whatever language it was saved in."""
+    names = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for key, label in STAFF_COLUMNS:
+                names[str(label).strip().lower()] = key
+    for key, aliases in HEADERS.items():
+        names |= dict.fromkeys(aliases, key)
+    return names
+
+
 FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
@@ -78,6 +121,8 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     unknown_headers: list = field(default_factory=list)
+    # Problems with the file as a whole (an HSDS package's broken links), shown with the rows.
+    notes: list = field(default_factory=list)
 
 
 def checksum(content: bytes) -> str:
@@ -174,7 +219,7 @@ def read_table(content: bytes, filename: str, *, encoding="", delimiter="") -> T
 
 
 def _map_headers(table):
-    lookup = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+    lookup = header_names()
     mapped = []
     for header in table.dataset.headers:
         key = lookup.get(str(header or "").strip().lower())
@@ -191,9 +236,10 @@ def cell_text(value):
     if value is None:
         return ""
     text = str(value).strip()
-    return FORMULA_ESCAPE.sub("", text)
+    return FORMULA_ESCAPE.sub("", text) if text.startswith("'") else text
 
 
+@functools.lru_cache(maxsize=100_000)  # an import folds each name of its file several times
 def folded_name(name):
     """Names that differ only in case, accents, spaces or quotation marks are one name."""
     return re.sub(r"[\s\"'„“”«»‘’]+", " ", normalize(name)).strip()
@@ -202,34 +248,24 @@ def folded_name(name):
 class TypeWidget(widgets.Widget):
     """The type by its code (youth_organization) or its label in any portal language."""
 
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if not text:
-            return Organization.Type.OTHER
-        wanted = folded_name(text)
-        for code, label in Organization.Type.choices:
-            if wanted in (folded_name(code), folded_name(str(label))):
-                return code
-        raise ValueError(_("Unknown type “%(value)s”.") % {"value": text})
-
-
-class MunicipalityWidget(widgets.ForeignKeyWidget):
-    """A municipality by its name, however the file writes the case and accents."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._by_name = None
+    def __init__(self):
+        super().__init__()
+        self.codes = {}
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
-            return None
-        if self._by_name is None:  # read once per import, not once per row
-            self._by_name = {folded_name(m.name): m for m in Municipality.objects.all()}
-        match = self._by_name.get(folded_name(text))
-        if match is None:
-            raise ValueError(_("Unknown municipality “%(value)s”.") % {"value": text})
-        return match
+            return None  # an entry keeps its type; a new one gets "other"
+        if not self.codes:  # built once per import
+            self.codes = {folded_name(code): code for code in Organization.Type.values}
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    for code, label in Organization.Type.choices:
+                        self.codes[folded_name(str(label))] = code
+        code = self.codes.get(folded_name(text))
+        if code is None:
+            raise ValueError(_("Unknown type “%(value)s”.") % {"value": text})
+        return code
 
 
 class TextWidget(widgets.CharWidget):
@@ -237,32 +273,176 @@ class TextWidget(widgets.CharWidget):
         return cell_text(value)
 
 
+class BlankIsNoneWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value) or None
+
+
+class YesNoWidget(widgets.Widget):
+    # Folded: yes/no, jā/nē, taip/ne, ja/nej, sim/não, ναι/όχι.
+    YES = {"yes", "true", "1", "x", "ja", "taip", "sim", "ναι"}
+    NO = {"no", "false", "0", "", "ne", "nej", "nao", "οχι"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = folded_name(cell_text(value))
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("Write “yes” or “no”, not “%(value)s”.") % {"value": cell_text(value)})
+
+
+def _split(value, separator=";"):
+    return [part.strip() for part in cell_text(value).split(separator) if part.strip()]
+
+
+class NamesWidget(widgets.Widget):
+    """Several entries by name ("Sports; Culture"), matched in any portal language.
+
+    `names` is a {folded name: id} dict the resource reads once per import."""
+
+    def __init__(self, unknown_message):
+        super().__init__()
+        self.unknown_message = unknown_message
+        self.names = {}
+
+    def clean(self, value, row=None, **kwargs):
+        ids, unknown = set(), []
+        for name in _split(value):
+            pk = self.names.get(folded_name(name))
+            if pk is None:
+                unknown.append(name)
+            else:
+                ids.add(pk)
+        if unknown:
+            raise ValueError(self.unknown_message % {"value": "; ".join(unknown)})
+        return sorted(ids)
+
+
+class LanguagesWidget(widgets.Widget):
+    """Working languages by code ("lv, en") or by name in English or their own language."""
+
+    def clean(self, value, row=None, **kwargs):
+        known = {}
+        for code in WORKING_LANGUAGES:
+            info = translation.get_language_info(code) if code in LANG_INFO else {}
+            for name in (code, info.get("name", ""), info.get("name_local", "")):
+                if name:
+                    known[folded_name(name)] = code
+        codes, unknown = [], []
+        for name in _split(str(value or "").replace(";", ","), ","):
+            code = known.get(folded_name(name))
+            if code is None:
+                unknown.append(name)
+            elif code not in codes:
+                codes.append(code)
+        if unknown:
+            raise ValueError(_("Unknown language “%(value)s”.") % {"value": ", ".join(unknown)})
+        return codes
+
+
+class ServicesWidget(widgets.Widget):
+    """Programmes and services: names separated by ";" (a spreadsheet) or (name,
+    description) pairs (an HSDS package). Returned as [name, description] lists."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (list, tuple)):
+            return [[cell_text(name), cell_text(text)] for name, text in value if cell_text(name)]
+        return [[name, ""] for name in _split(value)]
+
+
+class MunicipalityWidget(widgets.Widget):
+    """A municipality by its name, however the file writes the case and accents."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_name = {}
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return None
+        match = self.by_name.get(folded_name(text))
+        if match is None:
+            raise ValueError(_("Unknown municipality “%(value)s”.") % {"value": text})
+        return match
+
+
+# Fields the import sets itself, not from a cell, so full_clean need not check them: the
+# municipality and its country come from the ones read for the file (checking the country
+# walks the 250 countries on every row), the address and search material are made here.
+NOT_FROM_THE_FILE = ["home_municipality", "country", "slug", "search_text", "facet_tokens"]
+EMPTY_VALUES = ("", [], None, False)
+# Where before_import_row leaves the entry a row matches, for get_instance.
+MATCHED = "__matched_id"
+# Columns kept beside the entry's own fields: written after it, in bulk.
+RELATION_COLUMNS = [*RELATION_FIELDS, "services"]
+
+
 class OrganizationResource(resources.ModelResource):
+    """Rows to entries, a thousand at a time.
+
+    Everything a row is checked against (municipalities, taxonomies, the entries it may
+    update, their relations, registration numbers) is read once per file in
+    `before_import`, so a row costs no query; new and changed entries are written with
+    bulk_create/bulk_update, their relations, change records and search material with
+    them. Errors still belong to rows: every check runs in `import_row`, before the write.
+    A dry run writes nothing at all.
+    """
+
     name = fields.Field("name", "name", widget=TextWidget())
     short_name = fields.Field("short_name", "short_name", widget=TextWidget())
-    type = fields.Field("type", "type", widget=TypeWidget())
+    type = fields.Field("type", "type", widget=TypeWidget(), saves_null_values=False)
     legal_form = fields.Field("legal_form", "legal_form", widget=TextWidget())
+    is_social_enterprise = fields.Field(
+        "is_social_enterprise", "is_social_enterprise", widget=YesNoWidget()
+    )
     registration_number = fields.Field(
         "registration_number", "registration_number", widget=TextWidget()
     )
     home_municipality = fields.Field(
-        "home_municipality", "home_municipality", widget=MunicipalityWidget(Municipality)
+        "home_municipality", "home_municipality", widget=MunicipalityWidget()
     )
     address = fields.Field("address", "address", widget=TextWidget())
     description = fields.Field("description", "description", widget=TextWidget())
+    languages = fields.Field("languages", "languages", widget=LanguagesWidget())
     email = fields.Field("email", "email", widget=TextWidget())
     phone = fields.Field("phone", "phone", widget=TextWidget())
     website = fields.Field("website", "website", widget=TextWidget())
     year_founded = fields.Field("year_founded", "year_founded", widget=widgets.IntegerWidget())
-    contact_person = fields.Field("contact_person", "contact_person", widget=TextWidget())
+    # An empty cell keeps the contact person: public exports (CSV and HSDS) leave out the
+    # ones who have not agreed to be shown, and reading one back must not erase them.
+    contact_person = fields.Field(
+        "contact_person", "contact_person", widget=BlankIsNoneWidget(), saves_null_values=False
+    )
+    # Relations: no attribute, so the library leaves them to import_instance below.
+    municipalities_served = fields.Field(
+        column_name="municipalities_served",
+        widget=NamesWidget(gettext_lazy("Unknown municipality “%(value)s”.")),
+    )
+    fields_of_activity = fields.Field(
+        column_name="fields_of_activity",
+        widget=NamesWidget(gettext_lazy("Unknown field of activity “%(value)s”.")),
+    )
+    target_groups = fields.Field(
+        column_name="target_groups",
+        widget=NamesWidget(gettext_lazy("Unknown target group “%(value)s”.")),
+    )
+    offers = fields.Field(
+        column_name="offers", widget=NamesWidget(gettext_lazy("Unknown kind of need “%(value)s”."))
+    )
+    seeks = fields.Field(
+        column_name="seeks", widget=NamesWidget(gettext_lazy("Unknown kind of need “%(value)s”."))
+    )
+    services = fields.Field(column_name="services", widget=ServicesWidget())
 
     class Meta:
         model = Organization
-        fields = list(HEADERS)
-        clean_model_instances = True  # the model's validation runs only when asked
-        skip_unchanged = True
+        fields = IMPORT_COLUMNS
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True  # unchanged rows are found by skip_row below, without deep copies
         report_skipped = True
-        skip_html_diff = True
         use_transactions = True
 
     def __init__(self, *, actor, default_municipality=None):
@@ -274,66 +454,151 @@ class OrganizationResource(resources.ModelResource):
             if actor is None or actor.is_superuser
             else set(actor.municipality_memberships.values_list("municipality_id", flat=True))
         )
-        self.seen = {}
-        self.before = {}
-        self.names_by_municipality = {}
+        self.seen = {}  # identity of an organization -> the row that brought it first
+        self.before = {}  # id -> snapshot of an entry the file matches, as it was
+        self.instances = {}
+        self.by_number = {}  # (country, registration number) -> id
+        self.by_name = {}  # (municipality id, folded name) -> (id, registration number)
 
-    def before_import_row(self, row, **kwargs):
-        if not row.get("home_municipality") and self.default_municipality:
+    # The library's per-row plumbing, made cheap: the field list is the same on every
+    # row, and an absent column is skipped without formatting a debug message first.
+
+    @functools.cached_property
+    def _import_fields(self):
+        return super().get_import_fields()
+
+    def get_import_fields(self):
+        return self._import_fields
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute and field.column_name in row:
+            field.save(instance, row, is_m2m, **kwargs)
+
+    # Read once per file.
+
+    def before_import(self, dataset, **kwargs):
+        municipalities = {folded_name(m.name): m for m in Municipality.objects.all()}
+        self.country_of = {m.pk: m.country.code for m in municipalities.values()}
+        self.fields["home_municipality"].widget.by_name = municipalities
+        self.fields["municipalities_served"].widget.by_name = municipalities
+        self.fields["municipalities_served"].widget.names = {
+            name: m.pk for name, m in municipalities.items()
+        }
+        for key, model in TAXONOMY_COLUMNS.items():
+            self.fields[key].widget.names = _taxonomy_names(model)
+        rows = [self._with_default(dict(zip(dataset.headers, row, strict=True))) for row in dataset]
+        numbers = defaultdict(set)  # country -> registration numbers in the file
+        for row in rows:
+            if (number := cell_text(row.get("registration_number"))) and (
+                municipality := self._municipality(row)
+            ):
+                numbers[self.country_of[municipality.pk]].add(number)
+        for country, in_country in numbers.items():
+            for chunk in batched(sorted(in_country), 1000):
+                # As the unique constraint's partial index is written, so the query uses it.
+                for pk, number in (
+                    Organization.objects.filter(country=country, registration_number__in=chunk)
+                    .exclude(registration_number="")
+                    .values_list("pk", "registration_number")
+                ):
+                    self.by_number[(country, number)] = pk
+        municipality_ids = {m.pk for row in rows if (m := self._municipality(row))}
+        for pk, municipality_id, name, number in Organization.objects.filter(
+            home_municipality_id__in=municipality_ids
+        ).values_list("pk", "home_municipality_id", "name", "registration_number"):
+            self.by_name[(municipality_id, folded_name(name))] = (pk, number)
+        matched = sorted({pk for row in rows if (pk := self._match(row))})
+        for chunk in batched(matched, 1000):
+            entries = Organization.objects.filter(pk__in=chunk)
+            if kwargs.get("lock_entries"):
+                # Nobody else changes them between this read and the write.
+                entries = entries.select_for_update()
+            for instance in entries:
+                self.instances[instance.pk] = instance
+            relations = related_ids(chunk)
+            for pk in chunk:
+                instance = self.instances.get(pk)
+                if instance is not None:
+                    self.before[pk] = _snapshot(
+                        instance, {key: relations[key].get(pk, []) for key in RELATION_COLUMNS}
+                    )
+
+    def _with_default(self, row):
+        if not cell_text(row.get("home_municipality")) and self.default_municipality:
             row["home_municipality"] = self.default_municipality.name
-        key = self._identity(row)
-        number = kwargs.get("row_number")
-        if key in self.seen:
-            raise ValidationError(
-                {"name": _("The same organization as row %(row)s.") % {"row": self.seen[key]}}
-            )
-        self.seen[key] = number + 1  # the spreadsheet's row number, after the header
+        return row
 
-    def _identity(self, row):
-        number = cell_text(row.get("registration_number"))
-        if number:
-            return ("number", number)
-        return (
-            "name",
-            folded_name(cell_text(row.get("name"))),
-            folded_name(cell_text(row.get("home_municipality"))),
-        )
-
-    def get_instance(self, instance_loader, row):
+    def _municipality(self, row):
         try:
-            municipality = self.fields["home_municipality"].clean(row)
-        except ValueError:
-            # Reported as the row's validation error by import_instance; an exception
-            # here would count as a failure and roll back every other row too.
+            return self.fields["home_municipality"].clean(row)
+        except (ValueError, KeyError):
             return None
-        number = cell_text(row.get("registration_number"))
+
+    def _match(self, row):
+        """The entry this row updates: the same registration number in the same country,
+        else the same folded name in the same municipality (unless that entry has another
+        registration number)."""
+        municipality = self._municipality(row)
         if municipality is None:
             return None
-        if number:
-            return Organization.objects.filter(
-                country=municipality.country, registration_number=number
-            ).first()
-        pk = self._names_in(municipality).get(folded_name(cell_text(row.get("name"))))
-        return Organization.objects.get(pk=pk) if pk else None
+        number = cell_text(row.get("registration_number"))
+        if number and (pk := self.by_number.get((self.country_of[municipality.pk], number))):
+            return pk
+        pk, its_number = self.by_name.get(
+            (municipality.pk, folded_name(cell_text(row.get("name")))), (None, "")
+        )
+        if pk and (not its_number or its_number == number):
+            return pk
+        return None
 
-    def _names_in(self, municipality):
-        """{folded name: id} of a municipality's entries, read once per import."""
-        if municipality.pk not in self.names_by_municipality:
-            self.names_by_municipality[municipality.pk] = {
-                folded_name(name): pk
-                for pk, name in Organization.objects.filter(
-                    home_municipality=municipality
-                ).values_list("pk", "name")
-            }
-        return self.names_by_municipality[municipality.pk]
+    # Each row: no queries.
+
+    def before_import_row(self, row, **kwargs):
+        self._with_default(row)
+        number = cell_text(row.get("registration_number"))
+        municipality = cell_text(row.get("home_municipality"))
+        identities = [("name", folded_name(cell_text(row.get("name"))), folded_name(municipality))]
+        if number:
+            identities.append(("number", number))
+        row[MATCHED] = pk = self._match(row)
+        if pk:
+            identities.append(("id", pk))
+        for identity in identities:
+            if identity in self.seen:
+                raise ValidationError(
+                    {
+                        "name": _("The same organization as row %(row)s.")
+                        % {"row": self.seen[identity]}
+                    }
+                )
+        for identity in identities:
+            self.seen[identity] = kwargs["row_number"] + 1  # the spreadsheet's own numbering
+
+    def get_instance(self, instance_loader, row):
+        pk = row.get(MATCHED)
+        return self.instances.get(pk) if pk else None
 
     def import_instance(self, instance, row, **kwargs):
-        if instance.pk:
-            self.before[instance.pk] = organization_snapshot(instance)
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        instance.imported_relations = {}
+        for key in RELATION_COLUMNS:
+            if key in row:
+                try:
+                    instance.imported_relations[key] = self.fields[key].clean(row)
+                except ValueError as error:
+                    errors[key] = [str(error)]
+        for name, _text in instance.imported_relations.get("services", []):
+            if len(name) > SERVICE_NAME_MAX:
+                errors["services"] = [
+                    _("A programme or service name is longer than %(max)s characters.")
+                    % {"max": SERVICE_NAME_MAX}
+                ]
         instance.type = instance.type or Organization.Type.OTHER  # the column is optional
         if not instance.pk:
-            instance.slug = unique_slug(instance.name or "organization")
             # Staff vouch for imported entries; the contact person stays private until a
             # representative claims the entry and consents.
             instance.status = Organization.Status.PUBLISHED
@@ -341,34 +606,167 @@ class OrganizationResource(resources.ModelResource):
             instance.contact_person_consent = False
         municipality = instance.home_municipality if instance.home_municipality_id else None
         if municipality is None:
-            raise ValidationError({"home_municipality": _("Give the organization's municipality.")})
-        instance.country = municipality.country
-        if (
-            self.allowed_municipality_ids is not None
-            and municipality.pk not in self.allowed_municipality_ids
-        ):
-            raise ValidationError(
-                {"home_municipality": _("You can import only into your own municipality.")}
-            )
+            errors.setdefault("home_municipality", [_("Give the organization's municipality.")])
+        else:
+            instance.country = self.country_of[municipality.pk]
+            if (
+                self.allowed_municipality_ids is not None
+                and municipality.pk not in self.allowed_municipality_ids
+            ):
+                errors["home_municipality"] = [_("You can import only into your own municipality.")]
+        if errors:
+            raise ValidationError(errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        if kwargs.get("dry_run"):
-            return
-        before = self.before.pop(instance.pk, {})
-        after = organization_snapshot(instance)
-        changed = {
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own validation of each field. Uniqueness and the check constraint
+        are answered in import_instance and by the field's validator, from what
+        before_import read: asking the database would cost queries on every row."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, *NOT_FROM_THE_FILE],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged: the row gives every recorded field and relation the value it has."""
+        before = self.before.get(instance.pk, {})
+        relations = {
+            key: instance.imported_relations.get(key, before.get(key, []))
+            for key in RELATION_COLUMNS
+        }
+        services_by_name = dict(before.get("services", []))
+        # A spreadsheet lists services by name: an existing one keeps its description.
+        relations["services"] = [
+            [name, text or services_by_name.get(name, "")] for name, text in relations["services"]
+        ]
+        instance.relations_after = relations
+        after = _snapshot(instance, relations)
+        instance.changed_fields = {
             key: {"old": before.get(key), "new": value}
             for key, value in after.items()
-            if before.get(key) != value
+            # A new entry's record lists the values it was given, not every empty field.
+            if before.get(key) != value and (before or value not in EMPTY_VALUES)
         }
-        if changed:
-            OrganizationChange.objects.create(
-                organization=instance,
-                actor=self.actor,
-                kind=OrganizationChange.Kind.EDITED if before else OrganizationChange.Kind.CREATED,
-                fields=changed,
-            )
-        organization_reindex(organization=instance)
+        return bool(instance.pk) and not instance.changed_fields and not import_validation_errors
+
+    # A thousand rows at a time.
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run or not self.create_instances:
+            self.create_instances.clear()
+            return
+        try:
+            new = self.create_instances
+            for instance, slug in zip(new, unique_slugs([i.name for i in new]), strict=True):
+                instance.slug = slug
+                _set_search_material(instance)
+            Organization.objects.bulk_create(new)
+            self._write_relations(new, created=True)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if dry_run or not self.update_instances:
+            self.update_instances.clear()
+            return
+        try:
+            changed = self.update_instances
+            now = timezone.now()
+            by_fields = defaultdict(list)
+            for instance in changed:
+                instance.updated_at = now
+                instance.version += 1  # an editor holding the old version gets a conflict
+                _set_search_material(instance)
+                fields = {key.removesuffix("_id") for key in instance.changed_fields}
+                by_fields[frozenset(fields & UPDATABLE)].append(instance)
+            # Only the columns that changed: bulk_update writes a CASE per column and row.
+            for fields, instances in by_fields.items():
+                Organization.objects.bulk_update(
+                    instances, [*fields, *ALWAYS_UPDATED], batch_size=UPDATE_BATCH
+                )
+            self._write_relations(changed, created=False)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
+
+    def _write_relations(self, instances, *, created):
+        for key in RELATION_COLUMNS:
+            replaced = [i for i in instances if created or key in i.changed_fields]
+            if not replaced:
+                continue
+            if key == "services":
+                model = Service
+                rows = (
+                    Service(organization=i, name=name, description=text, position=position)
+                    for i in replaced
+                    for position, (name, text) in enumerate(i.relations_after["services"])
+                )
+            else:
+                model, column = RELATIONS[key]
+                rows = (
+                    model(organization_id=i.pk, **{column: target})
+                    for i in replaced
+                    for target in i.relations_after[key]
+                )
+            if not created:
+                model.objects.filter(organization__in=replaced).delete()
+            bulk_insert(model, rows)
+        kind = OrganizationChange.Kind.CREATED if created else OrganizationChange.Kind.EDITED
+        bulk_insert(
+            OrganizationChange,
+            (
+                OrganizationChange(
+                    organization=i, actor=self.actor, kind=kind, fields=i.changed_fields
+                )
+                for i in instances
+            ),
+        )
+        search_words_add(organization_ids=[instance.pk for instance in instances])
+
+
+TAXONOMY_COLUMNS = {
+    "fields_of_activity": FieldOfActivity,
+    "target_groups": TargetGroup,
+    "offers": NeedKind,
+    "seeks": NeedKind,
+}
+# What an import may change, for bulk_update; and what changes with every update.
+UPDATABLE = {key.removesuffix("_id") for key in SIMPLE_FIELDS}
+ALWAYS_UPDATED = ["country", "updated_at", "version", "search_text", "facet_tokens"]
+UPDATE_BATCH = 250  # bulk_update's statement grows with rows x columns; smaller is faster
+
+
+def _taxonomy_names(model):
+    """{folded name: id}: each entry by its name in every portal language and its slug."""
+    names = {}
+    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    for pk, slug, *translations in model.objects.values_list("pk", "slug", *columns):
+        for name in (slug, *translations):
+            if name:
+                names[folded_name(name)] = pk
+    return names
+
+
+def _snapshot(instance, relations):
+    """The entry as the change history records it (see organization_snapshot)."""
+    snapshot = {key: getattr(instance, key) for key in SIMPLE_FIELDS}
+    snapshot |= {key: relations.get(key, []) for key in RELATION_COLUMNS}
+    return snapshot
+
+
+def _set_search_material(instance):
+    relations = instance.relations_after
+    instance.search_text = instance.build_search_text(services=relations["services"])
+    instance.facet_tokens = instance.build_facet_tokens(relations=relations)
 
 
 STATUS_LABELS = {
@@ -396,6 +794,7 @@ class ImportReport:
     rows: list
     counts: dict
     written: bool
+    notes: list = field(default_factory=list)  # about the whole file, not one row
 
     @property
     def has_errors(self):
@@ -450,7 +849,9 @@ def run_import(
     report = None
     try:
         with transaction.atomic():
-            result = resource.import_data(table.dataset, dry_run=dry_run, raise_errors=False)
+            result = resource.import_data(
+                table.dataset, dry_run=dry_run, raise_errors=False, lock_entries=not dry_run
+            )
             rows = []
             for number, row_result in enumerate(result.rows, 1):
                 values = dict(zip(table.dataset.headers, table.dataset[number - 1], strict=False))
@@ -466,7 +867,14 @@ def run_import(
             for row in rows:
                 counts[row.status] = counts.get(row.status, 0) + 1
             report = ImportReport(rows=rows, counts=counts, written=not dry_run)
-            if dry_run or (all_or_nothing and report.has_errors):
+            if result.base_errors:
+                # The database refused a write that the checks let through (another import
+                # at the same moment, say): the library rolled it all back.
+                logger.error("Import failed", exc_info=result.base_errors[0].error)
+                report.notes.append(
+                    _("Nothing was written: the database refused the import. Try again.")
+                )
+            if dry_run or result.base_errors or (all_or_nothing and report.has_errors):
                 report.written = False
                 raise _RollBack
     except _RollBack:

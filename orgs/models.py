@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -191,7 +192,10 @@ class Organization(models.Model):
         NeedKind, blank=True, related_name="sought_by", verbose_name=_("is looking for")
     )
     languages = models.JSONField(_("working languages"), default=list, blank=True)
-    year_founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    # The validator says it per row before the database's check constraint would refuse it.
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800)]
+    )
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -260,23 +264,40 @@ class Organization(models.Model):
         now = now or timezone.now()
         return reference is not None and now - reference > timedelta(days=self.FRESHNESS_DAYS)
 
-    def build_search_text(self):
-        """Text searched besides the names: purpose, legal form, programmes and services."""
+    def build_search_text(self, services=None):
+        """Text searched besides the names: purpose, legal form, programmes and services.
+
+        `services` as (name, description) pairs, when the caller has them (the import),
+        saves reading them."""
+        if services is None:
+            services = [(service.name, service.description) for service in self.services.all()]
         parts = [self.description, self.legal_form]
-        for service in self.services.all():
-            parts += [service.name, service.description]
+        for name, description in services:
+            parts += [name, description]
         return "\n".join(part for part in parts if part)
 
-    def build_facet_tokens(self):
-        """The filter words of this entry, space-separated and space-padded (facet_tokens)."""
-        served = self.municipalities_served.values_list("pk", flat=True)
+    def build_facet_tokens(self, relations=None):
+        """The filter words of this entry, space-separated and space-padded (facet_tokens).
+
+        `relations` ({"municipalities_served": [ids], ...}), when the caller has them (the
+        import), saves reading them."""
+        if relations is None:
+            relations = {
+                key: getattr(self, key).values_list("pk", flat=True)
+                for key in (
+                    "municipalities_served",
+                    "fields_of_activity",
+                    "target_groups",
+                    "offers",
+                )
+            }
         tokens = facet_tokens(
             country=self.country,
             type=self.type,
-            municipality_ids=[self.home_municipality_id, *served],
-            field_ids=self.fields_of_activity.values_list("pk", flat=True),
-            target_group_ids=self.target_groups.values_list("pk", flat=True),
-            offer_ids=self.offers.values_list("pk", flat=True),
+            municipality_ids=[self.home_municipality_id, *relations["municipalities_served"]],
+            field_ids=relations["fields_of_activity"],
+            target_group_ids=relations["target_groups"],
+            offer_ids=relations["offers"],
             is_social_enterprise=self.is_social_enterprise,
         )
         return " " + " ".join(tokens) + " "

@@ -1,4 +1,6 @@
+from collections import Counter
 from datetime import timedelta
+from itertools import batched
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -140,13 +142,31 @@ RESERVED_SLUGS = {"register", "invitations", "still-correct"}
 
 
 def unique_slug(name: str) -> str:
+    return unique_slugs([name])[0]
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """A free address for each name, reading the taken ones in a few queries however
+    many names there are (an import brings thousands)."""
     # Latin letters without accents; slugify keeps Greek letters as they are.
-    base = slugify(normalize(name))[:100] or "organization"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    bases = [slugify(normalize(name))[:100] or "organization" for name in names]
+    taken = set(RESERVED_SLUGS)
+    for chunk in batched(sorted(set(bases)), 1000):
+        taken.update(Organization.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    repeated = {base for base, count in Counter(bases).items() if count > 1}
+    for base in sorted({base for base in bases if base in taken} | repeated):
+        taken.update(
+            Organization.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+        )
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "orgs"
 urlpatterns = [
     path("organizations/", views.directory, name="directory"),
     path("organizations/export/", views.directory_export, name="export"),
+    path("organizations/export/hsds.zip", views.directory_export_hsds, name="export_hsds"),
     path("organizations/register/", views.register, name="register"),
     path(
         "organizations/register/received/",

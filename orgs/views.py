@@ -665,3 +665,25 @@ def import_preview(request, pk):
             "written": write,
         },
     )
+
+
+@require_safe
+def directory_export_hsds(request):
+    """The directory as the visitor filtered it, as an Open Referral HSDS 3.0 package:
+    published entries, public fields."""
+    import tempfile
+
+    from .hsds import write_package
+
+    form = _directory_form(request)
+    organizations = directory_matches(form.directory_query())
+    # FileResponse closes (and so deletes) it once sent.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115
+    write_package(organizations, handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename="organizations-hsds.zip",
+        content_type="application/zip",
+    )

@@ -5,10 +5,20 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from orgs.imports import ImportFileError, read_table, run_import
-from orgs.models import ImportRecord, Organization, OrganizationChange
+from orgs.models import (
+    FieldOfActivity,
+    ImportRecord,
+    NeedKind,
+    Organization,
+    OrganizationChange,
+    Service,
+    TargetGroup,
+)
 from tests.factories import MunicipalityFactory, MunicipalityMembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,15 +186,188 @@ def test_imported_entries_are_published_with_a_private_contact_person(staff, mun
     assert organization.phone == "+371 2000 0000"  # the export's formula escaping undone
 
 
-def test_an_exported_file_imports_back_with_no_change(client, staff, organization):
+@pytest.mark.parametrize("language", ["en", "lv", "el"])
+def test_an_exported_file_imports_back_with_no_change(
+    client, staff, organization, trakai, language
+):
     organization.phone = "+371 2000 0000"
     organization.description = "<b>Teksts</b> = vienkāršs"
+    organization.languages = ["lv", "ru"]
+    organization.is_social_enterprise = True
     organization.save()
-    body = b"".join(client.get("/en/organizations/export/").streaming_content)
+    organization.municipalities_served.set([trakai])
+    organization.fields_of_activity.set(FieldOfActivity.objects.all()[:2])
+    organization.target_groups.set(TargetGroup.objects.all()[:1])
+    organization.offers.set(NeedKind.objects.all()[:2])
+    organization.seeks.set(NeedKind.objects.all()[2:3])
+    Service.objects.create(organization=organization, name="Pulciņi", description="Otrdienās")
+    body = b"".join(client.get(f"/{language}/organizations/export/").streaming_content)
     report = run_import(read_table(body, "organizations.csv"), actor=staff, dry_run=False)
-    assert report.counts == {"unchanged": 1}
+    assert report.counts == {"unchanged": 1}, report.rows[0].messages
     organization.refresh_from_db()
     assert organization.description == "<b>Teksts</b> = vienkāršs"
+
+
+def full_row_file(*rows):
+    header = [
+        "Name", "Home municipality", "Fields of activity", "Target groups", "Can offer partners",
+        "Is looking for", "Other municipalities it serves", "Programmes and services",
+        "Working languages", "Social enterprise status", "Year founded", "Type",
+    ]  # fmt: skip
+    return read_table(csv_bytes([header, *rows], delimiter="\t"), "f.csv")
+
+
+def test_relations_services_and_languages_are_imported_by_name_in_any_language(
+    administrator, municipality, trakai
+):
+    table = full_row_file(
+        [
+            "Biedrība Ozols", "Talsu novads", "Sociālie pakalpojumi; sport",
+            "Children", "Resursi", "Πόροι", "Trakų rajono savivaldybė",
+            "Vasaras nometne; Pulciņi", "lv, English", "jā", "1999", "Jauniešu organizācija",
+        ],
+    )  # fmt: skip
+    report = run_import(table, actor=administrator, dry_run=False)
+    assert report.counts == {"new": 1}, report.rows[0].messages
+    organization = Organization.objects.get()
+    assert [f.slug for f in organization.fields_of_activity.order_by("slug")] == [
+        "social-services",
+        "sport",
+    ]
+    assert list(organization.target_groups.values_list("slug", flat=True)) == ["children"]
+    assert list(organization.offers.values_list("slug", flat=True)) == ["resources"]
+    assert list(organization.seeks.values_list("slug", flat=True)) == ["resources"]
+    assert list(organization.municipalities_served.all()) == [trakai]
+    assert list(organization.services.values_list("name", flat=True)) == [
+        "Vasaras nometne",
+        "Pulciņi",
+    ]
+    assert organization.languages == ["lv", "en"]
+    assert organization.is_social_enterprise and organization.year_founded == 1999
+    assert organization.type == Organization.Type.YOUTH_ORGANIZATION
+    # The search knows it without a separate reindex.
+    sports = FieldOfActivity.objects.get(slug="sport")
+    assert f" f{sports.pk} " in organization.facet_tokens
+    assert f" m{trakai.pk} " in organization.facet_tokens
+    assert "Vasaras nometne" in organization.search_text
+    change = OrganizationChange.objects.get(organization=organization)
+    assert change.kind == OrganizationChange.Kind.CREATED
+    assert change.fields["services"]["new"] == [["Vasaras nometne", ""], ["Pulciņi", ""]]
+
+
+def test_unknown_names_and_bad_values_are_row_errors_and_write_nothing(administrator, municipality):
+    good = ["Biedrība Laba", "Talsu novads", "", "", "", "", "", "", "", "", "", ""]
+    table = full_row_file(
+        good,
+        ["Biedrība A", "Talsu novads", "Kosmoss", "", "", "", "", "", "", "", "", ""],
+        ["Biedrība B", "Talsu novads", "", "Marsieši", "", "", "", "", "", "", "", ""],
+        ["Biedrība C", "Talsu novads", "", "", "", "", "Atlantīda", "", "", "", "", ""],
+        ["Biedrība D", "Talsu novads", "", "", "", "", "", "S" * 201, "", "", "", ""],
+        ["Biedrība E", "Talsu novads", "", "", "", "", "", "", "klingoņu", "", "", ""],
+        ["Biedrība F", "Talsu novads", "", "", "", "", "", "", "", "varbūt", "", ""],
+        ["Biedrība G", "Talsu novads", "", "", "", "", "", "", "", "", "1700", ""],
+        ["Biedrība H", "Talsu novads", "", "", "", "", "", "", "", "", "", "Kosmonauti"],
+    )
+    report = run_import(table, actor=administrator, dry_run=False, all_or_nothing=True)
+    messages = {row.number: " ".join(row.messages) for row in report.rows}
+    assert report.rows[0].status == "new"
+    assert "Unknown field of activity “Kosmoss”" in messages[3]
+    assert "Unknown target group “Marsieši”" in messages[4]
+    assert "Unknown municipality “Atlantīda”" in messages[5]
+    assert "longer than 200 characters" in messages[6]
+    assert "Unknown language “klingoņu”" in messages[7]
+    assert "“yes” or “no”" in messages[8]
+    assert "1800" in messages[9]
+    assert "Unknown type “Kosmonauti”" in messages[10]
+    assert [row.status for row in report.rows[1:]] == ["error"] * 8
+    assert not report.written
+    assert not Organization.objects.exists() and not Service.objects.exists()
+
+
+def test_a_service_listed_by_name_keeps_its_description(staff, organization, municipality):
+    Service.objects.create(organization=organization, name="Pulciņi", description="Katru otrdienu")
+    table = full_row_file(
+        [organization.name, "Talsu novads", "", "", "", "", "", "Pulciņi", "", "", "", "Biedrība"]
+    )
+    report = run_import(table, actor=staff, dry_run=False)
+    assert report.counts == {"unchanged": 1}
+    assert organization.services.get().description == "Katru otrdienu"
+
+
+def test_an_update_is_recorded_and_bumps_the_version_so_an_open_edit_conflicts(
+    staff, organization, municipality
+):
+    version = organization.version
+    table = full_row_file(
+        [
+            organization.name,
+            "Talsu novads",
+            "Sport and active leisure",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    report = run_import(table, actor=staff, dry_run=False)
+    assert report.counts == {"updated": 1}
+    organization.refresh_from_db()
+    assert organization.version == version + 1
+    assert list(organization.fields_of_activity.values_list("slug", flat=True)) == ["sport"]
+    change = OrganizationChange.objects.get(organization=organization)
+    sports = FieldOfActivity.objects.get(slug="sport")
+    assert change.fields == {"fields_of_activity": {"old": [], "new": [sports.pk]}}
+    assert f" f{sports.pk} " in organization.facet_tokens
+
+
+def test_new_entries_get_free_addresses(administrator, municipality, trakai):
+    taken = OrganizationFactory(name="Ābele", slug="abele", home_municipality=municipality)
+    table = rows_file(
+        ["Ābele", "Trakų rajono savivaldybė", "", ""],
+        ["ABELE", "Talsu novads", "LV1", ""],
+    )
+    report = run_import(table, actor=administrator, dry_run=False)
+    assert report.counts == {"new": 1, "updated": 1}  # the second row is the same entry
+    created = Organization.objects.exclude(pk=taken.pk).get()
+    assert created.slug == "abele-2"
+
+
+def test_queries_do_not_grow_with_the_rows(
+    administrator, municipality, django_assert_max_num_queries
+):
+    def import_rows(count, offset):
+        rows = [
+            [f"Biedrība {offset + n}", "Talsu novads", f"R{offset + n}", ""] for n in range(count)
+        ]
+        return run_import(rows_file(*rows), actor=administrator, dry_run=False)
+
+    with CaptureQueriesContext(connection) as few:
+        import_rows(3, 0)
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        report = import_rows(60, 100)
+    assert report.counts == {"new": 60}
+
+
+def test_a_write_the_database_refuses_leaves_nothing_and_says_so(
+    administrator, municipality, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise IntegrityError("duplicate key")
+
+    # After the entries and their services are written, so they must be rolled back.
+    monkeypatch.setattr("orgs.imports.search_words_add", refuse)
+    table = full_row_file(
+        ["Biedrība A", "Talsu novads", "", "", "", "", "", "Pulciņi", "", "", "", ""]
+    )
+    report = run_import(table, actor=administrator, dry_run=False)
+    assert not report.written
+    assert "Nothing was written" in report.notes[0]
+    assert not Organization.objects.exists() and not Service.objects.exists()
 
 
 class TestPages:
@@ -244,3 +427,14 @@ def test_the_command_reports_rows_and_fails_when_one_is_refused(tmp_path, munici
     out = capsys.readouterr().out
     assert "row 3\terror" in out and "nothing written" in out
     assert Organization.objects.count() == 0
+
+
+def test_reimporting_the_public_export_keeps_a_private_contact_person(client, staff, organization):
+    organization.contact_person = "Slepenais Jānis"
+    organization.save()
+    body = b"".join(client.get("/en/organizations/export/").streaming_content)
+    assert b"Slepenais" not in body
+    report = run_import(read_table(body, "organizations.csv"), actor=staff, dry_run=False)
+    assert report.counts == {"unchanged": 1}
+    organization.refresh_from_db()
+    assert organization.contact_person == "Slepenais Jānis"

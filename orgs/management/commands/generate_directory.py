@@ -1,7 +1,5 @@
 """A realistic synthetic directory for benchmarks (bench/directory.py)."""
 
-import io
-import json
 import random
 from datetime import timedelta
 
@@ -20,6 +18,7 @@ from orgs.models import (
     facet_tokens,
 )
 from orgs.services import search_words_rebuild
+from roadmap_portal.lib.bulk import bulk_insert
 
 # Per country: time zone, municipality pattern, towns, organization name patterns, words
 # for names, descriptions (with the country's common words: jauniešu, sporta, ungdom ...).
@@ -200,11 +199,12 @@ class Command(BaseCommand):
         result = []
         for code, spec in COUNTRIES.items():
             for index, town in enumerate(spec["towns"].split()[:per_country]):
+                # By name: the demo data may hold the same municipality already.
                 municipality, _created = Municipality.objects.get_or_create(
-                    slug=f"synthetic-{code.lower()}-{index}",
+                    country=code,
+                    name=spec["municipality"].format(town=town.replace("-", " ")),
                     defaults={
-                        "name": spec["municipality"].format(town=town.replace("-", " ")),
-                        "country": code,
+                        "slug": f"synthetic-{code.lower()}-{index}",
                         "time_zone": spec["time_zone"],
                     },
                 )
@@ -279,10 +279,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def write(self, rows):
         organizations = [organization for organization, _s, _r in rows]
-        if connection.vendor == "postgresql":
-            self.copy_organizations(organizations)
-        else:
-            Organization.objects.bulk_create(organizations)
+        bulk_insert(Organization, organizations)  # with their ids, so relations can follow
         Service.objects.bulk_create(
             Service(organization_id=o.pk, name=name, description=text, position=i)
             for o, services, _r in rows
@@ -301,37 +298,3 @@ class Command(BaseCommand):
                 for o, _s, relations in rows
                 for value in relations[key]
             )
-
-    def copy_organizations(self, organizations):
-        columns = [
-            "id", "name", "short_name", "slug", "type", "legal_form", "is_social_enterprise",
-            "registration_number", "country", "home_municipality_id", "address", "description",
-            "languages", "year_founded", "email", "phone", "website", "contact_person",
-            "contact_person_consent", "status", "created_at", "updated_at", "published_at",
-            "last_confirmed_at", "search_text", "facet_tokens",
-        ]  # fmt: skip
-        buffer = io.StringIO()
-        for o in organizations:
-            values = [
-                o.pk, o.name, o.short_name, o.slug, o.type, o.legal_form, o.is_social_enterprise,
-                o.registration_number, str(o.country), o.home_municipality.pk, o.address,
-                o.description, json.dumps(o.languages), o.year_founded, o.email, o.phone,
-                o.website, o.contact_person, o.contact_person_consent, o.status, o.created_at,
-                o.updated_at, o.published_at, o.last_confirmed_at, o.search_text, o.facet_tokens,
-            ]  # fmt: skip
-            buffer.write("\t".join(_copy_value(v) for v in values) + "\n")
-        buffer.seek(0)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY orgs_organization ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            copy.write(buffer.read())
-
-
-def _copy_value(value):
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

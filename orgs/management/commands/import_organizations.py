@@ -1,10 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.imports import ImportFileError, read_table, run_import
-from orgs.models import Municipality
+from orgs.management.importing import account_by_email, municipality_by_slug, write_report
 
 
 class Command(BaseCommand):
@@ -40,16 +39,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {file}")
-        default = None
-        if municipality:
-            default = Municipality.objects.filter(slug=municipality).first()
-            if default is None:
-                raise CommandError(f"No municipality {municipality}")
-        actor = None
-        if as_user:
-            actor = get_user_model().objects.filter(email__iexact=as_user).first()
-            if actor is None:
-                raise CommandError(f"No account {as_user}")
+        default = municipality_by_slug(municipality) if municipality else None
+        actor = account_by_email(as_user) if as_user else None
         try:
             table = read_table(path.read_bytes(), path.name, encoding=encoding, delimiter=delimiter)
         except ImportFileError as error:
@@ -61,11 +52,4 @@ class Command(BaseCommand):
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
         )
-        for row in report.rows:
-            problems = "; ".join(row.messages)
-            self.stdout.write(f"row {row.number}\t{row.status}\t{row.name}\t{problems}".rstrip())
-        summary = ", ".join(f"{key}: {count}" for key, count in report.counts.items())
-        written = "written" if report.written else "nothing written"
-        self.stdout.write(f"{summary} ({written})")
-        if report.has_errors:
-            raise CommandError("Some rows were refused.", returncode=1)
+        write_report(self.stdout, report)
