@@ -5,7 +5,6 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
-from .imports import DELIMITERS, ENCODING_LABELS
 from .models import (
     WORKING_LANGUAGES,
     FieldOfActivity,
@@ -17,6 +16,7 @@ from .models import (
 )
 from .search import DirectoryQuery, Sort
 from .services import RELATION_FIELDS
+from .tables import DELIMITERS, ENCODING_LABELS
 
 
 def directory_choices():
@@ -311,7 +311,10 @@ def services_with_another_row(data):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("CSV, XLSX or ODS, up to 10 MB. The first row holds the column names."),
+        help_text=_(
+            "CSV, XLSX or ODS, up to 10 MB, the first row holding the column names; or an "
+            "Open Referral (HSDS) data package as a zip file."
+        ),
         error_messages={"required": _("Choose the file to import")},
     )
     municipality = forms.ModelChoiceField(

@@ -1,12 +1,13 @@
 """Open Referral HSDS: the directory as an HSDS 3.0 tabular data package, and packages
 (HSDS 3.0 or 1.1) read back as rows for the import.
 
-`write_package` writes a zip of CSV files and the `datapackage.json` that describes them
-with the field definitions of the schemas kept in `orgs/hsds_schema/`. HSDS is machine
-data: values are written as they are (no spreadsheet formula escaping), and a value the
-schema would refuse (a website that is no URI) is left out rather than making the package
-invalid. Ids are UUIDs derived from the portal's own ids: every export gives an entry the
-same id.
+`write_package` writes a zip of CSV files and the `datapackage.json` that describes them.
+`TABLES` describes, by hand, only the columns the export writes: their type, format,
+whether HSDS requires them and the values they may take, as the HSDS 3.0 schemas say
+(tests/orgs/test_hsds.py checks that they agree). HSDS is machine data: values are written
+as they are (no spreadsheet formula escaping), and a value the schema would refuse (a
+website that is no URI) is left out rather than making the package invalid. Ids are UUIDs
+derived from the portal's own ids: every export gives an entry the same id.
 
 `read_package` turns a package into one row per organization with the import's columns,
 joining its services, phone, address and contact person from the other tables. What it has
@@ -15,7 +16,6 @@ table's notes.
 """
 
 import csv
-import functools
 import html
 import io
 import json
@@ -37,39 +37,94 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .imports import MAX_BYTES, MAX_UNPACKED_RATIO, ImportFileError, Table, check_size
 from .models import Service
+from .tables import MAX_BYTES, MAX_UNPACKED_RATIO, ImportFileError, Table, check_size
 
 CHUNK = 2000
-SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
 # Fixed for good: every export's ids derive from it.
 NAMESPACE = uuid.UUID("6e4ada59-3e34-421f-8f1a-4b60bd3735c3")
 # Tables of an export past this size wait in a temporary file, not in memory.
 SPOOL_BYTES = 1024 * 1024
 
-# The tables of an export and their columns: fields of the HSDS 3.0 table schemas, the
-# required ones always, the others that the directory has data for.
+
+def field(name, type="string", format=None, required=False, enum=None):
+    """A Frictionless field descriptor: the choices and required-ness are constraints."""
+    descriptor = {"name": name, "type": type}
+    if format:
+        descriptor["format"] = format
+    constraints = {"required": True} if required else {}
+    if enum:
+        constraints["enum"] = enum
+    if constraints:
+        descriptor["constraints"] = constraints
+    return descriptor
+
+
+def uuid_field(name, required=False):
+    return field(name, format="uuid", required=required)
+
+
+LOCATION_KINDS = ["physical", "postal", "virtual"]
+SERVICE_STATUSES = ["active", "inactive", "defunct", "temporarily closed"]
+# The tables of an export: the CSV file HSDS 3.0 names for each, and the columns written,
+# the fields HSDS requires (in its tabular form: with the link to the parent) and those
+# the directory has data for.
 TABLES = {
-    "organization": [
-        "id", "name", "alternate_name", "description", "email", "website",
-        "year_incorporated", "legal_status",
-    ],
-    "organization_identifier": ["id", "organization_id", "identifier_type", "identifier"],
-    "service": ["id", "organization_id", "name", "description", "status"],
-    "location": ["id", "location_type", "organization_id"],
-    "address": [
-        "id", "location_id", "address_1", "city", "state_province", "postal_code", "country",
-        "address_type",
-    ],
-    "phone": ["id", "organization_id", "number"],
-    "contact": ["id", "organization_id", "name"],
+    "organization": ("organizations.csv", [
+        uuid_field("id", required=True),
+        field("name", required=True),
+        field("alternate_name"),
+        field("description", required=True),
+        field("email", format="email"),
+        field("website", format="uri"),
+        field("year_incorporated", type="number"),
+        field("legal_status"),
+    ]),
+    "organization_identifier": ("organization_identifiers.csv", [
+        uuid_field("id", required=True),
+        uuid_field("organization_id", required=True),
+        field("identifier_type", required=True),
+        field("identifier", required=True),
+    ]),
+    "service": ("services.csv", [
+        uuid_field("id", required=True),
+        uuid_field("organization_id", required=True),
+        field("name", required=True),
+        field("description"),
+        field("status", required=True, enum=SERVICE_STATUSES),
+    ]),
+    "location": ("locations.csv", [
+        uuid_field("id", required=True),
+        field("location_type", required=True, enum=LOCATION_KINDS),
+        uuid_field("organization_id"),
+    ]),
+    "address": ("addresses.csv", [
+        uuid_field("id", required=True),
+        uuid_field("location_id"),
+        field("address_1", required=True),
+        field("city", required=True),
+        field("state_province", required=True),
+        field("postal_code", required=True),
+        field("country", required=True),
+        field("address_type", required=True, enum=LOCATION_KINDS),
+    ]),
+    "phone": ("phones.csv", [
+        uuid_field("id", required=True),
+        uuid_field("organization_id"),
+        field("number", required=True),
+    ]),
+    "contact": ("contacts.csv", [
+        uuid_field("id", required=True),
+        uuid_field("organization_id"),
+        field("name"),
+    ]),
 }  # fmt: skip
-# The keys of a field definition that a Frictionless table schema knows.
-FIELD_KEYS = ("name", "type", "title", "description", "format", "constraints", "example")
+# The header of each table's CSV.
+HEADERS = {name: [column["name"] for column in fields] for name, (_path, fields) in TABLES.items()}
 ORGANIZATION_FIELDS = [
     "id", "name", "short_name", "legal_form", "registration_number", "country", "address",
     "description", "email", "phone", "website", "year_founded", "contact_person",
-    "contact_person_consent",
+    "contact_person_consent", "home_municipality__name",
 ]  # fmt: skip
 # A postal code as the portal's countries write it: LV-3201, LT-01100, 123 45, 1000-001.
 POSTAL_CODE = re.compile(r"(?:[A-Z]{2}-)?\d{3,5}(?:[- ]\d{2,4})?")
@@ -82,40 +137,24 @@ def stable_id(kind, pk):
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{pk}"))
 
 
-@functools.cache
-def table_schema(name):
-    return json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def _field(definition):
-    """A Frictionless field descriptor of an HSDS field definition: the same keys, and
-    its choices (JSON Schema's enum) as a constraint, where Frictionless keeps them."""
-    field = {key: definition[key] for key in FIELD_KEYS if key in definition}
-    if "enum" in definition:
-        field["constraints"] = {**field.get("constraints", {}), "enum": definition["enum"]}
-    return field
-
-
 def datapackage():
     """The package descriptor: each CSV with its fields as the HSDS schema defines them."""
     resources = []
-    for name, columns in TABLES.items():
-        schema = table_schema(name)
-        properties = schema["properties"]
+    for name, (path, fields) in TABLES.items():
+        columns = HEADERS[name]
         references = {
             f"{table}_id": table for table in TABLES if f"{table}_id" in columns and table != name
         }
         resources.append(
             {
                 "name": name,
-                "path": schema["path"],
-                "description": schema["description"],
+                "path": path,
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "schema": {
-                    "fields": [_field(properties[column]) for column in columns],
+                    "fields": fields,
                     "primaryKey": ["id"],
                     "foreignKeys": [
                         {"fields": [column], "reference": {"resource": table, "fields": ["id"]}}
@@ -223,6 +262,8 @@ def _package_rows(row, services):
                 "address_1": address_1,
                 "city": city,
                 "postal_code": postal_code,
+                # The nearest the pilot countries have to a state or province.
+                "state_province": row["home_municipality__name"],
                 "country": str(row["country"] or ""),
                 "address_type": "physical",
             },
@@ -273,7 +314,7 @@ def _services_of(ids):
 
 
 def _zip_text(archive, table):
-    path = table_schema(table)["path"]
+    path, _fields = TABLES[table]
     return io.TextIOWrapper(archive.open(path, "w"), encoding="utf-8", newline="")
 
 
@@ -299,12 +340,12 @@ def write_package(organizations, target):
                 writers = {name: csv.writer(spool) for name, spool in spools.items()}
                 writers["organization"] = csv.writer(organizations_csv)
                 for name, writer in writers.items():
-                    writer.writerow(TABLES[name])
+                    writer.writerow(HEADERS[name])
                 for chunk in _chunks(organizations):
                     services = _services_of([row["id"] for row in chunk])
                     for row in chunk:
                         for name, values in _package_rows(row, services.get(row["id"], [])):
-                            writers[name].writerow([values.get(key, "") for key in TABLES[name]])
+                            writers[name].writerow([values.get(key, "") for key in HEADERS[name]])
                             counts[name] += 1
             for name, spool in spools.items():
                 spool.seek(0)

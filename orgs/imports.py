@@ -1,7 +1,7 @@
-"""Importing the directory from spreadsheets (CSV, XLSX, ODS) with django-import-export.
+"""Importing the directory from spreadsheets (CSV, XLSX, ODS) and Open Referral packages
+with django-import-export.
 
-Reading a file (`read_table`) finds its encoding and separator, refuses what is too big or
-unpacks to far more than its size, and maps the headers (English or Latvian) to fields.
+Files are read into rows by orgs/tables.py (spreadsheets) and orgs/hsds.py (packages).
 `OrganizationResource` turns rows into entries: it matches an existing entry (same
 registration number in the same country, else the same folded name in the same
 municipality), refuses rows for another municipality, two rows of one file for the same
@@ -9,22 +9,16 @@ organization, and what the model's validation refuses. `run_import` runs it as a
 (the preview) or for real, in one transaction.
 """
 
-import csv
 import functools
-import hashlib
-import io
 import logging
-import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import batched
 
-import tablib
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,10 +27,12 @@ from import_export.results import RowResult
 
 from roadmap_portal.lib.bulk import bulk_insert
 
-from .export import RELATIONS, STAFF_COLUMNS, related_ids
+from .export import RELATIONS, related_ids
+from .hsds import read_package
 from .models import (
     WORKING_LANGUAGES,
     FieldOfActivity,
+    ImportRecord,
     Municipality,
     NeedKind,
     Organization,
@@ -44,45 +40,11 @@ from .models import (
     Service,
     TargetGroup,
 )
-from .search import normalize
 from .services import RELATION_FIELDS, SIMPLE_FIELDS, search_words_add, unique_slugs
+from .tables import ImportFileError, Table, cell_text, folded_name, kind_of, read_table
 
 logger = logging.getLogger(__name__)
-MAX_BYTES = settings.IMPORT_MAX_BYTES
-# XLSX and ODS are zip files: refuse one that unpacks to far more than its size.
-MAX_UNPACKED_RATIO = 50
-ENCODINGS = ["utf-8", "cp1257", "cp1252", "cp1253"]
-ENCODING_LABELS = {
-    "utf-8": "UTF-8",
-    "cp1257": "Windows-1257 (Baltic)",
-    "cp1252": "Windows-1252 (Western)",
-    "cp1253": "Windows-1253 (Greek)",
-}
-DELIMITERS = {",": gettext_lazy("comma"), ";": gettext_lazy("semicolon"), "\t": gettext_lazy("tab")}
-# Letters each single-byte code page exists for: the guess that yields most of them wins.
-EXPECTED_LETTERS = {
-    "cp1257": set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽąęėįųĄĘĖĮŲ"),
-    "cp1252": set("éèêëàâäçôöüùûïîñóíáúÉÈÀÇÖÜÑåÅæøÆØãõÃÕ"),
-    "cp1253": set("αβγδεζηθικλμνξοπρστυφχψωάέήίόύώΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"),
-}
 
-# Column headers besides the export's own (read in every portal language by header_names):
-# the ones Latvian spreadsheets use.
-HEADERS = {
-    "name": ["nosaukums", "organizācijas nosaukums"],
-    "short_name": ["īsais nosaukums"],
-    "type": ["veids"],
-    "legal_form": ["juridiskā forma"],
-    "registration_number": ["reģistrācijas numurs", "reģ. nr."],
-    "home_municipality": ["municipality", "pašvaldība", "novads"],
-    "address": ["adrese"],
-    "description": ["description", "mērķis", "apraksts", "darbības apraksts"],
-    "email": ["e-mail", "email", "e-pasts"],
-    "phone": ["tālrunis", "telefons"],
-    "website": ["mājaslapa", "tīmekļvietne"],
-    "year_founded": ["dibināšanas gads"],
-    "contact_person": ["kontaktpersona"],
-}
 # The columns the import reads; the export's other columns (status, dates) are ignored.
 IMPORT_COLUMNS = [
     "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
@@ -91,158 +53,6 @@ IMPORT_COLUMNS = [
     "email", "phone", "website", "contact_person",
 ]  # fmt: skip
 SERVICE_NAME_MAX = Service._meta.get_field("name").max_length
-
-
-@functools.cache
-def header_names():
-    """{header as written, lower case: column}: the export's headers in every portal
-    language, so an exported file reads back whatever language it was saved in."""
-    names = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for key, label in STAFF_COLUMNS:
-                names[str(label).strip().lower()] = key
-    for key, aliases in HEADERS.items():
-        names |= dict.fromkeys(aliases, key)
-    return names
-
-
-FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
-
-
-class ImportFileError(Exception):
-    """The file cannot be read: the message says why, in the user's language."""
-
-
-@dataclass
-class Table:
-    dataset: tablib.Dataset
-    kind: str
-    encoding: str = ""
-    delimiter: str = ""
-    unknown_headers: list = field(default_factory=list)
-    # Problems with the file as a whole (an HSDS package's broken links), shown with the rows.
-    notes: list = field(default_factory=list)
-
-
-def checksum(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def _kind(content, filename):
-    name = filename.lower()
-    if content[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > max(len(content), 1) * MAX_UNPACKED_RATIO or unpacked > MAX_BYTES * 10:
-                raise ImportFileError(
-                    _("The file unpacks to far more than its size: it is refused.")
-                )
-            names = set(archive.namelist())
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names:
-            return "ods"
-        raise ImportFileError(_("The file is a zip archive but not a spreadsheet."))
-    if name.endswith((".xlsx", ".ods", ".xls")):
-        raise ImportFileError(
-            _("The file is not a valid spreadsheet. Save it again as XLSX, ODS or CSV.")
-        )
-    return "csv"
-
-
-def guess_encoding(content: bytes) -> str:
-    try:
-        content.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-
-    def score(encoding):
-        text = content.decode(encoding, errors="replace")
-        letters = sum(char in EXPECTED_LETTERS[encoding] for char in text)
-        return letters - 5 * text.count("\ufffd")
-
-    return max(["cp1257", "cp1252", "cp1253"], key=score)
-
-
-def guess_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in DELIMITERS}
-        return max(counts, key=counts.get)
-
-
-def check_size(size: int) -> None:
-    """Refuse a file over the limit, before anyone reads it into memory."""
-    if size > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB. Split it into smaller files.")
-            % {"size": MAX_BYTES // (1024 * 1024)}
-        )
-
-
-def read_table(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
-    """Read an uploaded file into rows with field names as headers."""
-    check_size(len(content))
-    if not content.strip():
-        raise ImportFileError(_("The file is empty."))
-    kind = _kind(content, filename)
-    if kind == "csv":
-        if b"\x00" in content[:4096]:
-            raise ImportFileError(_("The file is not a spreadsheet or a CSV text file."))
-        encoding = encoding or guess_encoding(content)
-        try:
-            text = content.decode("utf-8-sig" if encoding == "utf-8" else encoding)
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                _("The file is not in the %(encoding)s encoding. Choose another one.")
-                % {"encoding": ENCODING_LABELS.get(encoding, encoding)}
-            ) from None
-        delimiter = delimiter or guess_delimiter(text)
-        dataset = tablib.Dataset()
-        dataset.load(text, format="csv", delimiter=delimiter)
-    else:
-        try:
-            dataset = tablib.Dataset().load(io.BytesIO(content), format=kind)
-        except Exception as error:
-            raise ImportFileError(
-                _("The spreadsheet cannot be read: it may be damaged.")
-            ) from error
-    if not dataset.headers or len(dataset) == 0:
-        raise ImportFileError(_("The file has no rows under its header."))
-    table = Table(dataset=dataset, kind=kind, encoding=encoding, delimiter=delimiter)
-    _map_headers(table)
-    return table
-
-
-def _map_headers(table):
-    lookup = header_names()
-    mapped = []
-    for header in table.dataset.headers:
-        key = lookup.get(str(header or "").strip().lower())
-        if key is None:
-            table.unknown_headers.append(str(header))
-        mapped.append(key or f"ignored:{header}")
-    if "name" not in mapped:
-        raise ImportFileError(_("The file has no “Name” column (or “Nosaukums”)."))
-    table.dataset.headers = mapped
-
-
-def cell_text(value):
-    """A cell as text: spaces trimmed, the export's formula escaping undone."""
-    if value is None:
-        return ""
-    text = str(value).strip()
-    return FORMULA_ESCAPE.sub("", text) if text.startswith("'") else text
-
-
-@functools.lru_cache(maxsize=100_000)  # an import folds each name of its file several times
-def folded_name(name):
-    """Names that differ only in case, accents, spaces or quotation marks are one name."""
-    return re.sub(r"[\s\"'„“”«»‘’]+", " ", normalize(name)).strip()
 
 
 class TypeWidget(widgets.Widget):
@@ -445,10 +255,11 @@ class OrganizationResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, *, actor, default_municipality=None):
+    def __init__(self, *, actor, default_municipality=None, progress=None):
         super().__init__()
         self.actor = actor
         self.default_municipality = default_municipality
+        self.progress = progress
         self.allowed_municipality_ids = (
             None
             if actor is None or actor.is_superuser
@@ -573,6 +384,10 @@ class OrganizationResource(resources.ModelResource):
                 )
         for identity in identities:
             self.seen[identity] = kwargs["row_number"] + 1  # the spreadsheet's own numbering
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.progress:
+            self.progress(kwargs["row_number"])
 
     def get_instance(self, instance_loader, row):
         pk = row.get(MATCHED)
@@ -788,12 +603,15 @@ class RowReport:
     def label(self):
         return STATUS_LABELS[self.status]
 
+    def as_json(self):
+        return [self.number, self.status, self.name, self.messages]
+
 
 @dataclass
 class ImportReport:
     rows: list
     counts: dict
-    written: bool
+    written: bool = False
     notes: list = field(default_factory=list)  # about the whole file, not one row
 
     @property
@@ -805,6 +623,23 @@ class ImportReport:
         return [
             (STATUS_LABELS[key], self.counts[key]) for key in STATUS_LABELS if key in self.counts
         ]
+
+    def as_json(self):
+        return {
+            "rows": [row.as_json() for row in self.rows],
+            "counts": self.counts,
+            "written": self.written,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            rows=[RowReport(*row) for row in data["rows"]],
+            counts=data["counts"],
+            written=data["written"],
+            notes=data["notes"],
+        )
 
 
 STATUS = {
@@ -841,11 +676,19 @@ def _messages(row_result):
 
 
 def run_import(
-    table: Table, *, actor, default_municipality=None, dry_run=True, all_or_nothing=False
+    table: Table,
+    *,
+    actor,
+    default_municipality=None,
+    dry_run=True,
+    all_or_nothing=False,
+    progress=None,
 ):
     """Import the rows; a dry run writes nothing. With all_or_nothing, one refused row
-    means nothing is written."""
-    resource = OrganizationResource(actor=actor, default_municipality=default_municipality)
+    means nothing is written. `progress(rows_done)` is called as rows are checked."""
+    resource = OrganizationResource(
+        actor=actor, default_municipality=default_municipality, progress=progress
+    )
     report = None
     try:
         with transaction.atomic():
@@ -866,7 +709,9 @@ def run_import(
             counts = {}
             for row in rows:
                 counts[row.status] = counts.get(row.status, 0) + 1
-            report = ImportReport(rows=rows, counts=counts, written=not dry_run)
+            report = ImportReport(
+                rows=rows, counts=counts, written=not dry_run, notes=list(table.notes)
+            )
             if result.base_errors:
                 # The database refused a write that the checks let through (another import
                 # at the same moment, say): the library rolled it all back.
@@ -884,3 +729,73 @@ def run_import(
 
 class _RollBack(Exception):
     pass
+
+
+def read_upload(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
+    """A spreadsheet, or an Open Referral package (a zip that holds organizations.csv)."""
+    if kind_of(content, filename) == "hsds":
+        return read_package(content)
+    return read_table(content, filename, encoding=encoding, delimiter=delimiter)
+
+
+def read_record(record) -> Table:
+    return read_upload(
+        bytes(record.content), record.filename, encoding=record.encoding, delimiter=record.delimiter
+    )
+
+
+def import_record(record, *, write: bool, language: str, progress=None) -> None:
+    """Check (a dry run) or import the file a record holds, and keep the report (its
+    messages in `language`, the one of the page that started it) on the record."""
+    Status = ImportRecord.Status
+    with translation.override(language):
+        try:
+            table = read_record(record)
+        except ImportFileError as error:
+            record.report = {"file_error": str(error)}
+            record.status = Status.NOTHING_WRITTEN if write else Status.PREVIEWED
+        else:
+            report = run_import(
+                table,
+                actor=record.created_by,
+                default_municipality=record.municipality,
+                dry_run=not write,
+                all_or_nothing=record.all_or_nothing,
+                progress=progress,
+            )
+            record.report = report.as_json() | {"unknown_headers": table.unknown_headers}
+            record.counts = report.counts
+            record.rows_done = record.rows_total = len(table.dataset)
+            if write:
+                record.status = Status.IMPORTED if report.written else Status.NOTHING_WRITTEN
+            else:
+                record.status = Status.PREVIEWED
+    record.save(update_fields=["report", "counts", "rows_done", "rows_total", "status"])
+
+
+class ProgressWriter:
+    """Writes a background import's rows done on a database connection of its own: the
+    import's transaction stays open to the end, and the page must see progress before.
+    PostgreSQL only (SQLite has one writer at a time): elsewhere the page shows no count.
+    """
+
+    EVERY = 250
+
+    def __init__(self, record):
+        self.record_id = record.pk
+        self.connection = None
+        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, rows_done):
+        if self.connection is None or rows_done % self.EVERY:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE orgs_importrecord SET rows_done = %s WHERE id = %s",
+                [rows_done, self.record_id],
+            )
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()

@@ -345,9 +345,12 @@ class ImportRecord(models.Model):
     """One spreadsheet import: kept from the preview to the confirmation, then its result."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Previewed")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         NOTHING_WRITTEN = "nothing_written", _("Nothing written")
+        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -362,8 +365,13 @@ class ImportRecord(models.Model):
     encoding = models.CharField(max_length=16, blank=True)
     delimiter = models.CharField(max_length=2, blank=True)
     all_or_nothing = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
     counts = models.JSONField(default=dict)
+    # The last check's or the import's report (orgs.imports.ImportReport.as_json).
+    report = models.JSONField(default=dict)
+    # Progress of a big file's check or import, which runs as a background task.
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("import")
@@ -372,6 +380,14 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def percent_done(self):
+        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
 class OrganizationClaim(models.Model):

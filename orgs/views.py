@@ -1,15 +1,18 @@
+import tempfile
+
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from accounts.services import user_register
@@ -46,7 +49,8 @@ from .forms import (
     services_with_another_row,
     unbound_copy,
 )
-from .imports import ImportFileError, check_size, checksum, read_table, run_import
+from .hsds import write_package
+from .imports import ImportReport, read_upload
 from .models import ImportRecord, Municipality, Organization
 from .search import (
     DirectoryQuery,
@@ -74,6 +78,8 @@ from .services import (
     representatives_of,
     still_correct_token,
 )
+from .tables import ImportFileError, check_size, checksum
+from .tasks import start_import
 
 
 def _directory_form(request):
@@ -569,7 +575,8 @@ def _staffed_municipalities(user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """Staff upload a spreadsheet; nothing is written before they confirm the preview."""
+    """Staff upload a spreadsheet or an Open Referral package; nothing is written before
+    they confirm the preview."""
     if not is_municipal_staff(request.user):
         raise PermissionDenied
     form = ImportUploadForm(
@@ -582,7 +589,7 @@ def import_upload(request):
         try:
             check_size(upload.size)
             content = upload.read()
-            table = read_table(content, upload.name)
+            table = read_upload(content, upload.name)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -595,86 +602,95 @@ def import_upload(request):
                 encoding=table.encoding,
                 delimiter=table.delimiter,
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
+                rows_total=len(table.dataset),
             )
+            start_import(record, write=False)
             return redirect("orgs:import_preview", pk=record.pk)
     imports = (
         ImportRecord.objects.filter(
             Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
         )
-        .exclude(status=ImportRecord.Status.PREVIEWED)
-        .select_related("created_by")[:20]
+        .exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
+        .select_related("created_by")
+        .defer("content", "report")[:20]
     )
+    for record in imports:
+        record.labelled_counts = ImportReport(rows=[], counts=record.counts).labelled_counts
     return render(request, "orgs/import_upload.html", {"form": form, "imports": imports})
+
+
+# The preview lists every row with a problem, and of the others only this many.
+PREVIEW_ROWS = 200
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk):
-    """The dry run, row by row; confirming writes it in one transaction."""
+    """The check's report, row by row, and the button that imports; then the result.
+    A big file's check or import runs in the background and this page shows how far."""
     if not is_municipal_staff(request.user):
         raise PermissionDenied
     record = get_object_or_404(
-        ImportRecord, pk=pk, created_by=request.user, status=ImportRecord.Status.PREVIEWED
+        ImportRecord.objects.select_related("created_by", "municipality"),
+        pk=pk,
+        created_by=request.user,
     )
+    Status = ImportRecord.Status
+    if request.method == "POST":
+        # Only a checked file, and only once: two clicks or two tabs import it once.
+        claimed = ImportRecord.objects.filter(pk=record.pk, status=Status.PREVIEWED).update(
+            status=Status.IMPORTING, rows_done=0
+        )
+        if not claimed:
+            raise Http404
+        record.refresh_from_db()
+        start_import(record, write=True)
+        return redirect("orgs:import_preview", pk=record.pk)
     reading = ImportReadingForm(request.GET or None)
-    if reading.is_bound and reading.is_valid():
+    if record.status == Status.PREVIEWED and reading.is_bound and reading.is_valid():
         record.encoding = reading.cleaned_data["encoding"] or record.encoding
         delimiter = reading.cleaned_data["delimiter"]
         record.delimiter = "\t" if delimiter == "tab" else (delimiter or record.delimiter)
-        record.save(update_fields=["encoding", "delimiter"])
-    try:
-        table = read_table(
-            bytes(record.content),
-            record.filename,
-            encoding=record.encoding,
-            delimiter=record.delimiter,
-        )
-    except ImportFileError as error:
-        return render(
-            request,
-            "orgs/import_preview.html",
-            {"record": record, "file_error": str(error), "reading": reading},
-        )
-    write = request.method == "POST"
-    report = run_import(
-        table,
-        actor=request.user,
-        default_municipality=record.municipality,
-        dry_run=not write,
-        all_or_nothing=record.all_or_nothing,
-    )
-    if write:
-        record.status = (
-            ImportRecord.Status.IMPORTED if report.written else ImportRecord.Status.NOTHING_WRITTEN
-        )
-        record.counts = report.counts
-        record.save(update_fields=["status", "counts"])
-    return render(
-        request,
-        "orgs/import_preview.html",
-        {
-            "record": record,
-            "table": table,
+        record.status, record.rows_done = Status.CHECKING, 0
+        record.save(update_fields=["encoding", "delimiter", "status", "rows_done"])
+        start_import(record, write=False)
+        return redirect("orgs:import_preview", pk=record.pk)
+    context = {"record": record}
+    if request.htmx and not record.is_running:
+        return HttpResponseClientRefresh()  # done: the whole page shows the result
+    if record.is_running:
+        template = "orgs/import_progress.html"
+        if request.htmx:
+            template = "orgs/includes/import_progress_status.html"
+        return render(request, template, context)
+    stored = record.report
+    if "rows" in stored:
+        report = ImportReport.from_json(stored)
+        problems = [row for row in report.rows if row.status == "error"]
+        others = [row for row in report.rows if row.status != "error"]
+        context |= {
             "report": report,
-            "reading": ImportReadingForm(
-                initial={
-                    "encoding": record.encoding,
-                    "delimiter": "tab" if record.delimiter == "\t" else record.delimiter,
-                }
-            ),
-            "written": write,
-        },
-    )
+            "unknown_headers": stored.get("unknown_headers", []),
+            "shown_rows": problems + others[:PREVIEW_ROWS],
+            "hidden_rows": max(0, len(others) - PREVIEW_ROWS),
+        }
+    context |= {
+        "file_error": stored.get("file_error", ""),
+        "written": record.status != Status.PREVIEWED,
+        "reading": ImportReadingForm(
+            initial={
+                "encoding": record.encoding,
+                "delimiter": "tab" if record.delimiter == "\t" else record.delimiter,
+            }
+        ),
+    }
+    return render(request, "orgs/import_preview.html", context)
 
 
 @require_safe
 def directory_export_hsds(request):
     """The directory as the visitor filtered it, as an Open Referral HSDS 3.0 package:
     published entries, public fields."""
-    import tempfile
-
-    from .hsds import write_package
-
     form = _directory_form(request)
     organizations = directory_matches(form.directory_query())
     # FileResponse closes (and so deletes) it once sent.

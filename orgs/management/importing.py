@@ -21,18 +21,14 @@ def account_by_email(email):
     return account
 
 
-def write_notes(stdout, notes):
-    for note in notes:
-        stdout.write(f"note\t{note}")
-
-
 def write_report(stdout, report):
     """A line per row, the file's notes, the counts; exits with status 1 when a row was
     refused."""
     for row in report.rows:
         problems = "; ".join(row.messages)
         stdout.write(f"row {row.number}\t{row.status}\t{row.name}\t{problems}".rstrip())
-    write_notes(stdout, report.notes)
+    for note in report.notes:
+        stdout.write(f"note\t{note}")
     summary = ", ".join(f"{key}: {count}" for key, count in report.counts.items())
     written = "written" if report.written else "nothing written"
     stdout.write(f"{summary} ({written})")

@@ -7,7 +7,6 @@ from orgs.imports import ImportFileError, run_import
 from orgs.management.importing import (
     account_by_email,
     municipality_by_slug,
-    write_notes,
     write_report,
 )
 
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "Import organizations from an Open Referral HSDS package (3.0 or 1.1; a folder of "
         "CSV files or a zip of them) into one municipality, as import_organizations does: "
-        "first what the package's files lack (notes), then a report line per organization; "
+        "a report line per organization, then what the package's files lack (notes); "
         "nothing written with --dry-run; with --all-or-nothing one refused row means nothing "
         "is written. Exits with status 1 when a row was refused."
     )
@@ -41,7 +40,6 @@ class Command(BaseCommand):
             table = read_package(source)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        write_notes(self.stdout, table.notes)
         report = run_import(
             table,
             actor=actor,

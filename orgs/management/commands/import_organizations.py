@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.imports import ImportFileError, read_table, run_import
+from orgs.imports import ImportFileError, read_upload, run_import
 from orgs.management.importing import account_by_email, municipality_by_slug, write_report
 
 
@@ -42,7 +42,9 @@ class Command(BaseCommand):
         default = municipality_by_slug(municipality) if municipality else None
         actor = account_by_email(as_user) if as_user else None
         try:
-            table = read_table(path.read_bytes(), path.name, encoding=encoding, delimiter=delimiter)
+            table = read_upload(
+                path.read_bytes(), path.name, encoding=encoding, delimiter=delimiter
+            )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         report = run_import(

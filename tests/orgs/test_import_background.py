@@ -1,0 +1,148 @@
+"""The import page with big files (checked and imported by the task worker) and with
+Open Referral packages."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+
+from orgs.imports import ProgressWriter
+from orgs.models import ImportRecord, Organization, Service
+from tests.orgs.test_hsds import HSDS_1_1, needs_shared
+
+pytestmark = pytest.mark.django_db
+
+CSV = "Name,Home municipality\nBiedrība A,Talsu novads\nBiedrība B,Talsu novads\n,Talsu novads\n"
+
+
+@pytest.fixture
+def big_is_two_rows(settings):
+    settings.IMPORT_BACKGROUND_ROWS = 2
+
+
+def upload(client, content, name="dati.csv", **data):
+    return client.post(
+        "/en/moderation/import/", {"file": SimpleUploadedFile(name, content), **data}
+    )
+
+
+def test_a_big_file_is_checked_and_imported_in_the_background_with_its_progress_shown(
+    client, staff, municipality, big_is_two_rows, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload(client, CSV.encode())
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.CHECKING and record.rows_total == 3
+    page = client.get(response["Location"])
+    assert "Checking the file" in page.text and "The file has 3 rows" in page.text
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert 'id="import-progress"' in fragment.text and "<html" not in fragment.text
+
+    for callback in queued:  # the worker runs the check
+        callback()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.PREVIEWED
+    assert record.counts == {"new": 2, "error": 1}
+    done = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert done.headers["HX-Refresh"] == "true"
+    preview = client.get(response["Location"])
+    assert "Preview of the import" in preview.text and "Biedrība B" in preview.text
+    assert Organization.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(response["Location"])
+    assert confirmed.status_code == 302
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.IMPORTED
+    assert set(Organization.objects.values_list("name", flat=True)) == {"Biedrība A", "Biedrība B"}
+    result = client.get(response["Location"])
+    assert "Import result" in result.text and "Imported. Rows with errors were left out." in (
+        result.text
+    )
+    assert client.post(response["Location"]).status_code == 404  # not twice
+
+
+def test_a_failed_background_import_says_so_and_writes_nothing(
+    client, staff, municipality, big_is_two_rows, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, CSV.encode())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("orgs.tasks.import_record", broken)
+    # The worker logs the error and keeps the task's failure; the page shows it.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"])
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.FAILED
+    assert "The import failed and nothing was written" in client.get(response["Location"]).text
+    assert Organization.objects.count() == 0
+
+
+def test_the_preview_lists_problems_first_and_only_the_first_other_rows(
+    client, staff, municipality, monkeypatch
+):
+    monkeypatch.setattr("orgs.views.PREVIEW_ROWS", 1)
+    client.force_login(staff)
+    response = upload(client, CSV.encode())
+    page = client.get(response["Location"]).text
+    assert page.index(">4</td>") < page.index("Biedrība A")  # row 4 has no name
+    assert "Biedrība B" not in page
+    assert "1 more row without problems is not shown" in page
+
+
+def test_changing_the_encoding_checks_the_file_again(client, staff, municipality):
+    client.force_login(staff)
+    response = upload(
+        client, "Name;Home municipality\nŽaliasis klubas;Talsu novads\n".encode("cp1257")
+    )
+    assert "Žaliasis" in client.get(response["Location"]).text
+    again = client.get(response["Location"], {"encoding": "cp1252", "delimiter": ";"})
+    assert again.status_code == 302
+    assert "Žaliasis" not in client.get(response["Location"]).text
+    assert ImportRecord.objects.get().encoding == "cp1252"
+
+
+@needs_shared
+def test_an_open_referral_package_imports_through_the_same_page(client, staff, municipality):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in HSDS_1_1.glob("*.csv"):
+            archive.write(path, f"simple/{path.name}")
+    client.force_login(staff)
+    response = upload(client, buffer.getvalue(), name="hsds.zip", municipality=municipality.pk)
+    preview = client.get(response["Location"]).text
+    assert "New: <strong>10</strong>" in preview
+    assert "About the file" in preview and "phones.csv" in preview
+    assert "Separator" not in preview  # nothing to choose for a package
+    client.post(response["Location"])
+    assert Organization.objects.filter(home_municipality=municipality).count() == 10
+    assert Service.objects.count() == 13
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="progress needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_while_the_import_transaction_is_still_open(staff, municipality):
+    record = ImportRecord.objects.create(
+        created_by=staff, filename="x.csv", checksum="0", content=b"", rows_total=1000
+    )
+    progress = ProgressWriter(record)
+    try:
+        with transaction.atomic():
+            progress(250)
+            progress(251)  # only every 250 rows
+            # Read on the progress writer's own connection: committed already.
+            with progress.connection.cursor() as cursor:
+                cursor.execute("SELECT rows_done FROM orgs_importrecord WHERE id = %s", [record.pk])
+                assert cursor.fetchone() == (250,)
+            transaction.set_rollback(True)  # as an import with all or nothing may
+    finally:
+        progress.close()
+    record.refresh_from_db()
+    assert record.rows_done == 250
