@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from roadmap_portal.lib.bulk import bulk_insert
+from roadmap_portal.lib.bulk import bulk_insert, bulk_update
 
 from .export import RELATIONS, related_ids
 from .hsds import read_package
@@ -481,7 +481,7 @@ class OrganizationResource(resources.ModelResource):
             for instance, slug in zip(new, unique_slugs([i.name for i in new]), strict=True):
                 instance.slug = slug
                 _set_search_material(instance)
-            Organization.objects.bulk_create(new)
+            bulk_insert(Organization, new, new_ids=True)
             self._write_relations(new, created=True)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
@@ -502,11 +502,9 @@ class OrganizationResource(resources.ModelResource):
                 _set_search_material(instance)
                 fields = {key.removesuffix("_id") for key in instance.changed_fields}
                 by_fields[frozenset(fields & UPDATABLE)].append(instance)
-            # Only the columns that changed: bulk_update writes a CASE per column and row.
+            # Only the columns that changed.
             for fields, instances in by_fields.items():
-                Organization.objects.bulk_update(
-                    instances, [*fields, *ALWAYS_UPDATED], batch_size=UPDATE_BATCH
-                )
+                bulk_update(Organization, instances, [*fields, *ALWAYS_UPDATED])
             self._write_relations(changed, created=False)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
@@ -557,7 +555,6 @@ TAXONOMY_COLUMNS = {
 # What an import may change, for bulk_update; and what changes with every update.
 UPDATABLE = {key.removesuffix("_id") for key in SIMPLE_FIELDS}
 ALWAYS_UPDATED = ["country", "updated_at", "version", "search_text", "facet_tokens"]
-UPDATE_BATCH = 250  # bulk_update's statement grows with rows x columns; smaller is faster
 
 
 def _taxonomy_names(model):

@@ -438,3 +438,23 @@ def test_reimporting_the_public_export_keeps_a_private_contact_person(client, st
     assert report.counts == {"unchanged": 1}
     organization.refresh_from_db()
     assert organization.contact_person == "Slepenais Jānis"
+
+
+def test_an_update_writes_every_kind_of_field(staff, organization, municipality):
+    header = [
+        "Name", "Home municipality", "Working languages", "Year founded",
+        "Social enterprise status", "Website", "Contact e-mail", "Type", "Purpose",
+    ]  # fmt: skip
+    row = [
+        organization.name, "Talsu novads", "lv, uk", "2004", "yes", "https://abele.lv",
+        "abele@example.lv", "Foundation", "Jauns mērķis = „cits”",
+    ]  # fmt: skip
+    table = read_table(csv_bytes([header, row], delimiter="\t"), "f.csv")
+    assert run_import(table, actor=staff, dry_run=False).counts == {"updated": 1}
+    organization.refresh_from_db()
+    assert organization.languages == ["lv", "uk"] and organization.year_founded == 2004
+    assert organization.is_social_enterprise and organization.website == "https://abele.lv"
+    assert organization.email == "abele@example.lv"
+    assert organization.type == Organization.Type.FOUNDATION
+    assert organization.description == "Jauns mērķis = „cits”"
+    assert " se " in organization.facet_tokens and "Jauns mērķis" in organization.search_text
