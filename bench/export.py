@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/roadmap_bench .venv/bin/python bench/export.py
 
-Streams the CSV and builds the XLSX through the real views (DEBUG off), in this process.
+Streams the CSV, builds the XLSX and the Open Referral HSDS package (a zip) through the
+real views (DEBUG off), in this process.
 Memory is the process's peak resident size (ru_maxrss) before and after each export:
 Django itself takes about 100 MB before the first row.
 """
@@ -24,9 +25,9 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(client, params):
+def measure(client, path, params):
     start = time.perf_counter()
-    response = client.get("/lv/organizations/export/", params)
+    response = client.get(path, params)
     size = sum(len(chunk) for chunk in response.streaming_content)
     return time.perf_counter() - start, size
 
@@ -36,9 +37,14 @@ def main():
     published = Organization.objects.published().count()
     client = Client(SERVER_NAME="localhost")
     print(f"Export benchmark: {published:,} published organizations")
-    for label, params in [("CSV", {}), ("XLSX", {"format": "xlsx"})]:
+    exports = [
+        ("CSV", "/lv/organizations/export/", {}),
+        ("XLSX", "/lv/organizations/export/", {"format": "xlsx"}),
+        ("HSDS", "/lv/organizations/export/hsds.zip", {}),
+    ]
+    for label, path, params in exports:
         before = peak_rss_mb()
-        elapsed, size = measure(client, params)
+        elapsed, size = measure(client, path, params)
         print(
             f"  {label:<5} {elapsed:6.1f} s  {published / elapsed:8,.0f} rows/s"
             f"  peak memory {before:4.0f} -> {peak_rss_mb():4.0f} MB  file {size / 2**20:5.1f} MB"
