@@ -127,6 +127,18 @@ def _related_names(ids, names):
     return named
 
 
+def value_chunks(organizations, fields):
+    """The organizations as dicts of these fields (id among them), CHUNK at a time by id:
+    keyset pagination, each chunk its own query, so no cursor holds every row."""
+    last_id = 0
+    while True:
+        chunk = list(organizations.filter(pk__gt=last_id).order_by("pk").values(*fields)[:CHUNK])
+        if not chunk:
+            return
+        last_id = chunk[-1]["id"]
+        yield chunk
+
+
 def export_rows(organizations, *, staff):
     """The header, then one list of cell values per organization, in chunks by id."""
     columns = STAFF_COLUMNS if staff else PUBLIC_COLUMNS
@@ -134,15 +146,7 @@ def export_rows(organizations, *, staff):
     type_labels = dict(Organization.Type.choices)
     names = _names_by_relation()
     municipality_names = names["municipalities_served"]
-    last_id = 0
-    while True:
-        # Keyset pagination: each chunk is its own query, so no cursor holds every row.
-        chunk = list(
-            organizations.filter(pk__gt=last_id).order_by("pk").values(*SIMPLE_FIELDS)[:CHUNK]
-        )
-        if not chunk:
-            return
-        last_id = chunk[-1]["id"]
+    for chunk in value_chunks(organizations, SIMPLE_FIELDS):
         related = _related_names([row["id"] for row in chunk], names)
         for row in chunk:
             pk = row["id"]

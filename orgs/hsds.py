@@ -37,10 +37,10 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .export import value_chunks
 from .models import Service
 from .tables import MAX_BYTES, MAX_UNPACKED_RATIO, ImportFileError, Table, check_size
 
-CHUNK = 2000
 # Fixed for good: every export's ids derive from it.
 NAMESPACE = uuid.UUID("6e4ada59-3e34-421f-8f1a-4b60bd3735c3")
 # Tables of an export past this size wait in a temporary file, not in memory.
@@ -289,19 +289,6 @@ def _package_rows(row, services):
         )
 
 
-def _chunks(organizations):
-    last_id = 0
-    while True:
-        # Keyset pagination, as orgs.export: each chunk is its own query.
-        chunk = list(
-            organizations.filter(pk__gt=last_id).order_by("pk").values(*ORGANIZATION_FIELDS)[:CHUNK]
-        )
-        if not chunk:
-            return
-        last_id = chunk[-1]["id"]
-        yield chunk
-
-
 def _services_of(ids):
     services = defaultdict(list)
     for organization_id, *service in (
@@ -341,7 +328,7 @@ def write_package(organizations, target):
                 writers["organization"] = csv.writer(organizations_csv)
                 for name, writer in writers.items():
                     writer.writerow(HEADERS[name])
-                for chunk in _chunks(organizations):
+                for chunk in value_chunks(organizations, ORGANIZATION_FIELDS):
                     services = _services_of([row["id"] for row in chunk])
                     for row in chunk:
                         for name, values in _package_rows(row, services.get(row["id"], [])):

@@ -4,6 +4,7 @@ given, and the report they print (a line per row, the counts, what was written).
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from orgs.imports import run_import
 from orgs.models import Municipality
 
 
@@ -19,6 +20,11 @@ def account_by_email(email):
     if account is None:
         raise CommandError(f"No account {email}")
     return account
+
+
+def import_and_report(stdout, table, **options):
+    """Run the import (orgs.imports.run_import's options) and print its report."""
+    write_report(stdout, run_import(table, **options))
 
 
 def write_report(stdout, report):

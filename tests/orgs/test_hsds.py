@@ -554,5 +554,5 @@ def test_the_export_queries_grow_with_chunks_not_rows(municipality, monkeypatch)
     for _ in range(30):
         ServiceFactory(organization=OrganizationFactory(home_municipality=municipality))
     assert queries() == few
-    monkeypatch.setattr(hsds, "CHUNK", 10)  # four chunks now: two queries each
+    monkeypatch.setattr("orgs.export.CHUNK", 10)  # four chunks now: two queries each
     assert queries() == few + 3 * 2

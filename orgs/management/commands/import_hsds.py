@@ -3,11 +3,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.hsds import read_package
-from orgs.imports import ImportFileError, run_import
+from orgs.imports import ImportFileError
 from orgs.management.importing import (
     account_by_email,
+    import_and_report,
     municipality_by_slug,
-    write_report,
 )
 
 
@@ -40,11 +40,11 @@ class Command(BaseCommand):
             table = read_package(source)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        report = run_import(
+        import_and_report(
+            self.stdout,
             table,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
         )
-        write_report(self.stdout, report)

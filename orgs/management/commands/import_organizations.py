@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.imports import ImportFileError, read_upload, run_import
-from orgs.management.importing import account_by_email, municipality_by_slug, write_report
+from orgs.imports import ImportFileError, read_upload
+from orgs.management.importing import account_by_email, import_and_report, municipality_by_slug
 
 
 class Command(BaseCommand):
@@ -47,11 +47,11 @@ class Command(BaseCommand):
             )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
-        report = run_import(
+        import_and_report(
+            self.stdout,
             table,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
         )
-        write_report(self.stdout, report)
