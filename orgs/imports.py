@@ -9,6 +9,7 @@ organization, and what the model's validation refuses. `run_import` runs it as a
 (the preview) or for real, in one transaction.
 """
 
+import difflib
 import functools
 import logging
 from collections import defaultdict
@@ -109,24 +110,47 @@ def _split(value, separator=";"):
 class NamesWidget(widgets.Widget):
     """Several entries by name ("Sports; Culture"), matched in any portal language.
 
-    `names` is a {folded name: id} dict the resource reads once per import."""
+    The resource reads, once per import, `names` ({folded name in any language: id}) and
+    `labels` ({id: name in the user's language}), for the suggestion an unknown name gets.
+    """
 
     def __init__(self, unknown_message):
         super().__init__()
         self.unknown_message = unknown_message
         self.names = {}
+        self.labels = {}
 
     def clean(self, value, row=None, **kwargs):
-        ids, unknown = set(), []
+        ids, problems = set(), []
         for name in _split(value):
             pk = self.names.get(folded_name(name))
             if pk is None:
-                unknown.append(name)
+                problems.append(self._unknown(name))
             else:
                 ids.add(pk)
-        if unknown:
-            raise ValueError(self.unknown_message % {"value": "; ".join(unknown)})
+        if problems:
+            raise ValueError(" ".join(problems))
         return sorted(ids)
+
+    def _unknown(self, name):
+        return self.unknown_message % {"value": name} + did_you_mean(name, self.names, self.labels)
+
+
+def did_you_mean(name, names, labels):
+    """ " Did you mean “Talsu novads”?" for an unknown name, or "". `names` maps folded
+    names (any language) to ids, `labels` ids to names in the user's language."""
+    wanted = folded_name(name)
+    # The start of a name ("Sports" for "Sports un aktīvā atpūta"), else a name or a word
+    # of one spelt nearly so ("Talsi" for "Talsu novads", "Bern" for "Bērni").
+    words = {word: key for key in names for word in key.split()}
+    near = (
+        [key for key in names if key.startswith(wanted)]
+        or difflib.get_close_matches(wanted, names, n=1, cutoff=0.75)
+        or [words[word] for word in difflib.get_close_matches(wanted, words, n=1, cutoff=0.75)]
+    )
+    if not near:
+        return ""
+    return " " + _("Did you mean “%(name)s”?") % {"name": labels[names[near[0]]]}
 
 
 class LanguagesWidget(widgets.Widget):
@@ -174,7 +198,12 @@ class MunicipalityWidget(widgets.Widget):
             return None
         match = self.by_name.get(folded_name(text))
         if match is None:
-            raise ValueError(_("Unknown municipality “%(value)s”.") % {"value": text})
+            names = {name: m.pk for name, m in self.by_name.items()}
+            labels = {m.pk: m.name for m in self.by_name.values()}
+            raise ValueError(
+                _("Unknown municipality “%(value)s”.") % {"value": text}
+                + did_you_mean(text, names, labels)
+            )
         return match
 
 
@@ -291,12 +320,12 @@ class OrganizationResource(resources.ModelResource):
         municipalities = {folded_name(m.name): m for m in Municipality.objects.all()}
         self.country_of = {m.pk: m.country.code for m in municipalities.values()}
         self.fields["home_municipality"].widget.by_name = municipalities
-        self.fields["municipalities_served"].widget.by_name = municipalities
-        self.fields["municipalities_served"].widget.names = {
-            name: m.pk for name, m in municipalities.items()
-        }
+        served = self.fields["municipalities_served"].widget
+        served.names = {name: m.pk for name, m in municipalities.items()}
+        served.labels = {m.pk: m.name for m in municipalities.values()}
         for key, model in TAXONOMY_COLUMNS.items():
-            self.fields[key].widget.names = _taxonomy_names(model)
+            widget = self.fields[key].widget
+            widget.names, widget.labels = _taxonomy_names(model)
         rows = [self._with_default(dict(zip(dataset.headers, row, strict=True))) for row in dataset]
         numbers = defaultdict(set)  # country -> registration numbers in the file
         for row in rows:
@@ -558,14 +587,15 @@ ALWAYS_UPDATED = ["country", "updated_at", "version", "search_text", "facet_toke
 
 
 def _taxonomy_names(model):
-    """{folded name: id}: each entry by its name in every portal language and its slug."""
-    names = {}
-    columns = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    for pk, slug, *translations in model.objects.values_list("pk", "slug", *columns):
-        for name in (slug, *translations):
-            if name:
-                names[folded_name(name)] = pk
-    return names
+    """{folded name: id}, each entry by its name in every portal language and its slug;
+    and {id: name in the active language}."""
+    names, labels = {}, {}
+    for entry in model.objects.all():
+        labels[entry.pk] = entry.name
+        for code, _language in settings.LANGUAGES:
+            names[folded_name(getattr(entry, f"name_{code}") or entry.slug)] = entry.pk
+        names[folded_name(entry.slug)] = entry.pk
+    return names, labels
 
 
 def _snapshot(instance, relations):
@@ -767,7 +797,11 @@ def import_record(record, *, write: bool, language: str, progress=None) -> None:
                 record.status = Status.IMPORTED if report.written else Status.NOTHING_WRITTEN
             else:
                 record.status = Status.PREVIEWED
-    record.save(update_fields=["report", "counts", "rows_done", "rows_total", "status"])
+    if write:
+        # The file held personal data (contact persons): once imported, its name, checksum
+        # and report are the record; the content is not kept.
+        record.content = b""
+    record.save(update_fields=["report", "counts", "rows_done", "rows_total", "status", "content"])
 
 
 class ProgressWriter:

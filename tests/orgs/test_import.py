@@ -284,6 +284,23 @@ def test_unknown_names_and_bad_values_are_row_errors_and_write_nothing(administr
     assert not Organization.objects.exists() and not Service.objects.exists()
 
 
+def test_an_unknown_name_gets_a_suggestion_in_the_users_language(administrator, municipality):
+    row = ["Biedrība A", "Talsu novads", "Sports; Kultūra", "Bern", "", "", "Talsi", "", "", "", ""]
+    table = full_row_file([*row, ""])
+    messages = " ".join(run_import(table, actor=administrator).rows[0].messages)
+    assert "Unknown field of activity “Sports”. Did you mean “Sport and active leisure”?" in (
+        messages
+    )
+    assert "Unknown field of activity “Kultūra”. Did you mean “Culture and the arts”?" in (messages)
+    # "Bērni" is Latvian for children: a name in any language is a candidate.
+    assert "Unknown target group “Bern”. Did you mean “Children”?" in messages
+    assert "Unknown municipality “Talsi”. Did you mean “Talsu novads”?" in messages
+    table = rows_file(["Biedrība B", "Talsi", "", ""])
+    assert run_import(table, actor=administrator).rows[0].messages == [
+        "Home municipality: Unknown municipality “Talsi”. Did you mean “Talsu novads”?"
+    ]
+
+
 def test_a_service_listed_by_name_keeps_its_description(staff, organization, municipality):
     Service.objects.create(organization=organization, name="Pulciņi", description="Katru otrdienu")
     table = full_row_file(

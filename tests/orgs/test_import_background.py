@@ -63,6 +63,8 @@ def test_a_big_file_is_checked_and_imported_in_the_background_with_its_progress_
         result.text
     )
     assert client.post(response["Location"]).status_code == 404  # not twice
+    record.refresh_from_db()
+    assert bytes(record.content) == b"" and len(record.checksum) == 64  # no personal data kept
 
 
 def test_a_failed_background_import_says_so_and_writes_nothing(
