@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    ImportRecord,
     MunicipalityMembership,
     Organization,
     OrganizationClaim,
@@ -129,3 +130,13 @@ def get_claim_for_moderation(user, pk):
     if not can_moderate(user, claim.organization):
         raise Http404
     return claim
+
+
+def get_import_for_user(user, pk):
+    """An import is seen by the staff member who uploaded it only: the file may hold
+    personal data. Other signed-in users get 403, other staff 404."""
+    if not is_municipal_staff(user):
+        raise PermissionDenied
+    return get_object_or_404(
+        ImportRecord.objects.select_related("created_by", "municipality"), pk=pk, created_by=user
+    )

@@ -26,6 +26,28 @@ def start_import(record, *, write: bool) -> None:
     )
 
 
+def import_confirm(*, record) -> bool:
+    """Import a checked file: only once, however many clicks or tabs ask for it. False
+    when the record is not (or no longer) waiting for confirmation."""
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk, status=ImportRecord.Status.PREVIEWED
+    ).update(status=ImportRecord.Status.IMPORTING, rows_done=0)
+    if not claimed:
+        return False
+    record.refresh_from_db()
+    start_import(record, write=True)
+    return True
+
+
+def import_reread(*, record, encoding: str, delimiter: str) -> None:
+    """Check the file again, read with another encoding or separator (blank: as before)."""
+    record.encoding = encoding or record.encoding
+    record.delimiter = delimiter or record.delimiter
+    record.status, record.rows_done = ImportRecord.Status.CHECKING, 0
+    record.save(update_fields=["encoding", "delimiter", "status", "rows_done"])
+    start_import(record, write=False)
+
+
 @task()
 def import_in_background(record_id: int, *, write: bool, language: str) -> None:
     record = ImportRecord.objects.select_related("created_by", "municipality").get(pk=record_id)

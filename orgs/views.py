@@ -25,6 +25,7 @@ from .access import (
     can_moderate,
     claim_queryset,
     get_claim_for_moderation,
+    get_import_for_user,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
@@ -79,7 +80,7 @@ from .services import (
     still_correct_token,
 )
 from .tables import ImportFileError, check_size, checksum
-from .tasks import start_import
+from .tasks import import_confirm, import_reread, start_import
 
 
 def _directory_form(request):
@@ -628,32 +629,19 @@ PREVIEW_ROWS = 200
 def import_preview(request, pk):
     """The check's report, row by row, and the button that imports; then the result.
     A big file's check or import runs in the background and this page shows how far."""
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
-    record = get_object_or_404(
-        ImportRecord.objects.select_related("created_by", "municipality"),
-        pk=pk,
-        created_by=request.user,
-    )
-    Status = ImportRecord.Status
+    record = get_import_for_user(request.user, pk)
     if request.method == "POST":
-        # Only a checked file, and only once: two clicks or two tabs import it once.
-        claimed = ImportRecord.objects.filter(pk=record.pk, status=Status.PREVIEWED).update(
-            status=Status.IMPORTING, rows_done=0
-        )
-        if not claimed:
-            raise Http404
-        record.refresh_from_db()
-        start_import(record, write=True)
+        if not import_confirm(record=record):
+            raise Http404  # imported already, or never checked
         return redirect("orgs:import_preview", pk=record.pk)
     reading = ImportReadingForm(request.GET or None)
-    if record.status == Status.PREVIEWED and reading.is_bound and reading.is_valid():
-        record.encoding = reading.cleaned_data["encoding"] or record.encoding
+    if record.status == ImportRecord.Status.PREVIEWED and reading.is_bound and reading.is_valid():
         delimiter = reading.cleaned_data["delimiter"]
-        record.delimiter = "\t" if delimiter == "tab" else (delimiter or record.delimiter)
-        record.status, record.rows_done = Status.CHECKING, 0
-        record.save(update_fields=["encoding", "delimiter", "status", "rows_done"])
-        start_import(record, write=False)
+        import_reread(
+            record=record,
+            encoding=reading.cleaned_data["encoding"],
+            delimiter="\t" if delimiter == "tab" else delimiter,
+        )
         return redirect("orgs:import_preview", pk=record.pk)
     context = {"record": record}
     if request.htmx and not record.is_running:
@@ -676,7 +664,7 @@ def import_preview(request, pk):
         }
     context |= {
         "file_error": stored.get("file_error", ""),
-        "written": record.status != Status.PREVIEWED,
+        "written": record.status != ImportRecord.Status.PREVIEWED,
         "reading": ImportReadingForm(
             initial={
                 "encoding": record.encoding,

@@ -148,3 +148,25 @@ def test_progress_is_seen_while_the_import_transaction_is_still_open(staff, muni
         progress.close()
     record.refresh_from_db()
     assert record.rows_done == 250
+
+
+def test_the_import_pages_answer_only_get_and_post_and_only_to_their_owner(
+    client, staff, representative, municipality
+):
+    client.force_login(staff)
+    preview = upload(client, CSV.encode())["Location"]
+    for url in ("/en/moderation/import/", preview):
+        assert client.put(url).status_code == 405
+        assert client.delete(url).status_code == 405
+    client.force_login(representative)
+    assert client.get(preview).status_code == 403
+    assert client.post(preview).status_code == 403
+    client.logout()
+    assert client.get(preview)["Location"].startswith("/en/accounts/login/")
+    assert ImportRecord.objects.get().status == ImportRecord.Status.PREVIEWED
+
+
+def test_the_open_referral_download_is_read_only(client):
+    assert client.post("/en/organizations/export/hsds.zip").status_code == 405
+    response = client.get("/en/organizations/export/hsds.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
