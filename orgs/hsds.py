@@ -47,21 +47,22 @@ NAMESPACE = uuid.UUID("6e4ada59-3e34-421f-8f1a-4b60bd3735c3")
 SPOOL_BYTES = 1024 * 1024
 
 
-def field(name, type="string", format=None, required=False, enum=None):
-    """A Frictionless field descriptor: the choices and required-ness are constraints."""
+def field(name, type="string", format=None, enum=None):
+    """A Frictionless field descriptor, the choices as a constraint. As in HSDS's own
+    tabular profile (schema/tabular.json), no field is marked required: the schemas'
+    required fields are columns of every table written (tests/orgs/test_hsds.py checks it),
+    though a cell stays empty where the directory has no value (an organization without a
+    purpose, an address that does not split into street, city and postal code)."""
     descriptor = {"name": name, "type": type}
     if format:
         descriptor["format"] = format
-    constraints = {"required": True} if required else {}
     if enum:
-        constraints["enum"] = enum
-    if constraints:
-        descriptor["constraints"] = constraints
+        descriptor["constraints"] = {"enum": enum}
     return descriptor
 
 
-def uuid_field(name, required=False):
-    return field(name, format="uuid", required=required)
+def uuid_field(name):
+    return field(name, format="uuid")
 
 
 LOCATION_KINDS = ["physical", "postal", "virtual"]
@@ -71,50 +72,50 @@ SERVICE_STATUSES = ["active", "inactive", "defunct", "temporarily closed"]
 # the directory has data for.
 TABLES = {
     "organization": ("organizations.csv", [
-        uuid_field("id", required=True),
-        field("name", required=True),
+        uuid_field("id"),
+        field("name"),
         field("alternate_name"),
-        field("description", required=True),
+        field("description"),
         field("email", format="email"),
         field("website", format="uri"),
         field("year_incorporated", type="number"),
         field("legal_status"),
     ]),
     "organization_identifier": ("organization_identifiers.csv", [
-        uuid_field("id", required=True),
-        uuid_field("organization_id", required=True),
-        field("identifier_type", required=True),
-        field("identifier", required=True),
+        uuid_field("id"),
+        uuid_field("organization_id"),
+        field("identifier_type"),
+        field("identifier"),
     ]),
     "service": ("services.csv", [
-        uuid_field("id", required=True),
-        uuid_field("organization_id", required=True),
-        field("name", required=True),
+        uuid_field("id"),
+        uuid_field("organization_id"),
+        field("name"),
         field("description"),
-        field("status", required=True, enum=SERVICE_STATUSES),
+        field("status", enum=SERVICE_STATUSES),
     ]),
     "location": ("locations.csv", [
-        uuid_field("id", required=True),
-        field("location_type", required=True, enum=LOCATION_KINDS),
+        uuid_field("id"),
+        field("location_type", enum=LOCATION_KINDS),
         uuid_field("organization_id"),
     ]),
     "address": ("addresses.csv", [
-        uuid_field("id", required=True),
+        uuid_field("id"),
         uuid_field("location_id"),
-        field("address_1", required=True),
-        field("city", required=True),
-        field("state_province", required=True),
-        field("postal_code", required=True),
-        field("country", required=True),
-        field("address_type", required=True, enum=LOCATION_KINDS),
+        field("address_1"),
+        field("city"),
+        field("state_province"),
+        field("postal_code"),
+        field("country"),
+        field("address_type", enum=LOCATION_KINDS),
     ]),
     "phone": ("phones.csv", [
-        uuid_field("id", required=True),
+        uuid_field("id"),
         uuid_field("organization_id"),
-        field("number", required=True),
+        field("number"),
     ]),
     "contact": ("contacts.csv", [
-        uuid_field("id", required=True),
+        uuid_field("id"),
         uuid_field("organization_id"),
         field("name"),
     ]),
