@@ -39,7 +39,7 @@ from django.utils.translation import ngettext
 
 from .export import value_chunks
 from .models import Service
-from .tables import MAX_BYTES, MAX_UNPACKED_RATIO, ImportFileError, Table, check_size
+from .tables import MAX_BYTES, ImportFileError, Table, check_size, check_unpacked
 
 # Fixed for good: every export's ids derive from it.
 NAMESPACE = uuid.UUID("6e4ada59-3e34-421f-8f1a-4b60bd3735c3")
@@ -410,10 +410,6 @@ def _not_a_package():
     )
 
 
-def _unpacked_too_big():
-    return ImportFileError(_("The file unpacks to far more than its size: it is refused."))
-
-
 def _zip_files(content):
     check_size(len(content))
     try:
@@ -430,9 +426,7 @@ def _zip_files(content):
         for info in archive.infolist()
         if not info.is_dir() and not info.filename.startswith("__MACOSX/")
     ]
-    unpacked = sum(info.file_size for info in members)
-    if unpacked > max(len(content), 1) * MAX_UNPACKED_RATIO or unpacked > MAX_BYTES * 10:
-        raise _unpacked_too_big()
+    check_unpacked(sum(info.file_size for info in members), len(content))
     # The package may sit in a folder of the zip: the one that holds organizations.csv.
     roots = sorted(
         (
@@ -466,8 +460,8 @@ def _zip_files(content):
 
 def _folder_files(folder):
     paths = [path for path in folder.iterdir() if path.is_file()]
-    if sum(path.stat().st_size for path in paths) > MAX_BYTES * 10:
-        raise _unpacked_too_big()
+    # A folder is not compressed: the bound is that of everything a zip may unpack to.
+    check_unpacked(sum(path.stat().st_size for path in paths), MAX_BYTES * 10)
     return {path.name.lower(): path.read_bytes for path in paths}
 
 

@@ -98,11 +98,7 @@ def kind_of(content, filename):
     name = filename.lower()
     if content[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > max(len(content), 1) * MAX_UNPACKED_RATIO or unpacked > MAX_BYTES * 10:
-                raise ImportFileError(
-                    _("The file unpacks to far more than its size: it is refused.")
-                )
+            check_unpacked(sum(info.file_size for info in archive.infolist()), len(content))
             names = set(archive.namelist())
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -140,6 +136,12 @@ def guess_delimiter(text: str) -> str:
     except csv.Error:
         counts = {d: sample.count(d) for d in DELIMITERS}
         return max(counts, key=counts.get)
+
+
+def check_unpacked(unpacked: int, size: int) -> None:
+    """Refuse a zip (XLSX, ODS, an HSDS package) that unpacks to far more than its size."""
+    if unpacked > max(size, 1) * MAX_UNPACKED_RATIO or unpacked > MAX_BYTES * 10:
+        raise ImportFileError(_("The file unpacks to far more than its size: it is refused."))
 
 
 def check_size(size: int) -> None:
