@@ -41,7 +41,13 @@ from .models import (
     Service,
     TargetGroup,
 )
-from .services import RELATION_FIELDS, SIMPLE_FIELDS, search_words_add, unique_slugs
+from .services import (
+    RELATION_FIELDS,
+    SIMPLE_FIELDS,
+    organization_snapshot,
+    search_words_add,
+    unique_slugs,
+)
 from .tables import ImportFileError, Table, cell_text, folded_name, kind_of, read_table
 
 logger = logging.getLogger(__name__)
@@ -359,7 +365,7 @@ class OrganizationResource(resources.ModelResource):
             for pk in chunk:
                 instance = self.instances.get(pk)
                 if instance is not None:
-                    self.before[pk] = _snapshot(
+                    self.before[pk] = organization_snapshot(
                         instance, {key: relations[key].get(pk, []) for key in RELATION_COLUMNS}
                     )
 
@@ -490,7 +496,7 @@ class OrganizationResource(resources.ModelResource):
             [name, text or services_by_name.get(name, "")] for name, text in relations["services"]
         ]
         instance.relations_after = relations
-        after = _snapshot(instance, relations)
+        after = organization_snapshot(instance, relations)
         instance.changed_fields = {
             key: {"old": before.get(key), "new": value}
             for key, value in after.items()
@@ -596,13 +602,6 @@ def _taxonomy_names(model):
             names[folded_name(getattr(entry, f"name_{code}") or entry.slug)] = entry.pk
         names[folded_name(entry.slug)] = entry.pk
     return names, labels
-
-
-def _snapshot(instance, relations):
-    """The entry as the change history records it (see organization_snapshot)."""
-    snapshot = {key: getattr(instance, key) for key in SIMPLE_FIELDS}
-    snapshot |= {key: relations.get(key, []) for key in RELATION_COLUMNS}
-    return snapshot
 
 
 def _set_search_material(instance):

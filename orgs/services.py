@@ -92,9 +92,15 @@ class AlreadyDecided(Exception):
     """Someone else approved or rejected this first."""
 
 
-def organization_snapshot(organization) -> dict:
-    """Every recorded field of an entry as plain JSON values."""
+def organization_snapshot(organization, relations=None) -> dict:
+    """Every recorded field of an entry as plain JSON values.
+
+    `relations` ({relation: sorted ids, "services": [[name, description]]}), when the
+    caller has them (the import reads them for thousands of entries at once), saves
+    reading them."""
     snapshot = {field: getattr(organization, field) for field in SIMPLE_FIELDS}
+    if relations is not None:
+        return snapshot | {key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]}
     for field in RELATION_FIELDS:
         snapshot[field] = sorted(getattr(organization, field).values_list("pk", flat=True))
     snapshot["services"] = [
