@@ -163,12 +163,7 @@ class LanguagesWidget(widgets.Widget):
     """Working languages by code ("lv, en") or by name in English or their own language."""
 
     def clean(self, value, row=None, **kwargs):
-        known = {}
-        for code in WORKING_LANGUAGES:
-            info = translation.get_language_info(code) if code in LANG_INFO else {}
-            for name in (code, info.get("name", ""), info.get("name_local", "")):
-                if name:
-                    known[folded_name(name)] = code
+        known = _language_codes()
         codes, unknown = [], []
         for name in _split(str(value or "").replace(";", ","), ","):
             code = known.get(folded_name(name))
@@ -179,6 +174,18 @@ class LanguagesWidget(widgets.Widget):
         if unknown:
             raise ValueError(_("Unknown language “%(value)s”.") % {"value": ", ".join(unknown)})
         return codes
+
+
+@functools.cache  # the same on every row and in every import
+def _language_codes():
+    """{folded code or name: code} of the working languages."""
+    known = {}
+    for code in WORKING_LANGUAGES:
+        info = translation.get_language_info(code) if code in LANG_INFO else {}
+        for name in (code, info.get("name", ""), info.get("name_local", "")):
+            if name:
+                known[folded_name(name)] = code
+    return known
 
 
 class ServicesWidget(widgets.Widget):
