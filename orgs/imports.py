@@ -777,13 +777,14 @@ def read_record(record) -> Table:
     )
 
 
-def import_record(record, *, write: bool, language: str, progress=None) -> None:
+def import_record(record, *, write: bool, language: str, progress=None, table=None) -> None:
     """Check (a dry run) or import the file a record holds, and keep the report (its
-    messages in `language`, the one of the page that started it) on the record."""
+    messages in `language`, the one of the page that started it) on the record. `table`:
+    the file as the caller has just read it, so it is not read again."""
     Status = ImportRecord.Status
     with translation.override(language):
         try:
-            table = read_record(record)
+            table = table or read_record(record)
         except ImportFileError as error:
             record.report = {"file_error": str(error)}
             record.status = Status.NOTHING_WRITTEN if write else Status.PREVIEWED

@@ -13,12 +13,13 @@ from .models import ImportRecord
 logger = logging.getLogger(__name__)
 
 
-def start_import(record, *, write: bool) -> None:
+def start_import(record, *, write: bool, table=None) -> None:
     """Check or import the record's file now, or, when it has more rows than a request
-    should handle (settings.IMPORT_BACKGROUND_ROWS), queue it for the worker."""
+    should handle (settings.IMPORT_BACKGROUND_ROWS), queue it for the worker. `table`:
+    the file already read (the upload), used when the work is done now."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     if record.rows_total <= settings.IMPORT_BACKGROUND_ROWS:
-        _run(record, write=write, language=language)
+        _run(record, write=write, language=language, table=table)
         return
     record_id = record.pk
     transaction.on_commit(
@@ -58,9 +59,9 @@ def import_in_background(record_id: int, *, write: bool, language: str) -> None:
         progress.close()
 
 
-def _run(record, *, write, language, progress=None):
+def _run(record, *, write, language, progress=None, table=None):
     try:
-        import_record(record, write=write, language=language, progress=progress)
+        import_record(record, write=write, language=language, progress=progress, table=table)
     except Exception:
         # The page must not wait for ever: it says the import failed. Nothing was written:
         # the import's transaction was rolled back.

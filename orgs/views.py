@@ -605,7 +605,7 @@ def import_upload(request):
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
                 rows_total=len(table.dataset),
             )
-            start_import(record, write=False)
+            start_import(record, write=False, table=table)
             return redirect("orgs:import_preview", pk=record.pk)
     imports = (
         ImportRecord.objects.filter(
