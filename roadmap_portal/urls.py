@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from . import views
 
+# The 500 page must render without the database; Django's 403 and 404 views render
+# templates/403.html and 404.html, which need nothing of this kind.
+handler500 = "roadmap_portal.views.server_error"
+
 urlpatterns = [
     # Outside the language prefix: monitors call it without following redirects.
     path("healthz", views.healthz, name="healthz"),

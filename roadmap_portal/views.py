@@ -3,12 +3,16 @@ import logging
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from orgs.models import Municipality, Organization
+
+from .context_processors import language_links
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +51,25 @@ def healthz(request):
         logger.exception("Health check: the database does not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (an expired page, cookies off) in the portal's layout (CSRF_FAILURE_VIEW)."""
+    context = {"cookie_missing": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def server_error(request):
+    """The 500 page in the layout and the language of the URL (LocaleMiddleware set it).
+
+    The error may be the database itself, so nothing here may touch it: the template gets
+    a plain context, without the signed-in user, the session or its messages, which the
+    context processors would load. If even that fails, a line of text.
+    """
+    try:
+        context = language_links(request)
+        body = loader.get_template("500.html").render(context)
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        return HttpResponseServerError("Server error\n", content_type="text/plain")
+    return HttpResponseServerError(body)

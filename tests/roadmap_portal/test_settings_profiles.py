@@ -1,52 +1,87 @@
-import os
+import json
 import subprocess
 import sys
 
 from django.conf import settings
 
+from .production import production_environment
+
 ROOT = settings.BASE_DIR
 
 
-def run_check(extra_env, *args):
-    # A clean production-like environment: nothing the test run itself has set.
-    test_only = {
-        "DEBUG",
-        "SECRET_KEY",
-        "DATABASE_URL",
-        "EMAIL_URL",
-        "DJANGO_SETTINGS_MODULE",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-    }
-    env = {key: value for key, value in os.environ.items() if key not in test_only}
-    env.update(extra_env)
+def run_check(environment, *args):
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         check=False,
     )
 
 
+def production_settings(environment, *names):
+    """The values of the settings `names` that a production process would read."""
+    code = (
+        "import json, sys; from django.conf import settings; "
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
     # .env may turn DEBUG on locally; the environment wins over it.
-    result = run_check({"DEBUG": "false", "SECRET_KEY": ""})
+    result = run_check(production_environment(SECRET_KEY=""))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_the_production_profile_passes_the_deploy_check():
-    result = run_check(
-        {
-            "DEBUG": "false",
-            "SECRET_KEY": "a-long-random-production-key-" + "x7Q" * 20,
-            "ALLOWED_HOSTS": "portal.example.org",
-            "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
-        },
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-    )
+    result = run_check(production_environment(), "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_hsts_covers_the_portals_own_host_only_unless_the_deployment_says_otherwise():
+    # On a municipality's subdomain, includeSubDomains would force HTTPS on all its sites.
+    values = production_settings(
+        production_environment(),
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+    )
+    assert values == {
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+    }
+
+
+def test_hsts_subdomains_and_preload_are_turned_on_by_their_settings():
+    environment = production_environment(
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true"
+    )
+    values = production_settings(
+        environment, "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"
+    )
+    assert values == {"SECURE_HSTS_INCLUDE_SUBDOMAINS": True, "SECURE_HSTS_PRELOAD": True}
+    result = run_check(environment, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_is_silenced_only_for_the_hsts_choices_left_off():
+    values = production_settings(production_environment(), "SILENCED_SYSTEM_CHECKS")
+    assert sorted(values["SILENCED_SYSTEM_CHECKS"]) == ["security.W005", "security.W021"]
+    values = production_settings(
+        production_environment(SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true"),
+        "SILENCED_SYSTEM_CHECKS",
+    )
+    assert values["SILENCED_SYSTEM_CHECKS"] == []
