@@ -1,16 +1,20 @@
-"""The backup procedure of docs/backup.md: pg_dump, then pg_restore into an empty database,
-loses nothing. On PostgreSQL only (what production runs), with the client tools that
-`.ci/run` and `scripts/system-deps --browser` install."""
+"""The backup procedure of docs/backup.md (scripts/backup, scripts/restore) loses nothing.
 
-import os
-import shutil
+On PostgreSQL (what production runs): pg_dump, then pg_restore into an empty database, with
+the client tools that `.ci/run` and `scripts/system-deps --browser` install. On SQLite: the
+online copy of the file.
+"""
+
+import sqlite3
 import subprocess
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -42,15 +46,17 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the backup procedure is PostgreSQL's pg_dump and pg_restore; "
-        "SQLite installs copy the file with `sqlite3 .backup` (docs/backup.md)",
-    ),
-    # pg_dump reads from its own connection: the data must be committed.
-    pytest.mark.django_db(transaction=True),
-]
+from .production import production_environment
+
+ROOT = settings.BASE_DIR
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="pg_dump and pg_restore need the tests to run on PostgreSQL (DATABASE_URL); "
+    "test_a_sqlite_backup_restores_into_a_new_file covers SQLite",
+)
+# pg_dump reads from its own connection: the data must be committed.
+committed = pytest.mark.django_db(transaction=True)
 
 
 def fill_every_table():
@@ -164,23 +170,27 @@ def database_connection(name):
     )
 
 
-def client_environment():
-    settings = connection.settings_dict
-    environment = dict(os.environ)
-    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER")):
-        if settings[key]:
-            environment[variable] = str(settings[key])
-    if settings["PASSWORD"]:
-        environment["PGPASSWORD"] = settings["PASSWORD"]
-    return environment
+def database_url(name):
+    """The DATABASE_URL of the test database's server, for the database `name`."""
+    database = connection.settings_dict
+    user = quote(database["USER"] or "", safe="")
+    password = f":{quote(database['PASSWORD'], safe='')}" if database["PASSWORD"] else ""
+    credentials = f"{user}{password}@" if user else ""
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgres://{credentials}{database['HOST'] or ''}{port}/{name}"
 
 
-def run(*command):
-    tool = shutil.which(command[0])
-    assert tool, (
-        f"{command[0]} is missing: install postgresql-client (scripts/system-deps --browser)"
+def script(name, *args, **environment):
+    """Runs scripts/<name> with a production environment; returns its last line of output."""
+    result = subprocess.run(
+        [ROOT / "scripts" / name, *args],
+        env=production_environment(**environment),
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    subprocess.run([tool, *command[1:]], env=client_environment(), check=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]
 
 
 def contents(name):
@@ -245,23 +255,33 @@ def restored_database():
             database.execute(drop)
 
 
+@on_postgresql
+@committed
 def test_every_model_has_rows_in_the_backup_fixture():
     fill_every_table()
     empty = [model._meta.label for model in models_with_rows() if not model.objects.exists()]
     assert empty == [], f"Give these models a row in fill_every_table(): {empty}"
 
 
+@on_postgresql
+@committed
 def test_a_dump_restored_into_an_empty_database_has_every_row_sequence_and_constraint(
     tmp_path, restored_database
 ):
     fill_every_table()
     original = connection.settings_dict["NAME"]
-    dump = tmp_path / "portal.dump"
+    media, restored_media = tmp_path / "media", tmp_path / "restored-media"
+    (media / "uploads").mkdir(parents=True)
+    (media / "uploads" / "logo.svg").write_bytes(b"<svg/>")
 
-    # The commands of docs/backup.md.
-    run("pg_dump", "--format=custom", "--no-owner", f"--file={dump}", original)
-    run("pg_restore", "--no-owner", "--exit-on-error", "--single-transaction",
-        f"--dbname={restored_database}", str(dump))  # fmt: skip
+    backup = script(
+        "backup", str(tmp_path / "backups"),
+        DATABASE_URL=database_url(original), MEDIA_ROOT=str(media),
+    )  # fmt: skip
+    script(
+        "restore", backup,
+        DATABASE_URL=database_url(restored_database), MEDIA_ROOT=str(restored_media),
+    )  # fmt: skip
 
     before, after = contents(original), contents(restored_database)
     for model in models_with_rows():
@@ -274,3 +294,51 @@ def test_a_dump_restored_into_an_empty_database_has_every_row_sequence_and_const
     assert after["indexes"] == before["indexes"]
     assert after["triggers"] == before["triggers"]
     assert after["extensions"] == before["extensions"]
+    assert (restored_media / "uploads" / "logo.svg").read_bytes() == b"<svg/>"
+
+
+@on_postgresql
+@committed
+def test_a_restore_into_a_database_that_is_not_empty_changes_nothing(tmp_path):
+    fill_every_table()
+    url = database_url(connection.settings_dict["NAME"])
+    backup = script("backup", str(tmp_path), DATABASE_URL=url)
+    before = contents(connection.settings_dict["NAME"])
+    result = subprocess.run(
+        [ROOT / "scripts" / "restore", backup],
+        env=production_environment(DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "media")),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert contents(connection.settings_dict["NAME"]) == before
+
+
+def test_a_sqlite_backup_restores_into_a_new_file(tmp_path):
+    # The file as the portal would have it, written while the copy is made (WAL mode).
+    original = tmp_path / "portal.sqlite3"
+    database = sqlite3.connect(original)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY, name TEXT, content BLOB)")
+    database.execute("INSERT INTO entry (name, content) VALUES ('Brīnumiņš', x'00ff')")
+    database.commit()
+    try:
+        backup = script("backup", str(tmp_path / "backups"), DATABASE_URL=f"sqlite:///{original}")
+        restored = tmp_path / "restored.sqlite3"
+        script("restore", backup, DATABASE_URL=f"sqlite:///{restored}")
+        copy = sqlite3.connect(restored)
+        assert list(copy.iterdump()) == list(database.iterdump())
+        copy.close()
+        # Never over an existing file.
+        result = subprocess.run(
+            [ROOT / "scripts" / "restore", backup],
+            env=production_environment(DATABASE_URL=f"sqlite:///{original}"),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode != 0
+        assert "exists" in result.stderr
+    finally:
+        database.close()
