@@ -1,4 +1,4 @@
-"""Gunicorn's settings for `scripts/serve`, read from the environment.
+"""Gunicorn's settings for `scripts/serve`, read from the environment (and `.env`).
 
 PORT              8000        HOST  127.0.0.1 (0.0.0.0 in a container)
 WEB_CONCURRENCY   2 x CPUs + 1 worker processes
@@ -16,7 +16,8 @@ def _int_from_env(name, default):
     return int(value) if value else default
 
 
-# Reading the settings here also fails early on a missing SECRET_KEY.
+# Reading the settings loads .env into the environment for the lines below, and fails
+# early on a missing SECRET_KEY.
 if settings.DEBUG:
     raise SystemExit(
         "scripts/serve refuses to start with DEBUG on: DEBUG shows settings and code to "
