@@ -17,6 +17,8 @@ PRODUCTION_VARIABLES = {
     "SECRET_KEY": "a-long-random-production-key-" + "x7Q" * 20,
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
+    # Shared by every process, as limits need (`createcachetable` makes its table).
+    "CACHE_URL": "dbcache://portal_cache",
 }
 
 

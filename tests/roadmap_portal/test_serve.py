@@ -54,7 +54,6 @@ def served(tmp_path):
     port = free_port()
     environment = production_environment(
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        CACHE_URL="dbcache://portal_cache",
         STATIC_ROOT=str(tmp_path / "static"),
         BEHIND_TLS_PROXY="true",
         HOST="127.0.0.1",
