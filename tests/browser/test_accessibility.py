@@ -107,3 +107,27 @@ def test_every_page_passes_axe(browser, live_server, municipality):
             f"/en/roadmaps/{community.pk}/",
         ],
     )
+
+
+def test_the_error_pages_pass_axe(browser, live_server, municipality):
+    organization = OrganizationFactory(home_municipality=municipality)
+    MunicipalityMembershipFactory(municipality=municipality, user__email="staff@example.org")
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    assert page.goto("/lt/no-such-page/").status == 404
+    assert_accessible(page)
+    # A form sent after its CSRF cookie was lost: the refused-form page.
+    page.goto("/lt/accounts/login/")
+    context.clear_cookies()
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        page.get_by_role("main").get_by_role("button").click()
+    assert sent.value.status == 403
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert_accessible(page)
+    page.goto("/en/accounts/login/")
+    page.get_by_label("E-mail address").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    assert page.goto(f"/lt/organizations/{organization.slug}/edit/").status == 403
+    assert_accessible(page)
+    context.close()
