@@ -111,7 +111,34 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Rate limits count in the cache, so every app process must share it. With DEBUG off and no
+# CACHE_URL, the database cache (table django_cache, made by `manage.py createcachetable`,
+# which `make migrate` runs); a local-memory or dummy cache there is refused: each process
+# would count alone, and a limit of 5 would be 5 per process.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif DEBUG:
+    CACHES = {"default": env.cache_url_config("locmemcache://")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+_PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not DEBUG and CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES:
+    raise ImproperlyConfigured(
+        "CACHE_URL names a cache that app processes do not share; with DEBUG off use Redis"
+        " (rediscache://...) or leave CACHE_URL unset for the database cache."
+    )
+
+# Proxies in front of the portal that append the client's address to X-Forwarded-For
+# (0: none, and the header is ignored). roadmap_portal.lib.ratelimit.client_ip reads it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
