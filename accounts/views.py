@@ -10,6 +10,7 @@ from roadmap_portal.lib.http import base_url
 
 from .forms import SignupForm
 from .services import (
+    AlreadyConfirmed,
     ConfirmationInvalid,
     user_confirm_email,
     user_for_confirmation,
@@ -40,16 +41,22 @@ def check_email(request):
 
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, token):
-    """A page with one button: a mail scanner following the link confirms nothing."""
+    """A page with one button: a mail scanner following the link confirms nothing. The link
+    works once; afterwards it says the address is confirmed and signs nobody in."""
     try:
-        user = user_for_confirmation(token=token)
+        if request.method == "POST":
+            user = user_confirm_email(token=token)
+        else:
+            user = user_for_confirmation(token=token)
+    except AlreadyConfirmed:
+        return render(request, "registration/already_confirmed.html")
     except ConfirmationInvalid:
         hint = _(
-            "The link is incomplete or more than 7 days old. Sign in, or create the account again."
+            "The link is incomplete, more than 7 days old, or the password was changed since"
+            " it was sent. Sign in, or create the account again."
         )
         return render(request, "link_invalid.html", {"hint": hint}, status=400)
     if request.method == "POST":
-        user = user_confirm_email(token=token)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Thank you: your e-mail address is confirmed."))
         next_url = request.POST.get("next", "")
