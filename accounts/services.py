@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -80,3 +81,8 @@ def user_confirm_email(*, token: str):
     user.is_active = True
     user.save(update_fields=["email_confirmed_at", "is_active"])
     return user
+
+
+def user_password_reset_complete(*, user) -> None:
+    """After a password reset the sign-in lockout of this account ends, from every address."""
+    axes_reset(username=user.email)

@@ -1,6 +1,12 @@
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -9,11 +15,13 @@ from django.views.decorators.http import require_http_methods
 from roadmap_portal.lib.http import base_url
 
 from .forms import SignupForm
+from .lockout import lockout_ends_at
 from .services import (
     AlreadyConfirmed,
     ConfirmationInvalid,
     user_confirm_email,
     user_for_confirmation,
+    user_password_reset_complete,
     user_register,
 )
 
@@ -64,3 +72,25 @@ def confirm_email(request, token):
             return redirect(next_url)
         return redirect("home")
     return render(request, "registration/confirm_email.html", {"confirm_user": user})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_reset_complete(user=form.user)
+        return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page django-axes shows (settings.AXES_LOCKOUT_CALLABLE) when an account is locked
+    out from this address: when to try again, and the password reset that unlocks it."""
+    ends = lockout_ends_at(request, credentials)
+    minutes = max(1, math.ceil((ends - timezone.now()).total_seconds() / 60))
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )

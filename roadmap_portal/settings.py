@@ -5,6 +5,7 @@ With nothing set, the portal refuses to start: DEBUG is off and SECRET_KEY is re
 works at once; a deployment sets the variables listed in `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks_db",
     "import_export",
+    "axes",
     "accounts",
     "orgs",
     "checklists",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_portal.urls"
@@ -147,9 +151,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Failed sign-ins (portal and admin) lock out one account from one address: the pair, so a
+# stranger elsewhere cannot lock a coordinator out. 5 failures leave room for typos and a
+# forgotten password; a 15-minute cool-off makes guessing slow (at most 480 tries a day per
+# address) while the owner waits little or resets the password, which unlocks at once.
+# Counted in the database (axes' tables), shared by every process.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout ends 15 minutes after the fifth failure, however often the owner retries, so the
+# page can say when; tries during it are refused unchecked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "roadmap_portal.lib.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Only what the lockout needs: no record of every successful sign-in and its address.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Languages: Latvian is the source language of the roadmap and the default.
 LANGUAGE_CODE = "lv"
