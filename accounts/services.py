@@ -1,12 +1,15 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from roadmap_portal.lib.email import email_user
+from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
 
 from .tokens import email_confirmation_token
 
@@ -23,12 +26,47 @@ class AlreadyConfirmed(Exception):
 
 @transaction.atomic
 def user_register(*, email: str, full_name: str, password: str, language: str, base_url: str):
-    """Create an account that can sign in once its e-mail address is confirmed."""
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, language=language, is_active=False
-    )
-    email_confirmation_send(user=user, base_url=base_url)
-    return user
+    """Create an account that can sign in once its e-mail address is confirmed, and send the
+    link. Returns the new user, or None when the address already has an account: its owner
+    is told by e-mail instead (at most SIGNUP_NOTICE_LIMIT_PER_ADDRESS an hour), and the
+    caller answers exactly as for a new account, so that nobody learns who has one."""
+    email = User.objects.normalize_email(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    language=language,
+                    is_active=False,
+                )
+        except IntegrityError:  # the same address signed up in between
+            existing = User.objects.get(email__iexact=email)
+        else:
+            email_confirmation_send(user=user, base_url=base_url)
+            return user
+    # Hash the password all the same, so that the answer takes as long as for a new account.
+    make_password(password)
+    account_exists_notify(user=existing, base_url=base_url)
+    return None
+
+
+def account_exists_notify(*, user, base_url: str) -> bool:
+    """Tell the owner that someone tried to create an account with their address; False
+    when they were told often enough this hour (the page says the same either way)."""
+    key, limit, hour = f"signup-notice:{user.email}", settings.SIGNUP_NOTICE_LIMIT_PER_ADDRESS, 3600
+    if rate_limit_reached(key, limit=limit, window_seconds=hour):
+        return False
+    rate_limit_count(key, window_seconds=hour)
+    with translation.override(user.language):
+        urls = {
+            "login_url": base_url + reverse("accounts:login"),
+            "reset_url": base_url + reverse("accounts:password_reset"),
+        }
+    email_user(user, "account_exists", {"name": user.full_name, **urls})
+    return True
 
 
 def email_confirmation_token_for(user) -> str:
@@ -83,6 +121,13 @@ def user_confirm_email(*, token: str):
     return user
 
 
+@transaction.atomic
 def user_password_reset_complete(*, user) -> None:
-    """After a password reset the sign-in lockout of this account ends, from every address."""
+    """After a password reset: the sign-in lockout of this account ends (from every
+    address), and an unconfirmed address counts as confirmed, since the reset link reached
+    it. A password chosen by whoever signed up with someone else's address is gone too."""
     axes_reset(username=user.email)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["email_confirmed_at", "is_active"])

@@ -8,13 +8,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from roadmap_portal.lib.http import base_url
+from roadmap_portal.lib.ratelimit import (
+    client_ip,
+    rate_limit_count,
+    rate_limit_minutes_left,
+    rate_limit_reached,
+)
 
-from .forms import SignupForm
+from .forms import PasswordResetForm, SignupForm
 from .lockout import lockout_ends_at
 from .services import (
     AlreadyConfirmed,
@@ -25,21 +31,44 @@ from .services import (
     user_register,
 )
 
+HOUR = 3600
+
+
+def _too_many_from_network(form, *, minutes: int) -> None:
+    # Said of the client's address, never of the e-mail typed: it reveals no account.
+    form.add_error(
+        None,
+        ngettext(
+            "Too many requests from your network. Try again in %(minutes)s minute.",
+            "Too many requests from your network. Try again in %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user_register(
-            email=form.cleaned_data["email"],
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-            language=get_language(),
-            base_url=base_url(request),
-        )
-        return redirect("accounts:check_email")
+    if request.method == "POST":
+        network, limit = f"signup:network:{client_ip(request)}", settings.SIGNUP_LIMIT_PER_NETWORK
+        if rate_limit_reached(network, limit=limit, window_seconds=HOUR):
+            _too_many_from_network(form, minutes=rate_limit_minutes_left(window_seconds=HOUR))
+            return render(request, "registration/signup.html", {"form": form}, status=429)
+        if form.is_valid():
+            # A new account, or (the address being taken) a notice to its owner: the same
+            # page either way, and either counts against the network's limit.
+            user_register(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=get_language(),
+                base_url=base_url(request),
+            )
+            rate_limit_count(network, window_seconds=HOUR)
+            return redirect("accounts:check_email")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -72,6 +101,33 @@ def confirm_email(request, token):
             return redirect(next_url)
         return redirect("home")
     return render(request, "registration/confirm_email.html", {"confirm_user": user})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view with limits on the e-mails sent: PASSWORD_RESET_LIMIT_PER_NETWORK per
+    client address an hour (then "try again in N minutes", which reveals no account), and
+    per e-mail address in the form (then the same "check your e-mail" page, nothing sent)."""
+
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        network = f"password-reset:network:{client_ip(request)}"
+        limit = settings.PASSWORD_RESET_LIMIT_PER_NETWORK
+        if rate_limit_reached(network, limit=limit, window_seconds=HOUR):
+            form = self.get_form()
+            _too_many_from_network(form, minutes=rate_limit_minutes_left(window_seconds=HOUR))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # sends the e-mail, if any
+        for address in form.sent_to:
+            rate_limit_count(f"password-reset:address:{address}", window_seconds=HOUR)
+            rate_limit_count(
+                f"password-reset:network:{client_ip(self.request)}", window_seconds=HOUR
+            )
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

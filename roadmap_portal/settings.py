@@ -179,6 +179,13 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Only what the lockout needs: no record of every successful sign-in and its address.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Password-reset e-mails and new accounts, counted when sent or created (accounts/views.py).
+# Per network, enough for a workshop of a few dozen people behind one municipal address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3  # e-mails to one address per hour
+PASSWORD_RESET_LIMIT_PER_NETWORK = 30  # e-mails requested from one client address per hour
+SIGNUP_LIMIT_PER_NETWORK = 30  # accounts (or "already exists" notices) per address per hour
+SIGNUP_NOTICE_LIMIT_PER_ADDRESS = 3  # "someone tried to sign up with your address" per hour
+
 # Languages: Latvian is the source language of the roadmap and the default.
 LANGUAGE_CODE = "lv"
 LANGUAGES = [
