@@ -39,8 +39,11 @@ node_modules/.installed: package.json package-lock.json
 messages:
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 
+# The cache table holds the rate limits' counters when DEBUG is off and CACHE_URL is unset
+# (the database cache); creating it again is a no-op.
 migrate:
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 demo-data:
 	$(PY) manage.py publish_roadmap_template --if-new

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
@@ -6,6 +8,9 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.utils.translation import gettext_lazy as _
+
+from roadmap_portal.lib.email import send_email
+from roadmap_portal.lib.ratelimit import rate_limit_reached
 
 from .models import User
 
@@ -63,11 +68,62 @@ class SignupForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs.pop("autofocus", None)  # it may sit mid-page
         self.fields["full_name"].widget.attrs.update(autocomplete="name")
 
+    # An address already in use is not an error here: saying so would tell anyone who has
+    # an account. accounts.services.user_register tells the owner by e-mail instead (and
+    # the database's unique constraint still holds).
+    def validate_unique(self):
+        pass
+
+    def validate_constraints(self):
+        pass
+
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Sign in instead."),
-                code="exists",
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, also for an account whose address is not confirmed yet (the link
+    proves the address as the confirmation link would) and with a limit on the e-mails.
+
+    Every request gets the same answer; an address that received
+    PASSWORD_RESET_LIMIT_PER_ADDRESS links this hour receives no more until the hour ends.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sent_to: list[str] = []  # the view counts these against the limits
+
+    def get_users(self, email):
+        email = User.objects.normalize_email(email)
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email)
+            # iexact may match other letters in some databases' case folding ("ı", "K").
+            if user.email.lower() == email
+            and user.has_usable_password()
+            and (user.is_active or user.email_confirmed_at is None)
+            and not rate_limit_reached(
+                f"password-reset:address:{user.email}",
+                limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+                window_seconds=3600,
             )
-        return email
+        )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # Through the task worker, like every e-mail of the portal: in the reader's language,
+        # and the page answers as fast for an address with an account as for one without.
+        send_email.enqueue(
+            to=[to_email],
+            template="password_reset",
+            context={key: context[key] for key in ("protocol", "domain", "uid", "token")},
+            language=context["user"].language,
+        )
+        self.sent_to.append(to_email)

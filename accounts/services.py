@@ -1,52 +1,133 @@
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from roadmap_portal.lib.email import email_user
+from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
+
+from .tokens import email_confirmation_token
 
 User = get_user_model()
 
-CONFIRMATION_SALT = "accounts.confirm-email"
-CONFIRMATION_MAX_AGE = 7 * 24 * 3600
-
 
 class ConfirmationInvalid(Exception):
-    """The confirmation link is broken, expired or for another address."""
+    """The confirmation link is broken, expired, or no longer matches the account."""
+
+
+class AlreadyConfirmed(Exception):
+    """The confirmation link was genuine and has been used: the address is confirmed."""
 
 
 @transaction.atomic
 def user_register(*, email: str, full_name: str, password: str, language: str, base_url: str):
-    """Create an account that can sign in once its e-mail address is confirmed."""
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, language=language, is_active=False
-    )
-    email_confirmation_send(user=user, base_url=base_url)
-    return user
+    """Create an account that can sign in once its e-mail address is confirmed, and send the
+    link. Returns the new user, or None when the address already has an account: its owner
+    is told by e-mail instead (at most SIGNUP_NOTICE_LIMIT_PER_ADDRESS an hour), and the
+    caller answers exactly as for a new account, so that nobody learns who has one."""
+    email = User.objects.normalize_email(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    language=language,
+                    is_active=False,
+                )
+        except IntegrityError:  # the same address signed up in between
+            existing = User.objects.get(email__iexact=email)
+        else:
+            email_confirmation_send(user=user, base_url=base_url)
+            return user
+    # Hash the password all the same, so that the answer takes as long as for a new account.
+    make_password(password)
+    account_exists_notify(user=existing, base_url=base_url)
+    return None
+
+
+def account_exists_notify(*, user, base_url: str) -> bool:
+    """Tell the owner that someone tried to create an account with their address; False
+    when they were told often enough this hour (the page says the same either way)."""
+    key, limit, hour = f"signup-notice:{user.email}", settings.SIGNUP_NOTICE_LIMIT_PER_ADDRESS, 3600
+    if rate_limit_reached(key, limit=limit, window_seconds=hour):
+        return False
+    rate_limit_count(key, window_seconds=hour)
+    with translation.override(user.language):
+        urls = {
+            "login_url": base_url + reverse("accounts:login"),
+            "reset_url": base_url + reverse("accounts:password_reset"),
+        }
+    email_user(user, "account_exists", {"name": user.full_name, **urls})
+    return True
+
+
+def email_confirmation_token_for(user) -> str:
+    """The confirmation link's one path segment: the account's id and its token."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"{uid}.{email_confirmation_token.make_token(user)}"
 
 
 def email_confirmation_send(*, user, base_url: str) -> None:
-    token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
-    path = reverse("accounts:confirm_email", kwargs={"token": token})
+    path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token_for(user)})
     email_user(user, "confirm_email", {"name": user.full_name, "url": base_url + path})
 
 
-def user_for_confirmation(*, token: str):
-    """The account a confirmation link is for."""
+def _user_and_token(token: str, queryset):
+    uid, _, user_token = token.partition(".")
     try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-        return User.objects.get(pk=data["user"], email=data["email"])
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError) as error:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+        return queryset.get(pk=pk), user_token
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as error:
         raise ConfirmationInvalid from error
+
+
+def _check_confirmation(user, user_token: str) -> None:
+    if email_confirmation_token.check_token(user, user_token):
+        return
+    if email_confirmation_token.was_used(user, user_token):
+        raise AlreadyConfirmed
+    raise ConfirmationInvalid
+
+
+def user_for_confirmation(*, token: str):
+    """The account a confirmation link is for, while the link still works.
+
+    Raises AlreadyConfirmed for a genuine link that has been used, ConfirmationInvalid for
+    anything else (broken, tampered, older than 7 days, or the password changed since).
+    """
+    user, user_token = _user_and_token(token, User.objects.all())
+    _check_confirmation(user, user_token)
+    return user
 
 
 @transaction.atomic
 def user_confirm_email(*, token: str):
-    """Activate the account of a confirmation link; confirming twice is harmless."""
-    user = user_for_confirmation(token=token)
+    """Confirm the address and activate the account of a confirmation link, once: the token
+    depends on the confirmation time, so using it ends it. Raises as user_for_confirmation."""
+    # The row lock makes two presses of the button at once confirm one time.
+    user, user_token = _user_and_token(token, User.objects.select_for_update())
+    _check_confirmation(user, user_token)
+    user.email_confirmed_at = timezone.now()
+    user.is_active = True
+    user.save(update_fields=["email_confirmed_at", "is_active"])
+    return user
+
+
+@transaction.atomic
+def user_password_reset_complete(*, user) -> None:
+    """After a password reset: the sign-in lockout of this account ends (from every
+    address), and an unconfirmed address counts as confirmed, since the reset link reached
+    it. A password chosen by whoever signed up with someone else's address is gone too."""
+    axes_reset(username=user.email)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.is_active = True
         user.save(update_fields=["email_confirmed_at", "is_active"])
-    return user

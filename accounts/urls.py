@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
 from .forms import EmailAuthenticationForm
@@ -18,15 +18,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/check-your-email/", views.check_email, name="check_email"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -34,9 +26,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

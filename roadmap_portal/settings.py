@@ -5,6 +5,7 @@ With nothing set, the portal refuses to start: DEBUG is off and SECRET_KEY is re
 works at once; a deployment sets the variables listed in `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks_db",
     "import_export",
+    "axes",
     "accounts",
     "orgs",
     "checklists",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_portal.urls"
@@ -111,7 +115,34 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Rate limits count in the cache, so every app process must share it. With DEBUG off and no
+# CACHE_URL, the database cache (table django_cache, made by `manage.py createcachetable`,
+# which `make migrate` runs); a local-memory or dummy cache there is refused: each process
+# would count alone, and a limit of 5 would be 5 per process.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif DEBUG:
+    CACHES = {"default": env.cache_url_config("locmemcache://")}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+_PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if not DEBUG and CACHES["default"]["BACKEND"] in _PROCESS_LOCAL_CACHES:
+    raise ImproperlyConfigured(
+        "CACHE_URL names a cache that app processes do not share; with DEBUG off use Redis"
+        " (rediscache://...) or leave CACHE_URL unset for the database cache."
+    )
+
+# Proxies in front of the portal that append the client's address to X-Forwarded-For
+# (0: none, and the header is ignored). roadmap_portal.lib.ratelimit.client_ip reads it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -120,9 +151,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Failed sign-ins (portal and admin) lock out one account from one address: the pair, so a
+# stranger elsewhere cannot lock a coordinator out. 5 failures leave room for typos and a
+# forgotten password; a 15-minute cool-off makes guessing slow (at most 480 tries a day per
+# address) while the owner waits little or resets the password, which unlocks at once.
+# Counted in the database (axes' tables), shared by every process.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout ends 15 minutes after the fifth failure, however often the owner retries, so the
+# page can say when; tries during it are refused unchecked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "roadmap_portal.lib.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Only what the lockout needs: no record of every successful sign-in and its address.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Password-reset e-mails and new accounts, counted when sent or created (accounts/views.py).
+# Per network, enough for a workshop of a few dozen people behind one municipal address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3  # e-mails to one address per hour
+PASSWORD_RESET_LIMIT_PER_NETWORK = 30  # e-mails requested from one client address per hour
+SIGNUP_LIMIT_PER_NETWORK = 30  # accounts (or "already exists" notices) per address per hour
+SIGNUP_NOTICE_LIMIT_PER_ADDRESS = 3  # "someone tried to sign up with your address" per hour
 
 # Languages: Latvian is the source language of the roadmap and the default.
 LANGUAGE_CODE = "lv"

@@ -16,3 +16,5 @@ DEMO_DATA_ALLOWED = True
 # No collectstatic in tests: WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process: a local-memory cache, emptied between tests (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

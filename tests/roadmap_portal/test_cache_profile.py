@@ -1,0 +1,69 @@
+"""Rate limits count in the cache: with DEBUG off it must be one that app processes share."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-key-" + "x7Q" * 20,
+    "ALLOWED_HOSTS": "portal.example.org",
+}
+PRINT_CACHE = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+
+
+def run_manage(extra_env, *args):
+    # A clean production-like environment: nothing the test run itself has set.
+    test_only = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+    env = {key: value for key, value in os.environ.items() if key not in test_only}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_with_debug_off_and_no_cache_url_the_database_cache_is_used():
+    # CACHE_URL="" wins over a CACHE_URL a local .env may set.
+    result = run_manage(PRODUCTION | {"CACHE_URL": ""}, "shell", "-c", PRINT_CACHE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache"
+
+
+@pytest.mark.parametrize("cache_url", ["locmemcache://", "dummycache://"])
+def test_with_debug_off_a_cache_of_one_process_is_refused(cache_url):
+    result = run_manage(PRODUCTION | {"CACHE_URL": cache_url}, "check")
+    assert result.returncode != 0
+    assert "do not share" in result.stderr
+
+
+def test_with_debug_on_the_local_memory_cache_is_the_default():
+    result = run_manage({"DEBUG": "true", "CACHE_URL": ""}, "shell", "-c", PRINT_CACHE)
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db
+def test_the_limits_count_in_the_database_cache():
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_rate_limits",
+        }
+    }
+    with override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
+        for _ in range(3):
+            rate_limit_count("test:db", window_seconds=3600)
+        assert rate_limit_reached("test:db", limit=3, window_seconds=3600)
+        assert not rate_limit_reached("test:db", limit=4, window_seconds=3600)
