@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -147,6 +148,17 @@ def fill_every_table():
         exception_class_path="",
         traceback="",
     )
+    # django-axes: the lockout's counters and its logs.
+    seen = {"user_agent": "Mozilla/5.0", "ip_address": "192.0.2.7", "username": staff.email}
+    seen |= {"http_accept": "text/html", "path_info": "/lv/accounts/login/"}
+    attempt = AccessAttempt.objects.create(
+        **seen, attempt_time=timezone.now(), get_data="", post_data="", failures_since_start=2
+    )
+    AccessAttemptExpiration.objects.create(
+        access_attempt=attempt, expires_at=timezone.now() + timedelta(minutes=15)
+    )
+    AccessFailureLog.objects.create(**seen, attempt_time=timezone.now(), locked_out=False)
+    AccessLog.objects.create(**seen, attempt_time=timezone.now(), session_hash="0" * 64)
 
 
 def models_with_rows():
