@@ -152,3 +152,21 @@ def test_an_organization_without_a_history_can_be_deleted_in_the_admin(
     client.force_login(administrator)
     client.post(f"/en/admin/orgs/organization/{organization.pk}/delete/", {"post": "yes"})
     assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_an_organization_added_in_the_admin_is_recorded_as_registered_by_the_admin(
+    client, administrator, municipality
+):
+    client.force_login(administrator)
+    new = Organization(
+        name="Jauna biedrība", slug="jauna", type="association", home_municipality=municipality
+    )
+    response = client.post(
+        "/en/admin/orgs/organization/add/", admin_form_data(new, loaded_version="")
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get(slug="jauna")
+    assert organization.country == "LV"
+    change = organization.changes.get()
+    assert (change.kind, change.actor) == (OrganizationChange.Kind.CREATED, administrator)
+    assert change.fields["name"] == {"old": None, "new": "Jauna biedrība"}

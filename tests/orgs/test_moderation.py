@@ -244,3 +244,14 @@ class TestOwnEntries:
         assert list(moderation_queryset(staff)) == []
         client.force_login(staff)
         assert client.get(f"/en/moderation/organizations/{pending.pk}/").status_code == 403
+
+
+def test_a_nul_byte_in_an_entry_rejection_reason_is_a_clear_error(client, staff, pending):
+    client.force_login(staff)
+    response = client.post(
+        f"/en/moderation/organizations/{pending.pk}/", {"decision": "reject", "reason": "a\x00b"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    pending.refresh_from_db()
+    assert pending.status == Organization.Status.PENDING
