@@ -3,14 +3,17 @@ readable by both."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from orgs.access import move_queryset
-from orgs.models import Organization, OrganizationChange, OrganizationMove
+from orgs.models import Organization, OrganizationChange, OrganizationClaim, OrganizationMove
 from tests.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
+    UserFactory,
 )
 
 from .test_edit import edit_data
@@ -361,3 +364,32 @@ def test_a_registration_number_taken_in_the_present_country_is_refused_with_a_mo
     organization.refresh_from_db()
     assert organization.registration_number == ""
     assert not OrganizationMove.objects.exists()
+
+
+def test_the_queue_reads_the_same_number_of_queries_however_many_claims_and_moves(
+    client, municipality, staff, elsewhere
+):
+    def add_requests(count):
+        for _ in range(count):
+            OrganizationClaim.objects.create(
+                organization=OrganizationFactory(home_municipality=municipality),
+                user=UserFactory(),
+                message="x",
+            )
+            moving = OrganizationFactory(home_municipality=elsewhere)
+            OrganizationMove.objects.create(
+                organization=moving,
+                from_municipality=elsewhere,
+                to_municipality=municipality,
+                requested_by=UserFactory(),
+            )
+
+    client.force_login(staff)
+    add_requests(1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/en/moderation/").status_code == 200
+    add_requests(4)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/en/moderation/")
+    assert page.text.count("Approve the move") == 5
+    assert len(many) == len(few)
