@@ -497,9 +497,12 @@ def edit(request, slug):
                     return redirect(organization)
     else:
         move = pending_move(organization)
-        # A move waiting for approval shows as the chosen municipality, so saving the
-        # form again keeps the request instead of withdrawing it.
-        initial = {"home_municipality": move.to_municipality_id} if move else {}
+        # A move waiting for approval shows as the representative's choice, so saving the
+        # form again keeps the request instead of withdrawing it. Not for administrators,
+        # who move at once: their saving the form must not make the move.
+        initial = {}
+        if move and not request.user.is_superuser:
+            initial = {"home_municipality": move.to_municipality_id}
         form = OrganizationForm(instance=organization, initial=initial)
         services = ServiceFormSet(
             prefix="services",

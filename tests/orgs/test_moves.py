@@ -393,3 +393,27 @@ def test_the_queue_reads_the_same_number_of_queries_however_many_claims_and_move
         page = client.get("/en/moderation/")
     assert page.text.count("Approve the move") == 5
     assert len(many) == len(few)
+
+
+def test_an_administrators_unrelated_edit_does_not_make_a_waiting_move(
+    client,
+    organization,
+    representative,
+    administrator,
+    elsewhere,
+    elsewhere_staff,
+    django_capture_on_commit_callbacks,
+):
+    home = organization.home_municipality
+    request_move(
+        client, organization, representative, elsewhere, django_capture_on_commit_callbacks
+    )
+    client.force_login(administrator)
+    page = client.get(edit_url(organization))
+    assert f'<option value="{home.pk}" selected>' in page.text
+    organization.refresh_from_db()
+    client.post(edit_url(organization), edit_data(organization, description="Labots"))
+    organization.refresh_from_db()
+    assert organization.description == "Labots"
+    assert organization.home_municipality == home
+    assert OrganizationMove.objects.get().status == OrganizationMove.Status.PENDING
