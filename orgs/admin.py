@@ -66,6 +66,19 @@ class OrganizationAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
+    def clean_status(self):
+        # Entries are published by their municipality (the moderation queue); here an
+        # administrator takes one down (archived) or puts an archived one back.
+        old, new = self.instance.status, self.cleaned_data["status"]
+        allowed = {old, Organization.Status.ARCHIVED}
+        if old == Organization.Status.ARCHIVED and self.instance.published_at:
+            allowed.add(Organization.Status.PUBLISHED)
+        if new not in allowed:
+            raise forms.ValidationError(
+                _("Here an entry can only be archived, or an archived one published again.")
+            )
+        return new
+
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
@@ -87,7 +100,7 @@ class OrganizationAdminForm(forms.ModelForm):
 class OrganizationAdmin(admin.ModelAdmin):
     """For portal administrators. Their edits are recorded in the entry's history with
     the same snapshots as the portal's. An entry with a history is not deleted here (that
-    would delete its history): reject or archive it instead."""
+    would delete its history): archive it instead (status), which is recorded too."""
 
     form = OrganizationAdminForm
     list_display = ["name", "type", "home_municipality", "status", "updated_at"]
@@ -97,18 +110,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     ordering = ["-updated_at"]
     show_full_result_count = False  # counting a million rows on every page is slow
     # The country is the home municipality's (orgs.services sets it so everywhere).
-    readonly_fields = ["country", "status", "published_at", "last_confirmed_at", "version"]
+    readonly_fields = ["country", "published_at", "last_confirmed_at", "version"]
     autocomplete_fields = ["home_municipality", "municipalities_served"]
     inlines = [ServiceInline, OrganizationMembershipInline]
 
     def save_model(self, request, obj, form, change):
         # The admin saves the entry, then its relations and inlines, in one transaction:
         # the row is locked and its snapshot read before, the change recorded after.
-        before = None
+        before, status_before = None, None
         if change:
             saved = Organization.objects.select_for_update().get(pk=obj.pk)
-            before = organization_snapshot(saved)
-        form.history_before = before
+            before, status_before = organization_snapshot(saved), saved.status
+        form.history_before, form.status_before = before, status_before
         obj.country = obj.home_municipality.country
         super().save_model(request, obj, form, change)
 
@@ -118,6 +131,7 @@ class OrganizationAdmin(admin.ModelAdmin):
             organization=form.instance,
             actor=request.user,
             before=form.history_before,
+            status_before=form.status_before,
             base_url=base_url(request),
         )
 

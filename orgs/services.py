@@ -417,14 +417,26 @@ def move_reject(*, move, actor, reason: str, base_url: str) -> OrganizationMove:
 
 
 @transaction.atomic
-def organization_admin_record(*, organization, actor, before: dict | None, base_url: str):
+def organization_admin_record(
+    *, organization, actor, before: dict | None, status_before: str | None, base_url: str
+):
     """Record an edit made in the admin in the entry's history, as the portal records
     its own, and bump the version so that an editor with the page open gets the
-    conflict. `before` is the snapshot read before the edit, None for a new entry. A new
-    home municipality is a move made by an administrator: both municipalities are told."""
+    conflict. `before` is the snapshot read before the edit (and `status_before` its
+    status), None for a new entry. A new home municipality is a move made by an
+    administrator: both municipalities are told. A new status (archived, or published
+    again) is recorded as a decision."""
     after = organization_snapshot(organization)
     kind = OrganizationChange.Kind.EDITED if before is not None else OrganizationChange.Kind.CREATED
     change = _record(organization, actor, before or {}, after, kind=kind)
+    if status_before is not None and status_before != organization.status:
+        status = {"status": {"old": status_before, "new": organization.status}}
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            actor=actor,
+            kind=OrganizationChange.Kind.MODERATED,
+            fields=status,
+        )
     if change and before is not None:
         Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
         organization.refresh_from_db(fields=["version"])

@@ -64,6 +64,7 @@ def admin_form_data(organization, **overrides):
         "short_name": organization.short_name,
         "slug": organization.slug,
         "type": organization.type,
+        "status": organization.status,
         "legal_form": organization.legal_form,
         "registration_number": organization.registration_number,
         "home_municipality": str(organization.home_municipality_id),
@@ -170,3 +171,34 @@ def test_an_organization_added_in_the_admin_is_recorded_as_registered_by_the_adm
     change = organization.changes.get()
     assert (change.kind, change.actor) == (OrganizationChange.Kind.CREATED, administrator)
     assert change.fields["name"] == {"old": None, "new": "Jauna biedrība"}
+
+
+def test_an_administrator_archives_an_entry_instead_of_deleting_it_and_it_is_recorded(
+    client, administrator, organization
+):
+    client.force_login(administrator)
+    url = f"/en/admin/orgs/organization/{organization.pk}/change/"
+    response = client.post(url, admin_form_data(organization, status="archived"))
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.ARCHIVED
+    assert organization.version == 2
+    change = organization.changes.get()
+    assert change.kind == OrganizationChange.Kind.MODERATED
+    assert change.fields == {"status": {"old": "published", "new": "archived"}}
+    client.logout()
+    assert client.get(f"/en/organizations/{organization.slug}/").status_code == 404
+
+
+def test_the_admin_does_not_publish_a_pending_entry(client, administrator, organization):
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    organization.refresh_from_db()
+    client.force_login(administrator)
+    response = client.post(
+        f"/en/admin/orgs/organization/{organization.pk}/change/",
+        admin_form_data(organization, status="published"),
+    )
+    assert response.status_code == 200
+    assert "can only be archived" in response.text
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.PENDING
