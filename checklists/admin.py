@@ -1,24 +1,13 @@
 from django.contrib import admin
 
+from roadmap_portal.lib.admin import ReadOnly
+
 from .models import Checkpoint, Roadmap, Step, TemplateVersion
 
 
-class ReadOnly:
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     """Published content never changes: new content is a new version (manage.py
     publish_roadmap_template)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
-    pass
 
 
 class StepInline(ReadOnly, admin.TabularInline):

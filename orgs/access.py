@@ -4,6 +4,7 @@ An outsider gets 404 for anything not public (nothing tells them it exists); a s
 user whose role is too low for something they can see gets 403.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -13,8 +14,10 @@ from .models import (
     ImportRecord,
     MunicipalityMembership,
     Organization,
+    OrganizationChange,
     OrganizationClaim,
     OrganizationMembership,
+    OrganizationMove,
 )
 
 
@@ -51,28 +54,130 @@ def can_see_unpublished(user, organization):
     return can_moderate(user, organization) or represents(user, organization)
 
 
-def _in_queue_of(user, municipality_path):
+# Nobody decides on their own request. Each request has the people it concerns (a claim:
+# the claimant; an entry: those who registered or represent it; a move: those too and who
+# asked). It goes to the active staff of its municipality who are not among them, and to
+# portal administrators (again not among them) where no such staff member exists. The
+# e-mails (*_deciders) and the queues (*_queryset) follow the same rule.
+
+
+def _deciders(municipality_id, concerned_ids):
+    User = get_user_model()
+    staff = (
+        User.objects.filter(is_active=True, municipality_memberships__municipality=municipality_id)
+        .exclude(pk__in=concerned_ids)
+        .distinct()
+    )
+    if staff.exists():
+        return staff
+    return User.objects.filter(is_active=True, is_superuser=True).exclude(pk__in=concerned_ids)
+
+
+def entry_concerned_ids(organization):
+    """Who registered or represents an entry: they do not decide on it."""
+    registrants = OrganizationChange.objects.filter(
+        organization=organization, kind=OrganizationChange.Kind.CREATED, actor__isnull=False
+    ).values_list("actor_id", flat=True)
+    representatives = OrganizationMembership.objects.filter(organization=organization).values_list(
+        "user_id", flat=True
+    )
+    return {*registrants, *representatives}
+
+
+def entry_deciders(organization):
+    """Who decides on a pending entry (and is told of it)."""
+    return _deciders(organization.home_municipality_id, entry_concerned_ids(organization))
+
+
+def claim_deciders(claim):
+    return _deciders(claim.organization.home_municipality_id, {claim.user_id})
+
+
+def move_deciders(move):
+    """Staff of the municipality an entry asks to move to."""
+    concerned = entry_concerned_ids(move.organization) | {move.requested_by_id}
+    return _deciders(move.to_municipality_id, concerned)
+
+
+def _concerned_entries(user):
+    """Entries the user registered or represents."""
+    return Organization.objects.filter(
+        Q(memberships__user=user)
+        | Q(changes__kind=OrganizationChange.Kind.CREATED, changes__actor=user)
+    )
+
+
+def _eligible_staff_exist(municipality_path, *, concerned_user_path, organization_path=None):
+    """Active staff of the municipality at municipality_path who are not concerned by
+    the request: neither its author (concerned_user_path) nor, when organization_path is
+    given, someone who registered or represents that entry."""
+    staff = MunicipalityMembership.objects.filter(
+        municipality_id=OuterRef(municipality_path), user__is_active=True
+    )
+    if concerned_user_path:
+        staff = staff.exclude(user_id=OuterRef(concerned_user_path))
+    if organization_path:
+        organization = OuterRef(OuterRef(organization_path))
+        staff = staff.exclude(
+            Exists(
+                OrganizationMembership.objects.filter(
+                    user_id=OuterRef("user_id"), organization_id=organization
+                )
+            )
+        ).exclude(
+            Exists(
+                OrganizationChange.objects.filter(
+                    organization_id=organization,
+                    kind=OrganizationChange.Kind.CREATED,
+                    actor_id=OuterRef("user_id"),
+                )
+            )
+        )
+    return Exists(staff)
+
+
+def _in_queue_of(user, municipality_path, **concerned):
     """A condition on municipality_path: the user's municipalities; for portal
-    administrators, also municipalities with no staff yet."""
+    administrators, also municipalities with no staff who may decide."""
     own = Q(**{f"{municipality_path}__in": staffed_municipality_ids(user)})
     if user.is_superuser:
-        has_staff = MunicipalityMembership.objects.filter(
-            municipality_id=OuterRef(municipality_path)
-        )
-        own |= ~Exists(has_staff)
+        own |= ~_eligible_staff_exist(municipality_path, **concerned)
     return own
 
 
 def moderation_queryset(user):
     """Pending entries waiting for this user's decision."""
     pending = Organization.objects.filter(status=Organization.Status.PENDING)
-    return pending.filter(_in_queue_of(user, "home_municipality_id"))
+    queue = pending.filter(
+        _in_queue_of(user, "home_municipality_id", concerned_user_path=None, organization_path="pk")
+    )
+    return queue.exclude(pk__in=_concerned_entries(user))
 
 
 def claim_queryset(user):
-    """Pending claims waiting for this user's decision."""
+    """Pending claims waiting for this user's decision (never the user's own)."""
     claims = OrganizationClaim.objects.filter(status=OrganizationClaim.Status.PENDING)
-    return claims.filter(_in_queue_of(user, "organization__home_municipality_id"))
+    return claims.filter(
+        _in_queue_of(
+            user,
+            "organization__home_municipality_id",
+            concerned_user_path="user_id",
+        )
+    ).exclude(user=user)
+
+
+def move_queryset(user):
+    """Pending moves to one of this user's municipalities waiting for their decision."""
+    moves = OrganizationMove.objects.filter(status=OrganizationMove.Status.PENDING)
+    queue = moves.filter(
+        _in_queue_of(
+            user,
+            "to_municipality_id",
+            concerned_user_path="requested_by_id",
+            organization_path="organization_id",
+        )
+    )
+    return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
 
 
 def _get(slug=None, pk=None):
@@ -103,33 +208,89 @@ def get_organization_for_edit(user, slug):
 
 
 def get_organization_for_moderation(user, pk):
-    """Staff of the home municipality (or portal administrators) moderate an entry."""
+    """Staff of the home municipality (or portal administrators) moderate an entry, but
+    not one they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
     organization = _get(pk=pk)
     if not can_moderate(user, organization):
         raise Http404
+    if user.pk in entry_concerned_ids(organization):
+        raise PermissionDenied
     return organization
 
 
-def get_organization_for_history(user, slug):
-    """Staff of the home municipality read the history and revert changes."""
+def former_home_municipality_ids(organization):
+    """Every municipality that was the entry's home, as its change records tell."""
+    ids = {organization.home_municipality_id}
+    recorded = OrganizationChange.objects.filter(
+        organization=organization, fields__has_key="home_municipality_id"
+    ).values_list("fields", flat=True)
+    for fields in recorded:
+        values = fields["home_municipality_id"]
+        if isinstance(values, dict):
+            ids.update(pk for pk in (values.get("old"), values.get("new")) if pk is not None)
+    return ids
+
+
+def can_read_history(user, organization):
+    """Staff of every municipality the entry ever belonged to read its history (a move
+    does not take it from the former one); portal administrators too."""
+    if can_moderate(user, organization):
+        return True
+    staffed = staffed_municipality_ids(user)
+    return bool(staffed) and bool(staffed & former_home_municipality_ids(organization))
+
+
+def get_organization_for_history(user, slug, *, write=False):
+    """Staff of the home municipality read the history and revert changes; staff of a
+    former home municipality read it only (403 to revert)."""
     organization = _get(slug=slug)
     if can_moderate(user, organization):
+        return organization
+    if can_read_history(user, organization):
+        if write:
+            raise PermissionDenied
         return organization
     _visible_or_404(user, organization)
     raise PermissionDenied
 
 
 def get_claim_for_moderation(user, pk):
+    """Staff of the entry's municipality (or portal administrators) decide a claim, never
+    their own (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
     claim = get_object_or_404(
         OrganizationClaim.objects.select_related("organization", "user"), pk=pk
     )
+    if claim.user_id == user.pk:
+        raise PermissionDenied
     if not can_moderate(user, claim.organization):
         raise Http404
     return claim
+
+
+def get_move_for_moderation(user, pk):
+    """Staff of the municipality an entry asks to move to (or portal administrators)
+    decide; staff of the municipality it leaves see it (403); nobody decides their own
+    request or one for an entry they registered or represent (403)."""
+    if not is_municipal_staff(user):
+        raise PermissionDenied
+    move = get_object_or_404(
+        OrganizationMove.objects.select_related(
+            "organization", "from_municipality", "to_municipality", "requested_by"
+        ),
+        pk=pk,
+    )
+    staffed = staffed_municipality_ids(user)
+    if not (user.is_superuser or move.to_municipality_id in staffed):
+        if move.from_municipality_id in staffed:
+            raise PermissionDenied
+        raise Http404
+    if user.pk == move.requested_by_id or user.pk in entry_concerned_ids(move.organization):
+        raise PermissionDenied
+    return move
 
 
 def get_import_for_user(user, pk):

@@ -1,5 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+
+from roadmap_portal.lib.admin import ReadOnly
+from roadmap_portal.lib.http import base_url
 
 from .models import (
     Department,
@@ -11,9 +18,11 @@ from .models import (
     OrganizationChange,
     OrganizationClaim,
     OrganizationMembership,
+    OrganizationMove,
     Service,
     TargetGroup,
 )
+from .services import organization_admin_record, organization_snapshot
 
 
 class DepartmentInline(admin.StackedInline):
@@ -47,33 +56,119 @@ class ServiceInline(admin.TabularInline):
     extra = 0
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    # The version the administrator opened: a save based on an older one is refused,
+    # as in the portal's own edit page.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_status(self):
+        # Entries are published by their municipality (the moderation queue); here an
+        # administrator takes one down (archived) or puts an archived one back.
+        old, new = self.instance.status, self.cleaned_data["status"]
+        allowed = {old, Organization.Status.ARCHIVED}
+        if old == Organization.Status.ARCHIVED and self.instance.published_at:
+            allowed.add(Organization.Status.PUBLISHED)
+        if new not in allowed:
+            raise forms.ValidationError(
+                _("Here an entry can only be archived, or an archived one published again.")
+            )
+        return new
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            saved = Organization.objects.filter(pk=self.instance.pk).values_list(
+                "version", flat=True
+            )
+            if saved.first() != loaded:
+                raise forms.ValidationError(
+                    _(
+                        "Someone saved this entry after you opened it. Reload the page to"
+                        " see what is saved now, then make your changes again."
+                    )
+                )
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    """For portal administrators; representatives and staff use the portal's own pages,
-    which record every change (an edit here is not in the entry's history)."""
+    """For portal administrators. Their edits are recorded in the entry's history with
+    the same snapshots as the portal's. An entry with a history is not deleted here (that
+    would delete its history): archive it instead (status), which is recorded too."""
 
+    form = OrganizationAdminForm
     list_display = ["name", "type", "home_municipality", "status", "updated_at"]
     list_filter = ["status", "type", "home_municipality__country"]
     search_fields = ["name", "short_name", "registration_number"]
     list_select_related = ["home_municipality"]
     ordering = ["-updated_at"]
     show_full_result_count = False  # counting a million rows on every page is slow
-    readonly_fields = ["status", "published_at", "last_confirmed_at", "version"]
+    # The country is the home municipality's (orgs.services sets it so everywhere).
+    readonly_fields = ["country", "published_at", "last_confirmed_at", "version"]
     autocomplete_fields = ["home_municipality", "municipalities_served"]
     inlines = [ServiceInline, OrganizationMembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        # The admin saves the entry, then its relations and inlines, in one transaction:
+        # the row is locked and its snapshot read before, the change recorded after.
+        before, status_before = None, None
+        if change:
+            saved = Organization.objects.select_for_update().get(pk=obj.pk)
+            before, status_before = organization_snapshot(saved), saved.status
+        form.history_before, form.status_before = before, status_before
+        obj.country = obj.home_municipality.country
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        organization_admin_record(
+            organization=form.instance,
+            actor=request.user,
+            before=form.history_before,
+            status_before=form.status_before,
+            base_url=base_url(request),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.changes.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # The bulk delete would not ask entry by entry whether it has a history.
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset.filter(changes__isnull=True))
+
 
 @admin.register(OrganizationChange)
-class OrganizationChangeAdmin(admin.ModelAdmin):
+class OrganizationChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """The history is a record: shown, never added to, edited or deleted here."""
+
     list_display = ["organization", "kind", "actor", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["organization", "actor"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False  # the history is a record, not an editable list
+@admin.register(OrganizationMove)
+class OrganizationMoveAdmin(ReadOnly, admin.ModelAdmin):
+    """Moves are decided in the moderation queue by the new municipality."""
+
+    list_display = [
+        "organization", "from_municipality", "to_municipality", "status", "created_at",
+    ]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["organization", "from_municipality", "to_municipality"]
 
 
 @admin.register(OrganizationClaim)

@@ -191,8 +191,13 @@ class OrganizationForm(forms.ModelForm):
         home = self.cleaned_data.get("home_municipality")
         if not number or not home:
             return None
+        # An entry asking to move keeps its present country until the move is approved:
+        # the number must be free in both.
+        countries = {str(home.country)}
+        if self.instance.pk:
+            countries.add(str(self.instance.country))
         return (
-            Organization.objects.filter(country=home.country, registration_number=number)
+            Organization.objects.filter(country__in=countries, registration_number=number)
             .exclude(pk=self.instance.pk)
             .first()
         )
@@ -272,6 +277,51 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject a request in the moderation queue; a rejection needs a reason,
+    which its author receives. Prefixed per request: the queue shows several."""
+
+    APPROVE, REJECT = "approve", "reject"
+    reason_required = _("Enter a reason for rejecting")
+
+    decision = forms.ChoiceField(choices=[(APPROVE, APPROVE), (REJECT, REJECT)])
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        reason_refused = "reason" in self.errors
+        if (
+            cleaned.get("decision") == self.REJECT
+            and not cleaned.get("reason")
+            and not reason_refused
+        ):
+            self.add_error("reason", self.reason_required)
+        return cleaned
+
+    @property
+    def approves(self):
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
+class ClaimDecisionForm(DecisionForm):
+    reason_required = _("Enter a reason for rejecting the claim")
+
+
+class MoveDecisionForm(DecisionForm):
+    reason_required = _("Enter a reason for rejecting the move")
+
+
+class RevertForm(forms.Form):
+    """The entry's version when the person saw what the revert would undo."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ClaimForm(forms.ModelForm):

@@ -429,6 +429,58 @@ class OrganizationClaim(models.Model):
         return f"{self.user} → {self.organization}"
 
 
+class OrganizationMove(models.Model):
+    """A representative asks to move a published entry to another home municipality.
+
+    Staff of the new municipality decide; until then the entry stays where it is. An
+    approved move is also recorded in the entry's history (OrganizationChange)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="moves")
+    from_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("move to another municipality")
+        verbose_name_plural = _("moves to another municipality")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status="pending"),
+                name="orgs_move_one_pending_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_municipality=models.F("to_municipality")),
+                name="orgs_move_to_another_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.from_municipality} → {self.to_municipality}"
+
+
 class Service(models.Model):
     """A programme or service an organization offers (its own row, searchable)."""
 

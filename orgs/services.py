@@ -1,23 +1,28 @@
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from roadmap_portal.lib.email import email_address, email_user
+from roadmap_portal.lib.ratelimit import rate_limited
 
+from .access import claim_deciders, entry_concerned_ids, entry_deciders, move_deciders
 from .models import (
     Municipality,
     Organization,
     OrganizationChange,
     OrganizationClaim,
     OrganizationMembership,
+    OrganizationMove,
     Service,
 )
 from .search import normalize
@@ -202,31 +207,246 @@ def _tell_moderators(organization, *, base_url):
 
 
 def moderators_of(organization):
-    """Staff of the entry's municipality; portal administrators where it has none."""
+    """Who decides on a pending entry: staff of its municipality, portal administrators
+    where it has none; never someone who registered or represents it (orgs.access)."""
+    return entry_deciders(organization)
+
+
+def municipality_staff(municipality_id):
+    """Who is told of what happens to a municipality's entries: its active staff, or the
+    portal administrators while it has none."""
     User = get_user_model()
     staff = User.objects.filter(
-        is_active=True, municipality_memberships__municipality=organization.home_municipality_id
+        is_active=True, municipality_memberships__municipality=municipality_id
     ).distinct()
     if staff.exists():
         return staff
     return User.objects.filter(is_active=True, is_superuser=True)
 
 
+@dataclass
+class EditResult:
+    change: OrganizationChange | None  # None when no field changed
+    move: "OrganizationMove | None" = None  # a move to another municipality now waiting
+
+
+# Entries whose move to another municipality the new municipality decides.
+MOVE_NEEDS_APPROVAL = (Organization.Status.PUBLISHED, Organization.Status.ARCHIVED)
+
+
 @transaction.atomic
-def organization_update(*, organization, values: dict, actor, version: int, base_url: str):
-    """Save a representative's edit; refused if someone saved in between. A corrected
-    rejected entry goes back to the queue."""
+def organization_update(
+    *, organization, values: dict, actor, version: int, base_url: str
+) -> EditResult:
+    """Save an edit; refused if someone saved in between. A corrected rejected entry goes
+    back to the queue.
+
+    A new home municipality: for a published entry edited by a representative, a request
+    to the new municipality (the rest of the edit is saved now, the entry stays where it
+    is until that municipality approves); an entry not yet published simply moves to the
+    other municipality's queue; portal administrators move any entry at once. Both
+    municipalities are told."""
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if locked.version != version:
         raise EditConflict(current=locked)
+    values = dict(values)
+    old_home = locked.home_municipality_id
+    new_home = values.get("home_municipality_id", old_home)
+    move_needs_approval = locked.status in MOVE_NEEDS_APPROVAL and not actor.is_superuser
+    if move_needs_approval:
+        values.pop("home_municipality_id", None)
     before = organization_snapshot(locked)
     _apply(locked, values)
     change = _record(locked, actor, before, organization_snapshot(locked))
     if change:
         Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
         organization_reindex(organization=locked)
-        if locked.status == Organization.Status.REJECTED:
-            _resubmit(locked, base_url=base_url)
+    move = None
+    moved = not move_needs_approval and new_home != old_home
+    if move_needs_approval:
+        move = _move_request(locked, to_municipality_id=new_home, actor=actor, base_url=base_url)
+    if moved:
+        _moves_withdraw(locked, actor=actor)
+    was_published = locked.status in MOVE_NEEDS_APPROVAL
+    if change and locked.status == Organization.Status.REJECTED:
+        _resubmit(locked, base_url=base_url)  # to the queue of its municipality, new or not
+    elif moved and locked.status == Organization.Status.PENDING:
+        _tell_moderators(locked, base_url=base_url)
+    if moved:
+        # An entry waiting for a check is in the new municipality's queue, which was told.
+        _tell_of_move(
+            locked, from_id=old_home, actor=actor, base_url=base_url, tell_new=was_published
+        )
+    return EditResult(change=change, move=move)
+
+
+def pending_move(organization):
+    return OrganizationMove.objects.filter(
+        organization=organization, status=OrganizationMove.Status.PENDING
+    ).first()
+
+
+def _moves_withdraw(organization, *, actor):
+    OrganizationMove.objects.filter(
+        organization=organization, status=OrganizationMove.Status.PENDING
+    ).update(status=OrganizationMove.Status.WITHDRAWN, decided_by=actor, decided_at=timezone.now())
+
+
+def _move_context(move, *, base_url, **extra):
+    return {
+        "organization": move.organization.name,
+        "from": move.from_municipality.name,
+        "to": move.to_municipality.name,
+        "url": base_url + move.organization.get_absolute_url(),
+        **extra,
+    }
+
+
+def _move_request(organization, *, to_municipality_id, actor, base_url):
+    """The representative's new home municipality, as a request to that municipality.
+    The same request again changes nothing and sends nothing; going back to the current
+    municipality withdraws it."""
+    pending = pending_move(organization)
+    if pending and pending.to_municipality_id == to_municipality_id:
+        return pending
+    _moves_withdraw(organization, actor=actor)
+    if to_municipality_id == organization.home_municipality_id:
+        return None
+    move = OrganizationMove.objects.create(
+        organization=organization,
+        from_municipality_id=organization.home_municipality_id,
+        to_municipality_id=to_municipality_id,
+        requested_by=actor,
+    )
+    move = OrganizationMove.objects.select_related(
+        "organization", "from_municipality", "to_municipality"
+    ).get(pk=move.pk)
+    waiting = _move_context(move, base_url=base_url, queue=base_url + reverse("orgs:moderation"))
+    for user in move_deciders(move):
+        email_user(user, "move_waiting", waiting)
+    for user in municipality_staff(move.from_municipality_id).exclude(pk=actor.pk):
+        email_user(user, "move_requested", _move_context(move, base_url=base_url))
+    return move
+
+
+def _tell_of_move(organization, *, from_id, actor, base_url, tell_new):
+    """An entry moved at once (not yet published, or by an administrator): the former
+    municipality is told, and the new one unless its queue already told it."""
+    context = {
+        "organization": organization.name,
+        "from": Municipality.objects.get(pk=from_id).name,
+        "to": Municipality.objects.get(pk=organization.home_municipality_id).name,
+        "url": base_url + organization.get_absolute_url(),
+        "published": organization.is_public,
+    }
+    told = {actor.pk}
+    for municipality_id in [from_id] + ([organization.home_municipality_id] if tell_new else []):
+        for user in municipality_staff(municipality_id):
+            if user.pk not in told:
+                told.add(user.pk)
+                email_user(user, "entry_moved", context)
+
+
+class MoveRefused(Exception):
+    """The move cannot be made as it stands (said in words to the one deciding)."""
+
+
+def _decide_move(move, *, actor, status, reason=""):
+    locked = OrganizationMove.objects.select_for_update().get(pk=move.pk)
+    if locked.status != OrganizationMove.Status.PENDING:
+        raise AlreadyDecided
+    if actor.pk == locked.requested_by_id or actor.pk in entry_concerned_ids(locked.organization):
+        raise PermissionDenied("Nobody decides on their own request.")
+    locked.status, locked.reason = status, reason
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return locked
+
+
+def _tell_of_move_decision(move, *, base_url, approved, reason=""):
+    context = _move_context(move, base_url=base_url, approved=approved, reason=reason)
+    told = set()
+    for users in (
+        municipality_staff(move.from_municipality_id),
+        municipality_staff(move.to_municipality_id),
+        representatives_of(move.organization),
+    ):
+        for user in users:
+            if user.pk not in told:
+                told.add(user.pk)
+                email_user(user, "move_decided", context)
+
+
+@transaction.atomic
+def move_approve(*, move, actor, base_url: str) -> OrganizationMove:
+    """Move the entry to the municipality that approved it (its country too), record it
+    in the history and tell both municipalities and the representatives."""
+    organization = Organization.objects.select_for_update().get(pk=move.organization_id)
+    move = _decide_move(move, actor=actor, status=OrganizationMove.Status.APPROVED)
+    target = move.to_municipality
+    number = organization.registration_number
+    if (
+        number
+        and Organization.objects.filter(country=target.country, registration_number=number)
+        .exclude(pk=organization.pk)
+        .exists()
+    ):
+        raise MoveRefused(number)
+    before = organization_snapshot(organization)
+    served = [pk for pk in before["municipalities_served"] if pk != target.pk]
+    _apply(organization, {"home_municipality_id": target.pk, "municipalities_served": served})
+    _record(
+        organization,
+        actor,
+        before,
+        organization_snapshot(organization),
+        kind=OrganizationChange.Kind.MODERATED,
+    )
+    Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
+    organization_reindex(organization=organization)
+    _tell_of_move_decision(move, base_url=base_url, approved=True)
+    return move
+
+
+@transaction.atomic
+def move_reject(*, move, actor, reason: str, base_url: str) -> OrganizationMove:
+    """The entry stays where it is; both municipalities and the representatives are told why."""
+    move = _decide_move(move, actor=actor, status=OrganizationMove.Status.REJECTED, reason=reason)
+    _tell_of_move_decision(move, base_url=base_url, approved=False, reason=reason)
+    return move
+
+
+@transaction.atomic
+def organization_admin_record(
+    *, organization, actor, before: dict | None, status_before: str | None, base_url: str
+):
+    """Record an edit made in the admin in the entry's history, as the portal records
+    its own, and bump the version so that an editor with the page open gets the
+    conflict. `before` is the snapshot read before the edit (and `status_before` its
+    status), None for a new entry. A new home municipality is a move made by an
+    administrator: both municipalities are told. A new status (archived, or published
+    again) is recorded as a decision."""
+    after = organization_snapshot(organization)
+    kind = OrganizationChange.Kind.EDITED if before is not None else OrganizationChange.Kind.CREATED
+    change = _record(organization, actor, before or {}, after, kind=kind)
+    if status_before is not None and status_before != organization.status:
+        status = {"status": {"old": status_before, "new": organization.status}}
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            actor=actor,
+            kind=OrganizationChange.Kind.MODERATED,
+            fields=status,
+        )
+    if change and before is not None:
+        Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
+        organization.refresh_from_db(fields=["version"])
+        old_home = before["home_municipality_id"]
+        if old_home != organization.home_municipality_id:
+            _moves_withdraw(organization, actor=actor)
+            _tell_of_move(
+                organization, from_id=old_home, actor=actor, base_url=base_url, tell_new=True
+            )
+    organization_reindex(organization=organization)
     return change
 
 
@@ -239,13 +459,41 @@ def _resubmit(organization, *, base_url):
     _tell_moderators(organization, base_url=base_url)
 
 
+# A revert never moves an entry: a move is decided by the new municipality.
+NOT_REVERTED = {"home_municipality_id"}
+
+
+def revert_values(change) -> dict:
+    """What reverting a change writes back: the values it replaced."""
+    return {
+        field: values["old"]
+        for field, values in change.fields.items()
+        if field in SIMPLE_FIELDS + RELATION_FIELDS + ["services"] and field not in NOT_REVERTED
+    }
+
+
+def later_changes_of_the_same_fields(change) -> list[tuple[OrganizationChange, list[str]]]:
+    """Changes made after this one that changed some of its fields again, with those
+    fields: reverting puts the older value back over theirs."""
+    fields = set(revert_values(change))
+    later = change.organization.changes.filter(pk__gt=change.pk).select_related("actor")
+    found = []
+    for other in sorted(later, key=lambda c: c.pk):
+        overlap = [field for field in other.fields if field in fields]
+        if overlap:
+            found.append((other, overlap))
+    return found
+
+
 @transaction.atomic
-def organization_change_revert(*, change, actor):
-    """Put back the values a change replaced; the revert is itself recorded."""
+def organization_change_revert(*, change, actor, version: int):
+    """Put back the values a change replaced; the revert is itself recorded. Refused
+    (EditConflict) if the entry changed since the one reverting saw what it would undo."""
     locked = Organization.objects.select_for_update().get(pk=change.organization_id)
+    if locked.version != version:
+        raise EditConflict(current=locked)
     before = organization_snapshot(locked)
-    old_values = {field: values["old"] for field, values in change.fields.items()}
-    _apply(locked, {k: v for k, v in old_values.items() if k in before})
+    _apply(locked, revert_values(change))
     revert = _record(
         locked,
         actor,
@@ -263,6 +511,8 @@ def _decide(organization, *, actor, status, reason=""):
     locked = Organization.objects.select_for_update().get(pk=organization.pk)
     if locked.status != Organization.Status.PENDING:
         raise AlreadyDecided
+    if actor.pk in entry_concerned_ids(locked):
+        raise PermissionDenied("Nobody decides on an entry they registered or represent.")
     now = timezone.now()
     locked.status = status
     locked.rejection_reason = reason
@@ -309,27 +559,70 @@ def representatives_of(organization):
     )
 
 
+class TooManyClaims(Exception):
+    """The person sent as many claims as one may in a day."""
+
+
+CLAIMS_PER_DAY = 5
+
+
 @transaction.atomic
 def claim_create(*, organization, user, message: str, base_url: str):
-    claim, _created = OrganizationClaim.objects.get_or_create(
-        organization=organization,
-        user=user,
-        status=OrganizationClaim.Status.PENDING,
-        defaults={"message": message},
+    """Ask to become a representative of a listed entry: (claim, created).
+
+    One pending claim per person and entry: sending it again creates nothing and sends no
+    e-mail. At most CLAIMS_PER_DAY new claims per person (TooManyClaims). The deciders
+    (orgs.access.claim_deciders) and the entry's current representatives are told."""
+    pending = OrganizationClaim.objects.filter(
+        organization=organization, user=user, status=OrganizationClaim.Status.PENDING
     )
+    if existing := pending.first():
+        return existing, False
+    # Counted only here, when a claim is about to be created (not for form mistakes or
+    # repeats); the counter lives in the shared cache, so it holds across app processes.
+    if rate_limited(f"claims:{user.pk}", limit=CLAIMS_PER_DAY, window_seconds=24 * 3600):
+        raise TooManyClaims
+    try:
+        with transaction.atomic():
+            claim = OrganizationClaim.objects.create(
+                organization=organization, user=user, message=message
+            )
+    except IntegrityError:  # the same claim sent twice at once: the other one stands
+        return pending.get(), False
     url = base_url + reverse("orgs:moderation")
-    for moderator in moderators_of(organization):
+    for moderator in claim_deciders(claim):
         email_user(moderator, "claim_waiting", {"organization": organization.name, "url": url})
-    return claim
+    notice = {
+        "organization": organization.name,
+        "person": user.get_full_name(),
+        "email": user.email,
+        "message": message,
+        "municipality": organization.home_municipality.name,
+    }
+    for representative in representatives_of(organization):
+        email_user(representative, "claim_notice", notice)
+    return claim, True
 
 
 def _decide_claim(claim, *, actor, status, reason=""):
     locked = OrganizationClaim.objects.select_for_update().get(pk=claim.pk)
     if locked.status != OrganizationClaim.Status.PENDING:
         raise AlreadyDecided
+    if actor.pk == locked.user_id:
+        raise PermissionDenied("Nobody decides on their own claim.")
+    # Told before the claimant joins them: those who represented the entry until now.
+    representatives = list(representatives_of(locked.organization))
     locked.status, locked.reason = status, reason
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    notice = {
+        "organization": locked.organization.name,
+        "person": locked.user.get_full_name(),
+        "email": locked.user.email,
+        "approved": status == OrganizationClaim.Status.APPROVED,
+    }
+    for representative in representatives:
+        email_user(representative, "claim_decided", notice)
     return locked
 
 

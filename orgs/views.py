@@ -23,28 +23,34 @@ from roadmap_portal.lib.ratelimit import client_ip, rate_limited
 
 from .access import (
     can_moderate,
+    can_read_history,
     claim_queryset,
     get_claim_for_moderation,
     get_import_for_user,
+    get_move_for_moderation,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
     get_organization_for_viewer,
     is_municipal_staff,
     moderation_queryset,
+    move_queryset,
     represents,
     staffed_municipality_ids,
 )
 from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
+    ClaimDecisionForm,
     ClaimForm,
     DirectoryFilterForm,
     ImportReadingForm,
     ImportUploadForm,
     InvitationForm,
+    MoveDecisionForm,
     OrganizationForm,
     RegistrationForm,
     RejectionForm,
+    RevertForm,
     ServiceFormSet,
     services_from,
     services_with_another_row,
@@ -61,22 +67,31 @@ from .search import (
     similar_organizations,
 )
 from .services import (
+    CLAIMS_PER_DAY,
     AlreadyDecided,
     EditConflict,
+    MoveRefused,
+    TooManyClaims,
     claim_approve,
     claim_create,
     claim_reject,
     invitation_accept,
     invitation_read,
+    later_changes_of_the_same_fields,
+    move_approve,
+    move_reject,
     organization_approve,
     organization_change_revert,
     organization_confirm_still_correct,
     organization_for_still_correct,
     organization_register,
     organization_reject,
+    organization_snapshot,
     organization_update,
+    pending_move,
     representative_invite,
     representatives_of,
+    revert_values,
     still_correct_token,
 )
 from .tables import ImportFileError, check_size, checksum
@@ -124,6 +139,7 @@ def organization_detail(request, slug):
             "is_stale": organization.is_public and organization.is_stale(),
             "can_edit": request.user.is_superuser or represents(request.user, organization),
             "can_moderate": can_moderate(request.user, organization),
+            "can_read_history": can_read_history(request.user, organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
                 for code in organization.languages
@@ -250,29 +266,82 @@ def claim(request, slug):
         return redirect(organization)
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        claim_create(
-            organization=organization,
-            user=request.user,
-            message=form.cleaned_data["message"],
-            base_url=base_url(request),
-        )
-        messages.success(
-            request, _("Thank you. Staff of the municipality will check your claim and tell you.")
-        )
+        try:
+            _claim, created = claim_create(
+                organization=organization,
+                user=request.user,
+                message=form.cleaned_data["message"],
+                base_url=base_url(request),
+            )
+        except TooManyClaims:
+            form.add_error(
+                None,
+                _(
+                    "You have sent %(count)s claims today, as many as one person may send"
+                    " in a day. Try again tomorrow."
+                )
+                % {"count": CLAIMS_PER_DAY},
+            )
+            context = {"organization": organization, "form": form}
+            return render(request, "orgs/claim.html", context, status=429)
+        if created:
+            messages.success(
+                request,
+                _("Thank you. Staff of the municipality will check your claim and tell you."),
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "You have already claimed this organization. Staff of the municipality"
+                    " will tell you when they have decided."
+                ),
+            )
         return redirect(organization)
     return render(request, "orgs/claim.html", {"organization": organization, "form": form})
 
 
-@login_required
-@require_safe
-def moderation(request):
+def _decision_form(form_class, request_object, data=None):
+    # Ids per request: the queue shows several forms with the same fields.
+    return form_class(data, auto_id=f"{form_class.__name__.lower()}-{request_object.pk}-%s")
+
+
+def _moderation_page(request, *, sent=None):
+    """The queue; `sent` is (request, form) of a decision just sent back with mistakes."""
+    sent_object, sent_form = sent or (None, None)
     if not is_municipal_staff(request.user):
         raise PermissionDenied
     entries = (
         moderation_queryset(request.user).select_related("home_municipality").order_by("created_at")
     )
-    claims = claim_queryset(request.user).select_related("organization", "user")
-    return render(request, "orgs/moderation.html", {"entries": entries, "claims": claims})
+    claims = list(claim_queryset(request.user).select_related("organization", "user"))
+    for claim in claims:
+        claim.form = sent_form if claim == sent_object else _decision_form(ClaimDecisionForm, claim)
+    moves = list(
+        move_queryset(request.user).select_related(
+            "organization", "from_municipality", "to_municipality", "requested_by"
+        )
+    )
+    for move in moves:
+        move.form = sent_form if move == sent_object else _decision_form(MoveDecisionForm, move)
+    errors = forms_with_errors(sent_form)
+    return render(
+        request,
+        "orgs/moderation.html",
+        {
+            "entries": entries,
+            "claims": claims,
+            "moves": moves,
+            "errors": errors,
+            "page_has_errors": bool(errors),
+        },
+    )
+
+
+@login_required
+@require_safe
+def moderation(request):
+    return _moderation_page(request)
 
 
 @login_required
@@ -323,21 +392,58 @@ def moderate(request, pk):
 @require_POST
 def moderate_claim(request, pk):
     claim = get_claim_for_moderation(request.user, pk)
+    form = _decision_form(ClaimDecisionForm, claim, request.POST)
+    if not form.is_valid():
+        return _moderation_page(request, sent=(claim, form))
     try:
-        if request.POST.get("decision") == "approve":
+        if form.approves:
             claim_approve(claim=claim, actor=request.user, base_url=base_url(request))
             messages.success(
                 request, _("Claim approved: the person now represents the organization.")
             )
         else:
-            reason = request.POST.get("reason", "").strip()
-            if not reason:
-                messages.error(request, _("Enter a reason for rejecting the claim."))
-                return redirect("orgs:moderation")
-            claim_reject(claim=claim, actor=request.user, reason=reason)
+            claim_reject(claim=claim, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Claim rejected."))
     except AlreadyDecided:
         messages.error(request, _("Someone else has already decided on this claim."))
+    return redirect("orgs:moderation")
+
+
+@login_required
+@require_POST
+def moderate_move(request, pk):
+    """Staff of the municipality an entry asks to move to approve or reject the move."""
+    move = get_move_for_moderation(request.user, pk)
+    form = _decision_form(MoveDecisionForm, move, request.POST)
+    if not form.is_valid():
+        return _moderation_page(request, sent=(move, form))
+    try:
+        if form.approves:
+            move_approve(move=move, actor=request.user, base_url=base_url(request))
+            messages.success(
+                request,
+                _("Move approved: %(name)s now belongs to %(municipality)s.")
+                % {"name": move.organization.name, "municipality": move.to_municipality.name},
+            )
+        else:
+            move_reject(
+                move=move,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                base_url=base_url(request),
+            )
+            messages.success(request, _("Move rejected. Both municipalities have been told."))
+    except AlreadyDecided:
+        messages.error(request, _("Someone else has already decided on this move."))
+    except MoveRefused as error:
+        messages.error(
+            request,
+            _(
+                "Another organization of that country already has the registration number"
+                " %(number)s: the move cannot be approved as it stands."
+            )
+            % {"number": error.args[0]},
+        )
     return redirect("orgs:moderation")
 
 
@@ -362,7 +468,7 @@ def edit(request, slug):
             else:
                 try:
                     version = int(request.POST.get("version", ""))
-                    organization_update(
+                    result = organization_update(
                         organization=organization,
                         values=form.values() | {"services": services_from(services)},
                         actor=request.user,
@@ -374,10 +480,30 @@ def edit(request, slug):
                 except EditConflict as error:
                     conflict = error.current
                 else:
-                    messages.success(request, _("Saved. The changes are live."))
+                    if result.move:
+                        messages.success(
+                            request,
+                            _(
+                                "Saved. Moving the entry to %(to)s waits for the approval of"
+                                " its staff; until then it stays with %(from)s."
+                            )
+                            % {
+                                "to": result.move.to_municipality.name,
+                                "from": result.move.from_municipality.name,
+                            },
+                        )
+                    else:
+                        messages.success(request, _("Saved. The changes are live."))
                     return redirect(organization)
     else:
-        form = OrganizationForm(instance=organization)
+        move = pending_move(organization)
+        # A move waiting for approval shows as the representative's choice, so saving the
+        # form again keeps the request instead of withdrawing it. Not for administrators,
+        # who move at once: their saving the form must not make the move.
+        initial = {}
+        if move and not request.user.is_superuser:
+            initial = {"home_municipality": move.to_municipality_id}
+        form = OrganizationForm(instance=organization, initial=initial)
         services = ServiceFormSet(
             prefix="services",
             initial=[
@@ -396,6 +522,7 @@ def edit(request, slug):
             if conflict
             else request.POST.get("version", organization.version),
             "conflict": conflict,
+            "pending_move": pending_move(organization),
             "errors": forms_with_errors(form, services),
             "page_has_errors": bool(forms_with_errors(form, services)),
         },
@@ -407,20 +534,65 @@ def edit(request, slug):
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
     changes = organization.changes.select_related("actor")
-    return render(request, "orgs/history.html", {"organization": organization, "changes": changes})
+    return render(
+        request,
+        "orgs/history.html",
+        {
+            "organization": organization,
+            "changes": changes,
+            "can_revert": can_moderate(request.user, organization),
+        },
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revert(request, slug, change_id):
-    organization = get_organization_for_history(request.user, slug)
-    change = get_object_or_404(organization.changes, pk=change_id)
+    """A page that shows what reverting a change would put back and what it would undo of
+    later changes, then the revert; refused if the entry changed in between."""
+    organization = get_organization_for_history(request.user, slug, write=True)
+    change = get_object_or_404(organization.changes.select_related("actor"), pk=change_id)
     if not change.can_be_reverted:
         messages.error(request, _("Only edits can be reverted."))
-    else:
-        organization_change_revert(change=change, actor=request.user)
-        messages.success(request, _("The change has been reverted."))
-    return redirect("orgs:history", slug=organization.slug)
+        return redirect("orgs:history", slug=organization.slug)
+    conflict = False
+    if request.method == "POST":
+        form = RevertForm(request.POST)
+        if not form.is_valid():
+            raise SuspiciousOperation("version missing")
+        try:
+            organization_change_revert(
+                change=change, actor=request.user, version=form.cleaned_data["version"]
+            )
+        except EditConflict as error:
+            conflict, organization = True, error.current
+        else:
+            messages.success(request, _("The change has been reverted."))
+            return redirect("orgs:history", slug=organization.slug)
+    current = organization_snapshot(organization)
+    later = later_changes_of_the_same_fields(change)
+    rows = [
+        {
+            "field": field,
+            "now": current[field],
+            "after": value,
+            "later": [other for other, fields in later if field in fields],
+        }
+        for field, value in revert_values(change).items()
+    ]
+    return render(
+        request,
+        "orgs/revert.html",
+        {
+            "organization": organization,
+            "change": change,
+            "rows": rows,
+            "later": later,
+            "kept": [field for field in change.fields if field not in revert_values(change)],
+            "form": RevertForm(initial={"version": organization.version}),
+            "conflict": conflict,
+        },
+    )
 
 
 @login_required
@@ -509,6 +681,11 @@ def my_work(request):
         else None
     )
     claims = claim_queryset(user) if is_municipal_staff(user) else None
+    moves = (
+        move_queryset(user).select_related("organization", "to_municipality")
+        if is_municipal_staff(user)
+        else None
+    )
     return render(
         request,
         "orgs/my_work.html",
@@ -516,6 +693,7 @@ def my_work(request):
             "my_organizations": my_organizations,
             "queue": queue,
             "claims": claims,
+            "moves": moves,
             "still_correct_tokens": {
                 o.pk: still_correct_token(o) for o in my_organizations if o.stale
             },

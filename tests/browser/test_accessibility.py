@@ -4,13 +4,20 @@ import pytest
 
 from checklists.models import Form
 from checklists.services import roadmap_share, roadmap_start, template_publish
-from orgs.models import MunicipalityMembership, Organization, OrganizationChange
+from orgs.models import (
+    MunicipalityMembership,
+    Organization,
+    OrganizationChange,
+    OrganizationClaim,
+    OrganizationMove,
+)
 from tests.factories import (
     PASSWORD,
     DepartmentFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
+    UserFactory,
 )
 
 from .conftest import assert_accessible
@@ -48,10 +55,20 @@ def test_every_page_passes_axe(browser, live_server, municipality):
         role=MunicipalityMembership.Role.COORDINATOR,
         user__email="coord@example.org",
     ).user
-    OrganizationChange.objects.create(
+    change = OrganizationChange.objects.create(
         organization=organization,
         actor=representative,
         fields={"description": {"old": "", "new": "Jauns"}},
+    )
+    OrganizationClaim.objects.create(
+        organization=organization, user=UserFactory(), message="Esmu valdes locekle."
+    )
+    moving = OrganizationFactory(name="Pārceļas")
+    OrganizationMove.objects.create(
+        organization=moving,
+        from_municipality=moving.home_municipality,
+        to_municipality=municipality,
+        requested_by=representative,
     )
     community = roadmap_start(
         form=Form.COMMUNITY, owner=organization, title="Atelpa", actor=representative
@@ -102,6 +119,7 @@ def test_every_page_passes_axe(browser, live_server, municipality):
             "/en/moderation/",
             f"/en/moderation/organizations/{pending.pk}/",
             f"/en/organizations/{organization.slug}/history/",
+            f"/en/organizations/{organization.slug}/history/{change.pk}/revert/",
             f"/en/roadmaps/{municipal.pk}/1.4/",
             f"/en/roadmaps/{municipal.pk}/check/",
             f"/en/roadmaps/{community.pk}/",

@@ -1,6 +1,9 @@
 import pytest
 
-from orgs.models import OrganizationChange
+from orgs.models import Organization, OrganizationChange
+from tests.factories import MunicipalityFactory
+
+from .test_edit import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +40,165 @@ def test_staff_and_representatives_have_no_admin(client, staff, representative):
     for user in (staff, representative):
         client.force_login(user)
         assert client.get("/en/admin/").status_code == 302
+
+
+def test_the_history_cannot_be_deleted_in_the_admin_even_by_a_superuser(
+    client, administrator, organization
+):
+    change = OrganizationChange.objects.create(organization=organization, fields={})
+    client.force_login(administrator)
+    delete_url = f"/en/admin/orgs/organizationchange/{change.pk}/delete/"
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    response = client.post(
+        "/en/admin/orgs/organizationchange/",
+        {"action": "delete_selected", "_selected_action": [change.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert OrganizationChange.objects.filter(pk=change.pk).exists()
+
+
+def admin_form_data(organization, **overrides):
+    data = {
+        "name": organization.name,
+        "short_name": organization.short_name,
+        "slug": organization.slug,
+        "type": organization.type,
+        "status": organization.status,
+        "legal_form": organization.legal_form,
+        "registration_number": organization.registration_number,
+        "home_municipality": str(organization.home_municipality_id),
+        "description": organization.description,
+        "languages": "[]",
+        "email": organization.email,
+        "loaded_version": str(organization.version),
+        "services-TOTAL_FORMS": "0",
+        "services-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_edit_is_recorded_in_the_history_and_bumps_the_version(
+    client, administrator, organization, representative
+):
+    client.force_login(administrator)
+    url = f"/en/admin/orgs/organization/{organization.pk}/change/"
+    assert client.get(url).status_code == 200
+    stale = edit_data(organization, description="Pārstāvja teksts")
+    response = client.post(url, admin_form_data(organization, description="Administratora teksts"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organization.refresh_from_db()
+    assert organization.description == "Administratora teksts"
+    assert organization.version == 2
+    change = organization.changes.get()
+    assert change.kind == OrganizationChange.Kind.EDITED
+    assert change.actor == administrator
+    assert change.fields == {"description": {"old": "", "new": "Administratora teksts"}}
+    # A representative who had the edit page open is refused, not overwriting it.
+    client.force_login(representative)
+    page = client.post(f"/en/organizations/{organization.slug}/edit/", stale)
+    assert "Someone else saved this entry while you were editing" in page.text
+    organization.refresh_from_db()
+    assert organization.description == "Administratora teksts"
+
+
+def test_an_admin_edit_based_on_an_older_version_is_refused(client, administrator, organization):
+    client.force_login(administrator)
+    Organization.objects.filter(pk=organization.pk).update(version=5)
+    response = client.post(
+        f"/en/admin/orgs/organization/{organization.pk}/change/",
+        admin_form_data(organization, description="Vecs skats"),
+    )
+    assert response.status_code == 200
+    assert "Someone saved this entry after you opened it" in response.text
+    organization.refresh_from_db()
+    assert organization.description == ""
+    assert not organization.changes.exists()
+
+
+def test_an_admin_move_to_another_municipality_sets_its_country_and_is_recorded(
+    client, administrator, organization
+):
+    braga = MunicipalityFactory(country="PT")
+    client.force_login(administrator)
+    client.post(
+        f"/en/admin/orgs/organization/{organization.pk}/change/",
+        admin_form_data(organization, home_municipality=str(braga.pk)),
+    )
+    organization.refresh_from_db()
+    assert organization.home_municipality == braga
+    assert organization.country == "PT"
+    assert organization.changes.get().fields["home_municipality_id"]["new"] == braga.pk
+
+
+def test_an_organization_with_a_history_cannot_be_deleted_in_the_admin(
+    client, administrator, organization
+):
+    OrganizationChange.objects.create(organization=organization, fields={})
+    client.force_login(administrator)
+    delete_url = f"/en/admin/orgs/organization/{organization.pk}/delete/"
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = client.get("/en/admin/orgs/organization/")
+    assert "delete_selected" not in changelist.text
+    assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_an_organization_without_a_history_can_be_deleted_in_the_admin(
+    client, administrator, organization
+):
+    client.force_login(administrator)
+    client.post(f"/en/admin/orgs/organization/{organization.pk}/delete/", {"post": "yes"})
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_an_organization_added_in_the_admin_is_recorded_as_registered_by_the_admin(
+    client, administrator, municipality
+):
+    client.force_login(administrator)
+    new = Organization(
+        name="Jauna biedrība", slug="jauna", type="association", home_municipality=municipality
+    )
+    response = client.post(
+        "/en/admin/orgs/organization/add/", admin_form_data(new, loaded_version="")
+    )
+    assert response.status_code == 302
+    organization = Organization.objects.get(slug="jauna")
+    assert organization.country == "LV"
+    change = organization.changes.get()
+    assert (change.kind, change.actor) == (OrganizationChange.Kind.CREATED, administrator)
+    assert change.fields["name"] == {"old": None, "new": "Jauna biedrība"}
+
+
+def test_an_administrator_archives_an_entry_instead_of_deleting_it_and_it_is_recorded(
+    client, administrator, organization
+):
+    client.force_login(administrator)
+    url = f"/en/admin/orgs/organization/{organization.pk}/change/"
+    response = client.post(url, admin_form_data(organization, status="archived"))
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.ARCHIVED
+    assert organization.version == 2
+    change = organization.changes.get()
+    assert change.kind == OrganizationChange.Kind.MODERATED
+    assert change.fields == {"status": {"old": "published", "new": "archived"}}
+    client.logout()
+    assert client.get(f"/en/organizations/{organization.slug}/").status_code == 404
+
+
+def test_the_admin_does_not_publish_a_pending_entry(client, administrator, organization):
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    organization.refresh_from_db()
+    client.force_login(administrator)
+    response = client.post(
+        f"/en/admin/orgs/organization/{organization.pk}/change/",
+        admin_form_data(organization, status="published"),
+    )
+    assert response.status_code == 200
+    assert "can only be archived" in response.text
+    organization.refresh_from_db()
+    assert organization.status == Organization.Status.PENDING

@@ -126,7 +126,10 @@ class TestHistory:
         page = client.get(f"/en/organizations/{organization.slug}/history/")
         assert page.status_code == 200
         assert "Bojāts apraksts" in page.text
-        client.post(f"/en/organizations/{organization.slug}/history/{change.pk}/revert/")
+        url = f"/en/organizations/{organization.slug}/history/{change.pk}/revert/"
+        assert client.get(url).status_code == 200  # the confirmation page
+        organization.refresh_from_db()
+        client.post(url, {"version": organization.version})
         organization.refresh_from_db()
         assert organization.description == ""
         assert organization.changes.count() == 2
@@ -145,9 +148,89 @@ class TestHistory:
         client.force_login(other_staff)
         url = f"/en/organizations/{organization.slug}/history/{change.pk}/revert/"
         assert client.post(url).status_code == 403
-        assert client.get(url).status_code == 405
+        assert client.get(url).status_code == 403
+        assert client.put(url).status_code == 405
         organization.refresh_from_db()
         assert organization.description == "A"
+
+
+class TestRevert:
+    def edit(self, client, organization, representative, **values):
+        organization.refresh_from_db()
+        client.force_login(representative)
+        client.post(
+            f"/en/organizations/{organization.slug}/edit/", edit_data(organization, **values)
+        )
+        return organization.changes.first()
+
+    def url(self, organization, change):
+        return f"/en/organizations/{organization.slug}/history/{change.pk}/revert/"
+
+    def test_the_page_shows_later_edits_of_the_same_fields_that_reverting_loses(
+        self, client, organization, representative, staff
+    ):
+        first = self.edit(client, organization, representative, description="Pirmais")
+        later = self.edit(client, organization, representative, description="Otrais")
+        self.edit(client, organization, representative, email="cits@example.org")
+
+        client.force_login(staff)
+        page = client.get(self.url(organization, first))
+
+        assert page.status_code == 200
+        assert "Changed again later, lost by reverting" in page.text
+        assert "Otrais" in page.text  # what is there now and will be lost
+        assert later.created_at.strftime("%Y") in page.text
+        assert "1 later change changed some of these fields again" in page.text
+        organization.refresh_from_db()
+        assert f'name="version" value="{organization.version}"' in page.text
+        assert organization.description == "Otrais"  # a GET changes nothing
+
+    def test_a_change_made_while_the_page_was_open_is_detected_and_nothing_is_reverted(
+        self, client, organization, representative, staff
+    ):
+        first = self.edit(client, organization, representative, description="Pirmais")
+        organization.refresh_from_db()
+        seen_version = organization.version
+        self.edit(client, organization, representative, description="Starplaikā")
+
+        client.force_login(staff)
+        response = client.post(self.url(organization, first), {"version": seen_version})
+
+        assert response.status_code == 200
+        assert "The entry changed since you opened this page" in response.text
+        assert "Changed again later, lost by reverting" in response.text
+        organization.refresh_from_db()
+        assert organization.description == "Starplaikā"
+        assert not organization.changes.filter(kind="reverted").exists()
+        response = client.post(self.url(organization, first), {"version": organization.version})
+        assert response.status_code == 302
+        organization.refresh_from_db()
+        assert organization.description == ""
+
+    def test_a_revert_without_the_version_is_a_bad_request(
+        self, client, organization, representative, staff
+    ):
+        first = self.edit(client, organization, representative, description="Pirmais")
+        client.force_login(staff)
+        assert client.post(self.url(organization, first)).status_code == 400
+        assert client.post(self.url(organization, first), {"version": "1\x00"}).status_code == 400
+        organization.refresh_from_db()
+        assert organization.description == "Pirmais"
+
+    def test_a_revert_does_not_move_the_entry_to_another_municipality(
+        self, client, organization, administrator
+    ):
+        braga = MunicipalityMembershipFactory(municipality__country="PT")
+        moved = self.edit(
+            client, organization, administrator, home_municipality=str(braga.municipality_id)
+        )
+        client.force_login(braga.user)
+        page = client.get(self.url(organization, moved))
+        assert "Not reverted" in page.text
+        organization.refresh_from_db()
+        client.post(self.url(organization, moved), {"version": organization.version})
+        organization.refresh_from_db()
+        assert organization.home_municipality_id == braga.municipality_id
 
 
 def invitation_link(client, organization, representative, capture, email="kolega@example.org"):

@@ -1,8 +1,10 @@
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
+from orgs.access import moderation_queryset
 from orgs.models import Organization, OrganizationClaim, OrganizationMembership
-from orgs.services import AlreadyDecided, organization_approve
+from orgs.services import AlreadyDecided, organization_approve, organization_register
 from tests.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -190,3 +192,66 @@ class TestClaims:
     def test_a_pending_entry_cannot_be_claimed_by_an_outsider(self, client, pending):
         client.force_login(UserFactory())
         assert client.get(f"/en/organizations/{pending.slug}/claim/").status_code == 404
+
+
+class TestOwnEntries:
+    def register(self, municipality, representative, capture):
+        with capture(execute=True):
+            return organization_register(
+                values={
+                    "name": "Mana biedrība",
+                    "type": Organization.Type.ASSOCIATION,
+                    "home_municipality_id": municipality.pk,
+                },
+                representative=representative,
+                base_url="http://x",
+            )
+
+    def test_staff_cannot_approve_an_entry_they_registered(
+        self, client, municipality, staff, administrator, django_capture_on_commit_callbacks
+    ):
+        colleague = MunicipalityMembershipFactory(municipality=municipality).user
+        organization = self.register(municipality, staff, django_capture_on_commit_callbacks)
+
+        assert [m.to for m in mail.outbox] == [[colleague.email]]
+        assert list(moderation_queryset(staff)) == []
+        assert list(moderation_queryset(colleague)) == [organization]
+        assert list(moderation_queryset(administrator)) == []
+        client.force_login(staff)
+        url = f"/en/moderation/organizations/{organization.pk}/"
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"decision": "approve"}).status_code == 403
+        organization.refresh_from_db()
+        assert organization.status == Organization.Status.PENDING
+        with pytest.raises(PermissionDenied):
+            organization_approve(organization=organization, actor=staff, base_url="http://x")
+
+    def test_an_entry_registered_by_the_only_staff_member_goes_to_an_administrator(
+        self, client, municipality, staff, administrator, django_capture_on_commit_callbacks
+    ):
+        organization = self.register(municipality, staff, django_capture_on_commit_callbacks)
+        assert [m.to for m in mail.outbox] == [[administrator.email]]
+        assert list(moderation_queryset(administrator)) == [organization]
+        client.force_login(administrator)
+        client.post(f"/en/moderation/organizations/{organization.pk}/", {"decision": "approve"})
+        organization.refresh_from_db()
+        assert organization.status == Organization.Status.PUBLISHED
+
+    def test_a_representative_who_is_staff_does_not_decide_on_the_entry(
+        self, client, municipality, staff, pending
+    ):
+        OrganizationMembership.objects.create(user=staff, organization=pending)
+        assert list(moderation_queryset(staff)) == []
+        client.force_login(staff)
+        assert client.get(f"/en/moderation/organizations/{pending.pk}/").status_code == 403
+
+
+def test_a_nul_byte_in_an_entry_rejection_reason_is_a_clear_error(client, staff, pending):
+    client.force_login(staff)
+    response = client.post(
+        f"/en/moderation/organizations/{pending.pk}/", {"decision": "reject", "reason": "a\x00b"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    pending.refresh_from_db()
+    assert pending.status == Organization.Status.PENDING
