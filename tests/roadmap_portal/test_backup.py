@@ -33,6 +33,7 @@ from orgs.models import (
     Organization,
     OrganizationChange,
     OrganizationClaim,
+    OrganizationMove,
     TargetGroup,
 )
 from orgs.services import organization_reindex
@@ -93,6 +94,12 @@ def fill_every_table():
     )
     OrganizationClaim.objects.create(
         organization=organization, user=UserFactory(), message="Esmu valdes locekle."
+    )
+    OrganizationMove.objects.create(
+        organization=organization,
+        from_municipality=municipality,
+        to_municipality=other_municipality,
+        requested_by=representative,
     )
     ImportRecord.objects.create(
         created_by=staff,
