@@ -1,0 +1,433 @@
+"""Who gets what from every URL of the portal: the permission matrix.
+
+MATRIX has a row per URL name, method and object case, with the answer each role gets
+(the roles and cases are described in tests/matrix.py). The answer is written once, as the
+portal should give it; an answer it does not give yet is xfail(expected, reason), strict, so
+it is noticed when it changes. A URL pattern without rows fails
+test_every_url_pattern_has_rows_in_the_matrix. Admin URLs follow one rule instead of rows.
+
+Shorthand: everybody(200) is one answer for all roles; signed_in(403, staff=200) sends the
+anonymous visitor to sign in (LOGIN: a 302 to the sign-in page, Location checked) and gives
+the others 403 but staff 200. POST rows send Url.data (empty unless given): for the roles
+allowed, 200 is the form shown again with its errors, 302 the done-and-redirected, 400 a
+form error of an htmx fragment.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from .matrix import (
+    CLAIM,
+    COLLEAGUES_IMPORT,
+    COMMUNITY_FORM,
+    COMPLETED_ROADMAP,
+    EDIT_OF_PENDING,
+    EDIT_OF_PUBLISHED,
+    INVALID_RESET,
+    INVALID_TOKEN,
+    LOGIN,
+    MUNICIPAL_ROADMAP,
+    MUNICIPALITY,
+    MY_IMPORT,
+    PENDING,
+    PUBLISHED,
+    ROLES,
+    SHARED_ROADMAP,
+    STAFFS_OWN_CLAIM,
+    UNKNOWN_FORM,
+    UNSHARED_ROADMAP,
+    VALID_CONFIRMATION,
+    VALID_INVITATION,
+    VALID_RESET,
+    VALID_STILL_CORRECT,
+    Url,
+    Xfail,
+    admin_login_url,
+    admin_sample_kwargs,
+    build_cast,
+    everybody,
+    login_url,
+    path_of,
+    signed_in,
+    url_patterns,
+    xfail,
+)
+
+pytestmark = pytest.mark.django_db
+
+POST_ONLY = (
+    "POST-only views answer 405 to GET for everybody; today login_required answers "
+    "anonymous visitors first, with a redirect to the sign-in page"
+)
+PENDING_MAY_NOT_START = (
+    "issue 9 point 10: a representative of a still-pending entry may not start a roadmap; "
+    "today the form offers the pending entry"
+)
+OWN_CLAIM = "issue 9 point 7: nobody decides their own claim; today staff approve their own"
+
+
+def slug(obj):
+    return {"slug": obj.slug}
+
+
+def pk(obj):
+    return {"pk": obj.pk}
+
+
+def token(value):
+    return {"token": value}
+
+
+def change(obj):
+    return {"slug": obj.organization.slug, "change_id": obj.pk}
+
+
+def checkpoint(roadmap):
+    return {"pk": roadmap.pk, "code": "1.2"}  # a checkpoint of both forms
+
+
+def share_of(roadmap):
+    owner = roadmap.municipality_id or roadmap.organization.home_municipality_id
+    return {"pk": roadmap.pk, "municipality_id": owner}
+
+
+# Rows several URLs share.
+PUBLIC = everybody(200)
+SIGNED_IN = signed_in(200)
+ANY_STAFF = signed_in(403, other_staff=200, staff=200, coordinator=200, administrator=200)
+# Signed-in people are sent on (to the home page) instead of seeing the form.
+ANONYMOUS_ONLY = everybody(302, anonymous=200)
+GET_OF_POST_ONLY = everybody(405, anonymous=xfail(405, POST_ONLY))
+
+
+def post_only(cases):
+    """The GET rows of a POST-only URL."""
+    return dict.fromkeys(cases, GET_OF_POST_ONLY)
+
+
+# An entry's insiders: its representatives, staff of its municipality, administrators.
+ENTRY_PAGE = {
+    PUBLISHED: everybody(200),
+    PENDING: everybody(404, representative=200, staff=200, coordinator=200, administrator=200),
+}
+EDITORS = {
+    PUBLISHED: signed_in(403, representative=200, administrator=200),
+    PENDING: signed_in(404, representative=200, staff=403, coordinator=403, administrator=200),
+}
+HISTORY = {
+    PUBLISHED: signed_in(403, staff=200, coordinator=200, administrator=200),
+    PENDING: signed_in(404, representative=403, staff=200, coordinator=200, administrator=200),
+}
+# Its representatives are sent back to the entry: they already have it.
+CLAIMANTS = {
+    PUBLISHED: signed_in(200, representative=302),
+    PENDING: signed_in(404, representative=302, staff=200, coordinator=200, administrator=200),
+}
+MODERATORS = signed_in(403, other_staff=404, staff=200, coordinator=200, administrator=200)
+DECIDED = signed_in(403, other_staff=404, staff=302, coordinator=302, administrator=302)
+# Whoever works for a municipality or represents an entry starts roadmaps.
+STARTERS = {
+    PUBLISHED: signed_in(200, no_role=403, administrator=403),
+    PENDING: signed_in(
+        200, no_role=403, administrator=403, representative=xfail(403, PENDING_MAY_NOT_START)
+    ),
+}
+
+# Roadmaps: the owner's people edit (staff of the municipality, representatives of the
+# organization), a coordinator of a municipality it is shared with reads, nobody else sees
+# it, portal administrators included.
+ROADMAP_READERS = {
+    MUNICIPAL_ROADMAP: signed_in(404, staff=200, coordinator=200),
+    UNSHARED_ROADMAP: signed_in(404, representative=200),
+    SHARED_ROADMAP: signed_in(404, representative=200, coordinator=200),
+}
+
+
+def roadmap_writers(done, *, completed=None):
+    """The owner's people get `done` (and `completed` on a completed roadmap); a
+    coordinator who only reads gets 403."""
+    rows = {
+        MUNICIPAL_ROADMAP: signed_in(404, staff=done, coordinator=done),
+        UNSHARED_ROADMAP: signed_in(404, representative=done),
+        SHARED_ROADMAP: signed_in(404, representative=done, coordinator=403),
+    }
+    if completed is not None:
+        rows[COMPLETED_ROADMAP] = signed_in(404, representative=completed)
+    return rows
+
+
+MATRIX = {
+    # Outside the language prefix, and outside the URL patterns.
+    "healthz": Url(GET=PUBLIC),
+    "static": Url(path=f"{settings.STATIC_URL}css/portal.css", GET=PUBLIC),
+    # The portal keeps no uploaded files: nothing is served under MEDIA_URL, to anybody.
+    "media": Url(path=f"{settings.MEDIA_URL}anything.pdf", GET=everybody(404)),
+    "home": Url(GET=PUBLIC),
+    # accounts
+    "accounts:login": Url(GET=ANONYMOUS_ONLY, POST=ANONYMOUS_ONLY),
+    "accounts:logout": Url(GET=everybody(405), POST=everybody(302)),
+    "accounts:signup": Url(GET=ANONYMOUS_ONLY, POST=ANONYMOUS_ONLY),
+    "accounts:check_email": Url(GET=PUBLIC),
+    "accounts:confirm_email": Url(
+        kwargs=token,
+        GET={VALID_CONFIRMATION: everybody(200), INVALID_TOKEN: everybody(400)},
+        POST={VALID_CONFIRMATION: everybody(302), INVALID_TOKEN: everybody(400)},
+    ),
+    "accounts:password_reset": Url(GET=PUBLIC, POST=PUBLIC),
+    "accounts:password_reset_done": Url(GET=PUBLIC),
+    # A valid link is swapped for one without the token (Django's set-password step); an
+    # invalid one shows a page saying so.
+    "accounts:password_reset_confirm": Url(
+        kwargs=dict,
+        GET={VALID_RESET: everybody(302), INVALID_RESET: everybody(200)},
+        POST={VALID_RESET: everybody(302), INVALID_RESET: everybody(200)},
+    ),
+    "accounts:password_reset_complete": Url(GET=PUBLIC),
+    # orgs: the directory
+    "orgs:directory": Url(GET=PUBLIC),
+    "orgs:export": Url(GET=PUBLIC),
+    "orgs:export_hsds": Url(GET=PUBLIC),
+    "orgs:register": Url(GET=PUBLIC, POST=PUBLIC),
+    "orgs:registration_received": Url(GET=PUBLIC),
+    # The invitation is for an address none of the cast has: accepting it says so.
+    "orgs:invitation": Url(
+        kwargs=token,
+        GET={VALID_INVITATION: everybody(200), INVALID_TOKEN: everybody(400)},
+        POST={VALID_INVITATION: signed_in(200), INVALID_TOKEN: everybody(400)},
+    ),
+    # The link is the permission: whoever has it confirms the entry is still correct.
+    "orgs:still_correct": Url(
+        kwargs=token,
+        GET={VALID_STILL_CORRECT: everybody(200), INVALID_TOKEN: everybody(400)},
+        POST={VALID_STILL_CORRECT: everybody(302), INVALID_TOKEN: everybody(400)},
+    ),
+    "orgs:organization": Url(kwargs=slug, GET=ENTRY_PAGE),
+    "orgs:edit": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
+    "orgs:claim": Url(kwargs=slug, GET=CLAIMANTS, POST=CLAIMANTS),
+    "orgs:invite": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
+    "orgs:history": Url(kwargs=slug, GET=HISTORY),
+    "orgs:revert": Url(
+        kwargs=change,
+        GET=post_only([EDIT_OF_PUBLISHED, EDIT_OF_PENDING]),
+        POST={
+            EDIT_OF_PUBLISHED: signed_in(403, staff=302, coordinator=302, administrator=302),
+            EDIT_OF_PENDING: signed_in(
+                404, representative=403, staff=302, coordinator=302, administrator=302
+            ),
+        },
+    ),
+    "orgs:municipality": Url(kwargs=slug, GET={MUNICIPALITY: everybody(200)}),
+    # orgs: moderation and imports
+    "orgs:moderation": Url(GET=ANY_STAFF),
+    "orgs:staff_export": Url(GET=ANY_STAFF),
+    "orgs:import": Url(GET=ANY_STAFF, POST=ANY_STAFF),
+    # Only its uploader sees an import (the file may hold personal data).
+    "orgs:import_preview": Url(
+        kwargs=pk,
+        GET={
+            MY_IMPORT: ANY_STAFF,
+            COLLEAGUES_IMPORT: signed_in(
+                403, other_staff=404, staff=404, coordinator=404, administrator=404
+            ),
+        },
+        POST={
+            MY_IMPORT: signed_in(
+                403, other_staff=302, staff=302, coordinator=302, administrator=302
+            ),
+            COLLEAGUES_IMPORT: signed_in(
+                403, other_staff=404, staff=404, coordinator=404, administrator=404
+            ),
+        },
+    ),
+    # Approving a published entry: "someone else has already decided", back to the queue.
+    "orgs:moderate": Url(
+        kwargs=pk,
+        data={"decision": "approve"},
+        GET={PENDING: MODERATORS, PUBLISHED: MODERATORS},
+        POST={PENDING: DECIDED, PUBLISHED: DECIDED},
+    ),
+    "orgs:moderate_claim": Url(
+        kwargs=pk,
+        data={"decision": "approve"},
+        GET=post_only([CLAIM, STAFFS_OWN_CLAIM]),
+        POST={
+            CLAIM: DECIDED,
+            STAFFS_OWN_CLAIM: signed_in(
+                403,
+                other_staff=404,
+                staff=xfail(403, OWN_CLAIM),
+                coordinator=302,
+                administrator=302,
+            ),
+        },
+    ),
+    "orgs:my_work": Url(GET=SIGNED_IN),
+    "orgs:privacy": Url(GET=PUBLIC),
+    # checklists
+    "checklists:list": Url(GET=SIGNED_IN),
+    "checklists:new": Url(GET=STARTERS, POST=STARTERS),
+    "checklists:blank_form_pdf": Url(
+        kwargs=lambda form: {"form": form},
+        GET={COMMUNITY_FORM: everybody(200), UNKNOWN_FORM: everybody(404)},
+    ),
+    "checklists:roadmap": Url(kwargs=pk, GET=ROADMAP_READERS),
+    # Marking as completed a roadmap with open checkpoints lists them (200).
+    "checklists:check": Url(kwargs=pk, GET=ROADMAP_READERS, POST=roadmap_writers(200)),
+    "checklists:pdf": Url(kwargs=pk, GET=ROADMAP_READERS),
+    "checklists:reopen": Url(
+        kwargs=pk,
+        GET=post_only(roadmap_writers(302, completed=302)),
+        POST=roadmap_writers(302, completed=302),
+    ),
+    # Only a community organization's roadmap is shared.
+    "checklists:share": Url(
+        kwargs=pk,
+        GET=roadmap_writers(200) | {MUNICIPAL_ROADMAP: signed_in(404)},
+        POST=roadmap_writers(200) | {MUNICIPAL_ROADMAP: signed_in(404)},
+    ),
+    "checklists:unshare": Url(
+        kwargs=share_of,
+        GET=post_only(roadmap_writers(302)),
+        POST=roadmap_writers(302),
+    ),
+    # A completed roadmap is reopened before it changes.
+    "checklists:checkpoint": Url(
+        kwargs=checkpoint, GET=ROADMAP_READERS, POST=roadmap_writers(200, completed=403)
+    ),
+    "checklists:autosave": Url(
+        kwargs=checkpoint,
+        GET=post_only(roadmap_writers(400, completed=403)),
+        POST=roadmap_writers(400, completed=403),
+    ),
+    "checklists:history": Url(kwargs=checkpoint, GET=ROADMAP_READERS),
+}
+
+# Rows for what the URL patterns do not serve.
+NOT_URL_PATTERNS = {"static", "media"}
+
+PATTERNS = url_patterns()
+PATTERNS_BY_NAME = {pattern.name: pattern for pattern in PATTERNS if pattern.name}
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """Built once for the module; each test's own writes are rolled back after it, and the
+    cast after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_cast()
+        transaction.set_rollback(True)
+
+
+def matrix_cases():
+    for name, url in MATRIX.items():
+        for method, case, row in url.rows():
+            for role in ROLES:
+                expected, marks = row[role], ()
+                if isinstance(expected, Xfail):
+                    marks = pytest.mark.xfail(strict=True, reason=expected.reason)
+                    expected = expected.expected
+                yield pytest.param(
+                    name,
+                    case,
+                    method,
+                    role,
+                    expected,
+                    marks=marks,
+                    id=f"{name}|{case}|{method}|{role}",
+                )
+
+
+@pytest.mark.parametrize(("name", "case", "method", "role", "expected"), list(matrix_cases()))
+def test_each_role_gets_the_answer_the_matrix_gives(
+    client, cast, name, case, method, role, expected
+):
+    url = MATRIX[name]
+    path = url.path
+    if path is None:
+        kwargs = url.kwargs(cast.object(case, role)) if url.kwargs else {}
+        path = path_of(PATTERNS_BY_NAME[name], kwargs)
+    cast.sign_in(client, cast.user(role, case))
+    response = client.get(path) if method == "GET" else client.post(path, url.data)
+    if expected == LOGIN:
+        assert (response.status_code, response.get("Location")) == (302, login_url(path))
+    else:
+        assert response.status_code == expected
+        if expected == 302:
+            assert not response["Location"].startswith(login_url("")), "sent to sign in"
+
+
+def test_every_url_pattern_has_rows_in_the_matrix():
+    unnamed = [p.route for p in PATTERNS if not p.is_admin and p.name is None]
+    assert not unnamed, f"URL patterns without a name (name them, then add their rows): {unnamed}"
+    missing = sorted(p.name for p in PATTERNS if not p.is_admin and p.name not in MATRIX)
+    assert not missing, (
+        f"URL patterns with no rows in MATRIX (tests/test_permission_matrix.py): {missing}. "
+        "Add, per method and object case, the answer each role should get."
+    )
+
+
+def test_every_row_of_the_matrix_is_a_url_of_the_portal():
+    stale = sorted(MATRIX.keys() - PATTERNS_BY_NAME.keys() - NOT_URL_PATTERNS)
+    assert not stale, f"MATRIX rows for URL names that do not exist: {stale}"
+
+
+def test_every_row_names_every_role_and_urls_with_arguments_say_how_to_fill_them():
+    for name, url in MATRIX.items():
+        assert url.GET or url.POST, name
+        for method, case, row in url.rows():
+            assert set(row) == set(ROLES), f"{name} {method} {case}: roles {sorted(row)}"
+        pattern = PATTERNS_BY_NAME.get(name)
+        if pattern is not None:
+            assert bool(pattern.kwarg_names) == bool(url.kwargs), (
+                f"{name}: its URL takes {pattern.kwarg_names}; Url.kwargs fills them"
+            )
+
+
+# --- Admin: one rule --------------------------------------------------------------------
+
+ADMIN_PATTERNS = [p for p in PATTERNS if p.is_admin]
+NOT_SUPERUSERS = [role for role in ROLES if role != "administrator"]
+
+
+@pytest.mark.parametrize("pattern", ADMIN_PATTERNS, ids=lambda p: p.label)
+def test_only_administrators_get_past_the_admin_login(client, cast, pattern):
+    path = path_of(pattern, admin_sample_kwargs(pattern))
+    if pattern.name == "admin:login":
+        expected = (200, None)  # the sign-in form itself
+    elif pattern.name == "admin:logout":
+        # Nobody is signed in to the admin: sent to its index, which asks to sign in.
+        expected = (302, path_of(PATTERNS_BY_NAME["admin:index"], {}))
+    else:
+        expected = (302, admin_login_url(path))
+    answers = {}
+    for role in NOT_SUPERUSERS:  # a test per URL, not per role: a hundred URLs, one rule
+        client.cookies.clear()
+        cast.sign_in(client, cast.users[role])
+        response = client.get(path)
+        answers[role] = (response.status_code, response.get("Location"))
+    wrong = {role: answer for role, answer in answers.items() if answer != expected}
+    assert not wrong, f"{path}: expected {expected}, got {wrong}"
+
+
+ADMIN_PAGES = [
+    p
+    for p in ADMIN_PATTERNS
+    if p.name
+    and (
+        p.name == "admin:index"
+        or p.name.endswith("_changelist")
+        # The task worker's results have no sample: tests run tasks inline, unrecorded.
+        or (p.name.endswith("_change") and "django_tasks_database" not in p.name)
+    )
+]
+
+
+@pytest.mark.parametrize("pattern", ADMIN_PAGES, ids=lambda p: p.label)
+def test_administrators_open_the_admin_index_each_list_and_each_sample_object(
+    client, cast, pattern
+):
+    kwargs = admin_sample_kwargs(pattern)
+    cast.sign_in(client, cast.users["administrator"])
+    response = client.get(path_of(pattern, kwargs))
+    assert response.status_code == 200
