@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -30,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.timezone import now
 
 from accounts.services import email_confirmation_send
 from checklists.models import Form, Roadmap
@@ -40,6 +42,7 @@ from orgs.models import (
     Organization,
     OrganizationChange,
     OrganizationClaim,
+    OrganizationMove,
 )
 from orgs.services import representative_invite, still_correct_token
 
@@ -101,13 +104,14 @@ class Url:
     """One URL name's rows: per method, per object case, the answer of each role. A URL
     without objects takes its row directly (GET=everybody(200)).
 
-    kwargs turns the case's object into the URL's arguments; data is the POST body; path is
-    for what is served outside the URL patterns (static files)."""
+    kwargs turns the case's object into the URL's arguments; data is the POST body, or a
+    function of the case's object that returns it (a version read from the object); path
+    is for what is served outside the URL patterns (static files)."""
 
     GET: dict
     POST: dict = field(default_factory=dict)
     kwargs: Callable[[Any], dict] | None = None
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[Any], dict] = field(default_factory=dict)
     path: str | None = None
 
     def __post_init__(self):
@@ -121,6 +125,9 @@ class Url:
         for method in ("GET", "POST"):
             for case, row in getattr(self, method).items():
                 yield method, case, row
+
+    def body(self, obj):
+        return self.data(obj) if callable(self.data) else self.data
 
 
 def login_url(path, *, name="accounts:login"):
@@ -233,6 +240,9 @@ MY_IMPORT = "import of mine"
 COLLEAGUES_IMPORT = "import of another staff member"
 CLAIM = "claim by someone else"
 STAFFS_OWN_CLAIM = "claim by the staff member"
+MOVE_HERE = "move of another municipality's entry to this one"
+MOVE_AWAY = "move of this municipality's entry to another"
+MOVED_HERE = "entry that moved here from another municipality"
 MUNICIPAL_ROADMAP = "municipal roadmap"
 UNSHARED_ROADMAP = "unshared roadmap"
 SHARED_ROADMAP = "roadmap shared with the municipality"
@@ -367,14 +377,40 @@ def build_cast():
     with TestCase.captureOnCommitCallbacks(execute=True):
         email_confirmation_send(user=unconfirmed, base_url="http://testserver")
     confirmation = _last_link("/accounts/confirm-email/")
-    # A sample object for the admin's group pages.
+    # Sample objects for the admin's pages of groups and of django-axes' records.
     Group.objects.create(name="Moderatori")
+    seen = {"ip_address": "192.0.2.7", "username": users["staff"].email, "attempt_time": now()}
+    attempt = AccessAttempt.objects.create(**seen, failures_since_start=1)
+    AccessAttemptExpiration.objects.create(access_attempt=attempt, expires_at=now())
+    AccessFailureLog.objects.create(**seen)
+    AccessLog.objects.create(**seen)
 
     forgetful = UserFactory()
     forgetful_uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
 
+    # Ventspils asks to move an entry of its own to Talsi; Talsi's published entry asks to
+    # go to Ventspils; an entry that came to Talsi from Ventspils keeps its history there.
+    incoming = OrganizationFactory(name="Biedrība „Jūra”", home_municipality=ventspils)
+    moved_here = OrganizationFactory(name="Biedrība „Ceļš”", home_municipality=talsi)
+    OrganizationChange.objects.create(
+        organization=moved_here,
+        kind=OrganizationChange.Kind.MODERATED,
+        fields={"home_municipality_id": {"old": ventspils.pk, "new": talsi.pk}},
+    )
+
+    def move(organization, *, to):
+        return OrganizationMove.objects.create(
+            organization=organization,
+            from_municipality=organization.home_municipality,
+            to_municipality=to,
+            requested_by=OrganizationMembershipFactory(organization=organization).user,
+        )
+
     objects = {
         NO_OBJECT: None,
+        MOVE_HERE: move(incoming, to=talsi),
+        MOVE_AWAY: move(neighbour, to=ventspils),
+        MOVED_HERE: moved_here,
         PUBLISHED: published,
         PENDING: pending,
         MUNICIPALITY: talsi,
