@@ -48,7 +48,15 @@ from .services import (
     search_words_add,
     unique_slugs,
 )
-from .tables import ImportFileError, Table, cell_text, folded_name, kind_of, read_table
+from .tables import (
+    ImportFileError,
+    Table,
+    cell_text,
+    folded_name,
+    kind_of,
+    read_table,
+    refuses_unreadable_files,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -764,6 +772,7 @@ class _RollBack(Exception):
     pass
 
 
+@refuses_unreadable_files
 def read_upload(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
     """A spreadsheet, or an Open Referral package (a zip that holds organizations.csv)."""
     if kind_of(content, filename) == "hsds":

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from orgs.imports import ImportFileError, read_table, run_import
+from orgs.imports import ImportFileError, read_table, read_upload, run_import
 from orgs.models import (
     FieldOfActivity,
     ImportRecord,
@@ -103,6 +103,63 @@ def test_a_spreadsheet_that_unpacks_to_far_more_than_its_size_is_refused():
         archive.writestr("xl/worksheets/sheet1.xml", "0" * (200 * 1024 * 1024))
     with pytest.raises(ImportFileError, match="unpacks"):
         read_table(buffer.getvalue(), "bomb.xlsx")
+
+
+def _zip(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _cut_in_half(kind):
+    dataset = tablib.Dataset(headers=["Name"])
+    dataset.append(["Biedrība A"])
+    content = dataset.export(kind)
+    return content[: len(content) // 2]
+
+
+HOSTILE_FILES = {
+    "a cell over the csv field limit": (b"Name,Purpose\nA," + b"x" * 140_000 + b"\n", "a.csv"),
+    "a zip signature then garbage, as xlsx": (b"PK\x03\x04" + b"garbage" * 20, "a.xlsx"),
+    "a zip signature then garbage, as zip": (b"PK\x03\x04" + b"garbage" * 20, "a.zip"),
+    "a truncated xlsx": (_cut_in_half("xlsx"), "a.xlsx"),
+    "a truncated ods": (_cut_in_half("ods"), "a.ods"),
+    "an xlsx whose workbook is no xml": (_zip({"xl/workbook.xml": "<not xml"}), "a.xlsx"),
+    "an ods whose content is no xml": (_zip({"content.xml": "<not xml"}), "a.ods"),
+    "an hsds zip with broken csv": (
+        _zip({"organizations.csv": b'id,name\n1,"open' + b"x" * 140_000}),
+        "hsds.zip",
+    ),
+    "an hsds zip that is not utf-8": (
+        _zip({"organizations.csv": b"id,name\n1,\xff\xfe\n"}),
+        "h.zip",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_files_are_refused_with_a_reason_not_an_exception(case):
+    content, name = HOSTILE_FILES[case]
+    with pytest.raises(ImportFileError):
+        read_upload(content, name)
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_uploads_get_the_error_summary_and_store_nothing(client, staff, case):
+    content, name = HOSTILE_FILES[case]
+    client.force_login(staff)
+    response = client.post("/en/moderation/import/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text and "Error: " in response.text
+    assert not ImportRecord.objects.exists()
+
+
+def test_a_cell_over_the_limit_is_named_in_the_message():
+    content, name = HOSTILE_FILES["a cell over the csv field limit"]
+    with pytest.raises(ImportFileError, match="more than 131,072 characters"):
+        read_upload(content, name)
 
 
 def rows_file(*rows):
