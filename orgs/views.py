@@ -406,7 +406,9 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = organization.changes.select_related("actor")
+    changes = organization.changes.select_related(
+        "actor", "import_record__created_by"
+    ).defer("import_record__content", "import_record__report")
     return render(request, "orgs/history.html", {"organization": organization, "changes": changes})
 
 

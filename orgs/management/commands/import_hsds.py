@@ -43,6 +43,7 @@ class Command(BaseCommand):
         import_and_report(
             self.stdout,
             table,
+            source=source,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,

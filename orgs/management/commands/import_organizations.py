@@ -50,6 +50,7 @@ class Command(BaseCommand):
         import_and_report(
             self.stdout,
             table,
+            source=path,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,
