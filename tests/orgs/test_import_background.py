@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orgs.imports import ProgressWriter, import_record
 from orgs.models import ImportRecord, Organization, Service
+from tests.factories import MunicipalityMembershipFactory
 from tests.orgs.test_hsds import HSDS_1_1, needs_shared
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,12 @@ def test_the_import_pages_answer_only_get_and_post_and_only_to_their_owner(
     client.force_login(representative)
     assert client.get(preview).status_code == 403
     assert client.post(preview).status_code == 403
+    for action in ("import", "reread", "retry"):
+        assert client.post(preview, {"action": action}).status_code == 403
+    other_staff = MunicipalityMembershipFactory(municipality=municipality).user
+    client.force_login(other_staff)  # a colleague: the file may hold personal data
+    for action in ("import", "reread", "retry"):
+        assert client.post(preview, {"action": action}).status_code == 404
     client.logout()
     assert client.get(preview)["Location"].startswith("/en/accounts/login/")
     assert ImportRecord.objects.get().status == ImportRecord.Status.PREVIEWED
