@@ -4,9 +4,11 @@ with django-import-export.
 Files are read into rows by orgs/tables.py (spreadsheets) and orgs/hsds.py (packages).
 `OrganizationResource` turns rows into entries: it matches an existing entry (same
 registration number in the same country, else the same folded name in the same
-municipality), refuses rows for another municipality, two rows of one file for the same
-organization, and what the model's validation refuses. `run_import` runs it as a dry run
-(the preview) or for real, in one transaction.
+municipality), refuses rows for another municipality, rows that match an entry the
+importer may not edit (another municipality's), two rows of one file for the same
+organization, and what the model's validation refuses; any cell a widget cannot take is
+its row's error, never the file's. `run_import` runs it as a dry run (the preview) or for
+real, in one transaction, and then reports what the database holds.
 """
 
 import contextlib
