@@ -39,7 +39,14 @@ from django.utils.translation import ngettext
 
 from .export import value_chunks
 from .models import Service
-from .tables import MAX_BYTES, ImportFileError, Table, check_size, check_unpacked
+from .tables import (
+    MAX_BYTES,
+    ImportFileError,
+    Table,
+    check_size,
+    check_unpacked,
+    refuses_unreadable_files,
+)
 
 # Fixed for good: every export's ids derive from it.
 NAMESPACE = uuid.UUID("6e4ada59-3e34-421f-8f1a-4b60bd3735c3")
@@ -766,6 +773,7 @@ class _PackageReader:
                 self._kept(name, number, record)
 
 
+@refuses_unreadable_files
 def read_package(source) -> Table:
     """Read an HSDS package (3.0, or 1.1) for the import: `source` is the folder (a Path)
     or the bytes of a zip. Raises ImportFileError when it is no package it can read."""

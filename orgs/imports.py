@@ -4,14 +4,18 @@ with django-import-export.
 Files are read into rows by orgs/tables.py (spreadsheets) and orgs/hsds.py (packages).
 `OrganizationResource` turns rows into entries: it matches an existing entry (same
 registration number in the same country, else the same folded name in the same
-municipality), refuses rows for another municipality, two rows of one file for the same
-organization, and what the model's validation refuses. `run_import` runs it as a dry run
-(the preview) or for real, in one transaction.
+municipality), refuses rows for another municipality, rows that match an entry the
+importer may not edit (another municipality's), two rows of one file for the same
+organization, and what the model's validation refuses; any cell a widget cannot take is
+its row's error, never the file's. `run_import` runs it as a dry run (the preview) or for
+real, in one transaction, and then reports what the database holds.
 """
 
+import contextlib
 import difflib
 import functools
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import batched
@@ -19,7 +23,8 @@ from itertools import batched
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +53,16 @@ from .services import (
     search_words_add,
     unique_slugs,
 )
-from .tables import ImportFileError, Table, cell_text, folded_name, kind_of, read_table
+from .tables import (
+    ImportFileError,
+    Table,
+    cell_text,
+    folded_name,
+    kind_of,
+    read_table,
+    refuses_unreadable_files,
+)
+from .templatetags.orgs_history import field_label
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +74,9 @@ IMPORT_COLUMNS = [
     "email", "phone", "website", "contact_person",
 ]  # fmt: skip
 SERVICE_NAME_MAX = Service._meta.get_field("name").max_length
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A value in the preview's "before and after" is cut at this length: the report is kept.
+CHANGE_SHOWN = 300
 
 
 class TypeWidget(widgets.Widget):
@@ -83,6 +100,34 @@ class TypeWidget(widgets.Widget):
         if code is None:
             raise ValueError(_("Unknown type “%(value)s”.") % {"value": text})
         return code
+
+
+YEAR = re.compile(r"\d{4}(?:\.0+)?")  # "2004", or "2004.0" from a spreadsheet's number cell
+FIRST_YEAR = 1800  # as the model's validator and check constraint (migration 0007)
+
+
+class YearWidget(widgets.Widget):
+    """A year: four digits, from 1800 to this year. Anything else ("12abc", "2,001",
+    "2001.5") is refused in words, never truncated."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = cell_text(value)
+        if not text:
+            return None
+        if isinstance(value, bool) or not YEAR.fullmatch(text):
+            raise ValueError(
+                _("Year founded must be a year, such as 2004, not “%(value)s”.") % {"value": text}
+            )
+        year = int(text.split(".")[0])
+        this_year = timezone.localdate().year
+        if not FIRST_YEAR <= year <= this_year:
+            raise ValueError(
+                _("Year founded must be between %(first)s and %(last)s, not %(value)s.")
+                % {"first": FIRST_YEAR, "last": this_year, "value": year}
+            )
+        return year
 
 
 class TextWidget(widgets.CharWidget):
@@ -261,7 +306,7 @@ class OrganizationResource(resources.ModelResource):
     email = fields.Field("email", "email", widget=TextWidget())
     phone = fields.Field("phone", "phone", widget=TextWidget())
     website = fields.Field("website", "website", widget=TextWidget())
-    year_founded = fields.Field("year_founded", "year_founded", widget=widgets.IntegerWidget())
+    year_founded = fields.Field("year_founded", "year_founded", widget=YearWidget())
     # An empty cell keeps the contact person: public exports (CSV and HSDS) leave out the
     # ones who have not agreed to be shown, and reading one back must not erase them.
     contact_person = fields.Field(
@@ -297,9 +342,11 @@ class OrganizationResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, *, actor, default_municipality=None, progress=None):
+    def __init__(self, *, actor, default_municipality=None, progress=None, record=None):
         super().__init__()
         self.actor = actor
+        self.record = record
+        self.last_changes = None  # what skip_row found the row changes, for its report
         self.default_municipality = default_municipality
         self.progress = progress
         self.allowed_municipality_ids = (
@@ -312,6 +359,7 @@ class OrganizationResource(resources.ModelResource):
         self.instances = {}
         self.by_number = {}  # (country, registration number) -> id
         self.by_name = {}  # (municipality id, folded name) -> (id, registration number)
+        self.home_of = {}  # id of an entry the file may match -> its home municipality id
 
     # The library's per-row plumbing, made cheap: the field list is the same on every
     # row, and an absent column is skipped without formatting a debug message first.
@@ -325,13 +373,39 @@ class OrganizationResource(resources.ModelResource):
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute and field.column_name in row:
-            field.save(instance, row, is_m2m, **kwargs)
+            with _cell_problems_as_value_errors(row.get(field.column_name)):
+                field.save(instance, row, is_m2m, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """The general guard: whatever a row's cells make any step raise is that row's
+        error, in words. The library would count an exception as an error of the whole
+        import and roll it all back, while the report listed the other rows as written."""
+        queued = len(self.create_instances), len(self.update_instances)
+        self.last_changes = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE and self.last_changes:
+            row_result.readable_changes = self._readable(self.last_changes)
+        if row_result.errors:
+            for error in row_result.errors:
+                logger.warning(
+                    "Import row %s refused", kwargs.get("row_number"), exc_info=error.error
+                )
+            # Not written after all, if it was queued before the step that failed.
+            del self.create_instances[queued[0] :]
+            del self.update_instances[queued[1] :]
+            row_result.errors = []
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(
+                _("This row cannot be read. Check its cells for unusual characters or values.")
+            )
+        return row_result
 
     # Read once per file.
 
     def before_import(self, dataset, **kwargs):
         municipalities = {folded_name(m.name): m for m in Municipality.objects.all()}
         self.country_of = {m.pk: m.country.code for m in municipalities.values()}
+        self.municipality_names = {m.pk: m.name for m in municipalities.values()}
         self.fields["home_municipality"].widget.by_name = municipalities
         served = self.fields["municipalities_served"].widget
         served.names = {name: m.pk for name, m in municipalities.items()}
@@ -342,25 +416,29 @@ class OrganizationResource(resources.ModelResource):
         rows = [self._with_default(dict(zip(dataset.headers, row, strict=True))) for row in dataset]
         numbers = defaultdict(set)  # country -> registration numbers in the file
         for row in rows:
-            if (number := cell_text(row.get("registration_number"))) and (
-                municipality := self._municipality(row)
-            ):
+            number = cell_text(row.get("registration_number"))
+            if UNSTORABLE.search(number):
+                continue  # the row is refused; the database would refuse the query
+            if number and (municipality := self._municipality(row)):
                 numbers[self.country_of[municipality.pk]].add(number)
         for country, in_country in numbers.items():
             for chunk in batched(sorted(in_country), 1000):
                 # As the unique constraint's partial index is written, so the query uses it.
-                for pk, number in (
+                for pk, number, home_id in (
                     Organization.objects.filter(country=country, registration_number__in=chunk)
                     .exclude(registration_number="")
-                    .values_list("pk", "registration_number")
+                    .values_list("pk", "registration_number", "home_municipality_id")
                 ):
                     self.by_number[(country, number)] = pk
+                    self.home_of[pk] = home_id
         municipality_ids = {m.pk for row in rows if (m := self._municipality(row))}
         for pk, municipality_id, name, number in Organization.objects.filter(
             home_municipality_id__in=municipality_ids
         ).values_list("pk", "home_municipality_id", "name", "registration_number"):
             self.by_name[(municipality_id, folded_name(name))] = (pk, number)
-        matched = sorted({pk for row in rows if (pk := self._match(row))})
+            self.home_of[pk] = municipality_id
+        # Only the entries this importer may change are read (and locked).
+        matched = sorted({pk for row in rows if (pk := self._match(row)) and self._may_update(pk)})
         for chunk in batched(matched, 1000):
             entries = Organization.objects.filter(pk__in=chunk)
             if kwargs.get("lock_entries"):
@@ -404,9 +482,26 @@ class OrganizationResource(resources.ModelResource):
             return pk
         return None
 
+    def _may_update(self, pk):
+        """A row updates only an entry its importer may edit: one of their own
+        municipality's (portal administrators and the command line: any)."""
+        return (
+            self.allowed_municipality_ids is None
+            or self.home_of.get(pk) in self.allowed_municipality_ids
+        )
+
     # Each row: no queries.
 
     def before_import_row(self, row, **kwargs):
+        # Text no database stores (a NUL, half of a surrogate pair) is refused here: it
+        # cannot make the write of the whole file fail.
+        unstorable = {
+            column: [_("The cell holds a character that cannot be stored.")]
+            for column, value in row.items()
+            if isinstance(value, str) and UNSTORABLE.search(value) and column in self.fields
+        }
+        if unstorable:
+            raise ValidationError(unstorable)
         self._with_default(row)
         number = cell_text(row.get("registration_number"))
         municipality = cell_text(row.get("home_municipality"))
@@ -414,6 +509,18 @@ class OrganizationResource(resources.ModelResource):
         if number:
             identities.append(("number", number))
         row[MATCHED] = pk = self._match(row)
+        if pk and not self._may_update(pk):
+            # The same registration number in the country: another municipality's entry,
+            # which neither this row nor a new duplicate may replace.
+            raise ValidationError(
+                {
+                    "registration_number": _(
+                        "This organization is already listed by %(municipality)s: only its "
+                        "staff can change the entry."
+                    )
+                    % {"municipality": self.municipality_names.get(self.home_of.get(pk), "")}
+                }
+            )
         if pk:
             identities.append(("id", pk))
         for identity in identities:
@@ -445,15 +552,28 @@ class OrganizationResource(resources.ModelResource):
         for key in RELATION_COLUMNS:
             if key in row:
                 try:
-                    instance.imported_relations[key] = self.fields[key].clean(row)
+                    with _cell_problems_as_value_errors(row[key]):
+                        instance.imported_relations[key] = self.fields[key].clean(row)
                 except ValueError as error:
                     errors[key] = [str(error)]
-        for name, _text in instance.imported_relations.get("services", []):
+        for name, text in instance.imported_relations.get("services", []):
             if len(name) > SERVICE_NAME_MAX:
                 errors["services"] = [
                     _("A programme or service name is longer than %(max)s characters.")
                     % {"max": SERVICE_NAME_MAX}
                 ]
+                break
+            try:
+                # The model's own limits on a service, whatever they are.
+                Service(name=name, description=text).clean_fields(
+                    exclude=["organization", "position"]
+                )
+            except ValidationError as error:
+                errors["services"] = [
+                    _("Programme or service “%(name)s”: %(problem)s")
+                    % {"name": name[:80], "problem": " ".join(error.messages)}
+                ]
+                break
         instance.type = instance.type or Organization.Type.OTHER  # the column is optional
         if not instance.pk:
             # Staff vouch for imported entries; the contact person stays private until a
@@ -510,7 +630,45 @@ class OrganizationResource(resources.ModelResource):
             # A new entry's record lists the values it was given, not every empty field.
             if before.get(key) != value and (before or value not in EMPTY_VALUES)
         }
+        self.last_changes = instance.changed_fields
         return bool(instance.pk) and not instance.changed_fields and not import_validation_errors
+
+    # What an updated row overwrites, for staff to see in the preview.
+
+    def readable_changes(self, row_result):
+        return getattr(row_result, "readable_changes", [])
+
+    def _readable(self, changed_fields):
+        """[[field, before, after]] in words: names of municipalities and list entries,
+        not their ids; long texts shortened."""
+        return [
+            [
+                field_label(key),
+                self._readable_value(key, values["old"]),
+                self._readable_value(key, values["new"]),
+            ]
+            for key, values in changed_fields.items()
+        ]
+
+    def _readable_value(self, key, value):
+        if value in (None, "", []):
+            return "–"
+        if key == "home_municipality_id":
+            text = self.municipality_names.get(value, str(value))
+        elif key == "services":
+            text = "; ".join(name for name, _text in value)
+        elif key in RELATION_FIELDS:
+            labels = self.fields[key].widget.labels
+            text = "; ".join(str(labels.get(pk, pk)) for pk in value)
+        elif isinstance(value, bool):
+            text = _("Yes") if value else _("No")
+        elif key == "type" and value in Organization.Type.values:
+            text = str(Organization.Type(value).label)
+        elif isinstance(value, list):
+            text = ", ".join(str(item) for item in value)
+        else:
+            text = str(value)
+        return text if len(text) <= CHANGE_SHOWN else text[:CHANGE_SHOWN] + "…"
 
     # A thousand rows at a time.
 
@@ -580,7 +738,11 @@ class OrganizationResource(resources.ModelResource):
             OrganizationChange,
             (
                 OrganizationChange(
-                    organization=i, actor=self.actor, kind=kind, fields=i.changed_fields
+                    organization=i,
+                    actor=self.actor,
+                    kind=kind,
+                    fields=i.changed_fields,
+                    import_record=self.record,
                 )
                 for i in instances
             ),
@@ -631,13 +793,14 @@ class RowReport:
     status: str  # new, updated, unchanged, error
     name: str
     messages: list
+    changes: list = field(default_factory=list)  # [[field, before, after]] of an update
 
     @property
     def label(self):
         return STATUS_LABELS[self.status]
 
     def as_json(self):
-        return [self.number, self.status, self.name, self.messages]
+        return [self.number, self.status, self.name, self.messages, self.changes]
 
 
 @dataclass
@@ -684,6 +847,23 @@ STATUS = {
 }
 
 
+@contextlib.contextmanager
+def _cell_problems_as_value_errors(value):
+    """A cell a widget cannot take (ValueError, or anything else the library's own
+    widgets raise, decimal.InvalidOperation say) is the row's problem in words."""
+    try:
+        yield
+    except ValueError:
+        raise
+    except Exception as error:
+        logger.info("A cell cannot be read", exc_info=error)
+        text = cell_text(value)
+        raise ValueError(
+            _("“%(value)s” cannot be read here.")
+            % {"value": text[:60] + "…" if len(text) > 60 else text}
+        ) from error
+
+
 def _column_label(column):
     if column == "__all__":
         return ""
@@ -700,7 +880,10 @@ def _messages(row_result):
         if hasattr(error, "error_dict"):
             for column, errors in error.message_dict.items():
                 label = _column_label(column)
-                messages += [f"{label}: {text}" if label else text for text in errors]
+                messages += [
+                    f"{label}: {text}" if label and not text.startswith(label) else text
+                    for text in errors
+                ]
         else:
             messages += list(error.messages)
     for error in row_result.errors:
@@ -716,11 +899,21 @@ def run_import(
     dry_run=True,
     all_or_nothing=False,
     progress=None,
+    record=None,
+    before_commit=None,
 ):
     """Import the rows; a dry run writes nothing. With all_or_nothing, one refused row
-    means nothing is written. `progress(rows_done)` is called as rows are checked."""
+    means nothing is written. `progress(rows_done)` is called as rows are checked.
+
+    `record` (an ImportRecord) marks the changes written, in the entries' history; the
+    report then says what the database holds once the transaction is over, counted from
+    those changes, not what the check expected. `before_commit()`, called last inside
+    the transaction, may answer False to write nothing (a run that was given up on)."""
     resource = OrganizationResource(
-        actor=actor, default_municipality=default_municipality, progress=progress
+        actor=actor,
+        default_municipality=default_municipality,
+        progress=progress,
+        record=record,
     )
     report = None
     try:
@@ -737,6 +930,7 @@ def run_import(
                         status=STATUS.get(row_result.import_type, "error"),
                         name=cell_text(values.get("name")),
                         messages=_messages(row_result),
+                        changes=resource.readable_changes(row_result),
                     )
                 )
             counts = {}
@@ -752,18 +946,69 @@ def run_import(
                 report.notes.append(
                     _("Nothing was written: the database refused the import. Try again.")
                 )
-            if dry_run or result.base_errors or (all_or_nothing and report.has_errors):
+            if (
+                dry_run
+                or result.has_errors()
+                or (all_or_nothing and report.has_errors)
+                or (before_commit is not None and not before_commit())
+            ):
                 report.written = False
                 raise _RollBack
     except _RollBack:
         pass
+    if record is not None and not dry_run:
+        _report_what_was_written(report, record)
     return report
+
+
+WRITTEN_KINDS = {
+    OrganizationChange.Kind.CREATED: "new",
+    OrganizationChange.Kind.EDITED: "updated",
+}
+
+
+def _report_what_was_written(report, record):
+    """After the transaction: the new and updated entries the database holds from this
+    import, counted from the changes recorded for it. A report never claims rows that
+    are not there."""
+    held = dict.fromkeys(WRITTEN_KINDS.values(), 0)
+    for kind, count in (
+        OrganizationChange.objects.filter(import_record=record)
+        .values_list("kind")
+        .annotate(count=Count("id"))
+    ):
+        held[WRITTEN_KINDS.get(kind, kind)] = count
+    expected = {key: report.counts.get(key, 0) if report.written else 0 for key in held}
+    if held != expected:
+        logger.error(
+            "Import %s: expected %s written, the database holds %s", record.pk, expected, held
+        )
+        report.notes.append(
+            _(
+                "The check expected %(expected_new)s new and %(expected_updated)s updated "
+                "entries; the database holds %(new)s new and %(updated)s updated ones from "
+                "this import. The counts below are the database's."
+            )
+            % {
+                "expected_new": expected["new"],
+                "expected_updated": expected["updated"],
+                "new": held["new"],
+                "updated": held["updated"],
+            }
+        )
+    for key, count in held.items():
+        if count:
+            report.counts[key] = count
+        else:
+            report.counts.pop(key, None)
+    report.written = (report.written and held == expected) or any(held.values())
 
 
 class _RollBack(Exception):
     pass
 
 
+@refuses_unreadable_files
 def read_upload(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
     """A spreadsheet, or an Open Referral package (a zip that holds organizations.csv)."""
     if kind_of(content, filename) == "hsds":
@@ -780,8 +1025,21 @@ def read_record(record) -> Table:
 def import_record(record, *, write: bool, language: str, progress=None, table=None) -> None:
     """Check (a dry run) or import the file a record holds, and keep the report (its
     messages in `language`, the one of the page that started it) on the record. `table`:
-    the file as the caller has just read it, so it is not read again."""
+    the file as the caller has just read it, so it is not read again.
+
+    The run is the record's attempt as it was when it started: if the run was given up
+    on meanwhile (no sign of progress for too long, orgs.tasks.imports_fail_stalled),
+    it writes nothing, neither entries nor the record."""
     Status = ImportRecord.Status
+    attempt = record.attempt
+    running = Status.IMPORTING if write else Status.CHECKING
+    this_attempt = ImportRecord.objects.filter(pk=record.pk, attempt=attempt, status=running)
+
+    def still_wanted():
+        # Inside the import's transaction: the row stays locked to the commit, so the
+        # run cannot be given up on between this answer and the commit.
+        return bool(this_attempt.update(heartbeat_at=timezone.now()))
+
     with translation.override(language):
         try:
             table = table or read_record(record)
@@ -796,19 +1054,38 @@ def import_record(record, *, write: bool, language: str, progress=None, table=No
                 dry_run=not write,
                 all_or_nothing=record.all_or_nothing,
                 progress=progress,
+                record=record,
+                before_commit=still_wanted if write else None,
             )
             record.report = report.as_json() | {"unknown_headers": table.unknown_headers}
             record.counts = report.counts
             record.rows_done = record.rows_total = len(table.dataset)
-            if write:
-                record.status = Status.IMPORTED if report.written else Status.NOTHING_WRITTEN
-            else:
+            if not write:
                 record.status = Status.PREVIEWED
-    if write:
+            elif report.written:
+                record.status = Status.IMPORTED
+            elif record.all_or_nothing and report.has_errors:
+                record.status = Status.NOTHING_WRITTEN
+            else:
+                # The database refused the write: the file is kept to start it again.
+                record.status = Status.FAILED
+    if write and record.status != Status.FAILED:
         # The file held personal data (contact persons): once imported, its name, checksum
         # and report are the record; the content is not kept.
         record.content = b""
-    record.save(update_fields=["report", "counts", "rows_done", "rows_total", "status", "content"])
+    saved = this_attempt.update(
+        report=record.report,
+        counts=record.counts,
+        rows_done=record.rows_done,
+        rows_total=record.rows_total,
+        status=record.status,
+        content=record.content,
+        heartbeat_at=timezone.now(),
+    )
+    if not saved:
+        logger.warning(
+            "Import %s: attempt %s was given up on; its result is dropped", record.pk, attempt
+        )
 
 
 class ProgressWriter:
@@ -828,11 +1105,17 @@ class ProgressWriter:
     def __call__(self, rows_done):
         if self.connection is None or rows_done % self.EVERY:
             return
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE orgs_importrecord SET rows_done = %s WHERE id = %s",
-                [rows_done, self.record_id],
-            )
+        try:
+            with self.connection.cursor() as cursor:
+                # The heartbeat too: a run that stops writing it is given up on.
+                cursor.execute(
+                    "UPDATE orgs_importrecord SET rows_done = %s, heartbeat_at = NOW() "
+                    "WHERE id = %s",
+                    [rows_done, self.record_id],
+                )
+        except DatabaseError:
+            # Progress is a courtesy to the page: it never fails a row or the import.
+            logger.warning("Import %s: progress not written", self.record_id, exc_info=True)
 
     def close(self):
         if self.connection is not None:

@@ -327,6 +327,15 @@ class OrganizationChange(models.Model):
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The import that made the change, so the history says where it came from.
+    import_record = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("import"),
+    )
 
     class Meta:
         verbose_name = _("change")
@@ -372,6 +381,14 @@ class ImportRecord(models.Model):
     # Progress of a big file's check or import, which runs as a background task.
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Written when a run starts and, on PostgreSQL, as it goes: a run that has not written
+    # it for IMPORT_STALLED_AFTER seconds (its worker or database died) is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Each check or import of the file is a new attempt: a run that was given up on and
+    # then wakes up finds its attempt superseded and writes nothing.
+    attempt = models.PositiveIntegerField(default=0)
+    stalled = models.BooleanField(default=False)
+    from_command_line = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("import")
@@ -381,9 +398,11 @@ class ImportRecord(models.Model):
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
     @property
     def is_running(self):
-        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+        return self.status in self.RUNNING
 
     @property
     def percent_done(self):

@@ -7,6 +7,7 @@ import csv
 import functools
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from .export import STAFF_COLUMNS
 from .search import normalize
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = settings.IMPORT_MAX_BYTES
 # XLSX and ODS are zip files: refuse one that unpacks to far more than its size.
@@ -77,6 +80,43 @@ FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 class ImportFileError(Exception):
     """The file cannot be read: the message says why, in the user's language."""
+
+
+def refuses_unreadable_files(reader):
+    """Whatever a hostile or damaged file makes the readers raise (csv, zipfile, zlib,
+    openpyxl, odfpy, tablib) becomes an ImportFileError with a message, here only: an
+    upload never gives a server error, and nothing is stored for a file not read."""
+
+    @functools.wraps(reader)
+    def read(*args, **kwargs):
+        try:
+            return reader(*args, **kwargs)
+        except ImportFileError:
+            raise
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise ImportFileError(
+                    _(
+                        "A cell of the file holds more than %(limit)s characters, more than "
+                        "any field of the directory takes. Shorten it and upload the file again."
+                    )
+                    % {"limit": f"{csv.field_size_limit():,}"}
+                ) from error
+            raise ImportFileError(_("The file cannot be read as CSV.")) from error
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
+            raise ImportFileError(
+                _(
+                    "The file looks like a zip archive (XLSX, ODS or an Open Referral package) "
+                    "but is damaged or incomplete. Save or download it again."
+                )
+            ) from error
+        except Exception as error:
+            logger.warning("Unreadable import file", exc_info=error)
+            raise ImportFileError(
+                _("The file cannot be read: it may be damaged. Save it again as XLSX, ODS or CSV.")
+            ) from error
+
+    return read
 
 
 @dataclass
@@ -153,6 +193,7 @@ def check_size(size: int) -> None:
         )
 
 
+@refuses_unreadable_files
 def read_table(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
     """Read an uploaded file into rows with field names as headers."""
     check_size(len(content))

@@ -1,5 +1,6 @@
 import tempfile
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,7 +96,13 @@ from .services import (
     still_correct_token,
 )
 from .tables import ImportFileError, check_size, checksum
-from .tasks import import_confirm, import_reread, start_import
+from .tasks import (
+    import_confirm,
+    import_reread,
+    import_retry,
+    imports_fail_stalled,
+    start_import,
+)
 
 
 def _directory_form(request):
@@ -533,7 +540,9 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = organization.changes.select_related("actor")
+    changes = organization.changes.select_related("actor", "import_record__created_by").defer(
+        "import_record__content", "import_record__report"
+    )
     return render(
         request,
         "orgs/history.html",
@@ -785,11 +794,12 @@ def import_upload(request):
             )
             start_import(record, write=False, table=table)
             return redirect("orgs:import_preview", pk=record.pk)
+    listed = ImportRecord.objects.filter(
+        Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
+    )
+    imports_fail_stalled(listed)
     imports = (
-        ImportRecord.objects.filter(
-            Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
-        )
-        .exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
+        listed.exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
         .select_related("created_by")
         .defer("content", "report")[:20]
     )
@@ -806,20 +816,31 @@ PREVIEW_ROWS = 200
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk):
     """The check's report, row by row, and the button that imports; then the result.
-    A big file's check or import runs in the background and this page shows how far."""
+    A big file's check or import runs in the background and this page shows how far.
+    Every change of state is a POST: import (the default), read the file again with
+    another encoding or separator ("reread"), or start a failed run again ("retry")."""
     record = get_import_for_user(request.user, pk)
+    # A run whose worker or database died is given up on here, when someone looks.
+    if record.is_running and imports_fail_stalled(ImportRecord.objects.filter(pk=record.pk)):
+        record.refresh_from_db()
     if request.method == "POST":
-        if not import_confirm(record=record):
-            raise Http404  # imported already, or never checked
-        return redirect("orgs:import_preview", pk=record.pk)
-    reading = ImportReadingForm(request.GET or None)
-    if record.status == ImportRecord.Status.PREVIEWED and reading.is_bound and reading.is_valid():
-        delimiter = reading.cleaned_data["delimiter"]
-        import_reread(
-            record=record,
-            encoding=reading.cleaned_data["encoding"],
-            delimiter="\t" if delimiter == "tab" else delimiter,
-        )
+        action = request.POST.get("action", "import")
+        if action == "reread":
+            reading = ImportReadingForm(request.POST)
+            if not reading.is_valid():
+                raise SuspiciousOperation("No such encoding or separator")
+            delimiter = reading.cleaned_data["delimiter"]
+            started = import_reread(
+                record=record,
+                encoding=reading.cleaned_data["encoding"],
+                delimiter="\t" if delimiter == "tab" else delimiter,
+            )
+        elif action == "retry":
+            started = import_retry(record=record)
+        else:
+            started = import_confirm(record=record)
+        if not started:
+            raise Http404  # imported already, never checked, or not failed
         return redirect("orgs:import_preview", pk=record.pk)
     context = {"record": record}
     if request.htmx and not record.is_running:
@@ -843,6 +864,7 @@ def import_preview(request, pk):
     context |= {
         "file_error": stored.get("file_error", ""),
         "written": record.status != ImportRecord.Status.PREVIEWED,
+        "stalled_minutes": settings.IMPORT_STALLED_AFTER // 60,
         "reading": ImportReadingForm(
             initial={
                 "encoding": record.encoding,

@@ -264,6 +264,9 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Files with more rows are checked and imported by the task worker (orgs/tasks.py).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+# A check or import that has shown no sign of progress for this long (its worker or the
+# database went away) is marked failed when its page is opened, and can be started again.
+IMPORT_STALLED_AFTER = env.int("IMPORT_STALLED_AFTER", default=600)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,11 +1,14 @@
 """What the import commands share: finding the municipality and the account they are
 given, and the report they print (a line per row, the counts, what was written)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import translation
 
-from orgs.imports import run_import
-from orgs.models import Municipality
+from orgs.imports import ImportReport, import_record, run_import
+from orgs.models import ImportRecord, Municipality
+from orgs.tables import checksum
 
 
 def municipality_by_slug(slug):
@@ -22,9 +25,33 @@ def account_by_email(email):
     return account
 
 
-def import_and_report(stdout, table, **options):
-    """Run the import (orgs.imports.run_import's options) and print its report."""
-    write_report(stdout, run_import(table, **options))
+def import_and_report(stdout, table, *, source, dry_run, **options):
+    """Run the import (orgs.imports.run_import's options) and print its report. A write
+    is kept as an import record (`source`: the file or folder, by name and checksum,
+    not its content) that the entries' history points to, and the report says what the
+    database holds once it is over, as on the import page."""
+    if dry_run:
+        write_report(stdout, run_import(table, dry_run=True, **options))
+        return
+    record = ImportRecord.objects.create(
+        created_by=options["actor"],
+        municipality=options["default_municipality"],
+        filename=source.name[:255],
+        checksum=checksum(source.read_bytes()) if source.is_file() else "",
+        content=b"",
+        all_or_nothing=options["all_or_nothing"],
+        status=ImportRecord.Status.IMPORTING,
+        rows_total=len(table.dataset),
+        from_command_line=True,
+    )
+    import_record(
+        record,
+        write=True,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        table=table,
+    )
+    record.refresh_from_db()
+    write_report(stdout, ImportReport.from_json(record.report))
 
 
 def write_report(stdout, report):

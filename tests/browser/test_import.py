@@ -37,6 +37,11 @@ def test_staff_upload_preview_and_confirm_an_import(browser, live_server, munici
     ).to_be_visible()  # cp1257 read right
     expect(page.get_by_text("Enter a valid email address")).to_be_visible()
     assert_accessible(page)
+    # Reading it again is a form that posts: the same file, read as asked.
+    page.get_by_label("Separator").select_option(";")
+    page.get_by_role("button", name="Read it again").click()
+    expect(page.locator("h1")).to_have_text("Preview of the import")
+    expect(page.get_by_role("cell", name="Biedrība „Ūdensroze”")).to_be_visible()
     assert Organization.objects.count() == 0
     page.get_by_role("button", name="Import the rows without errors").click()
     expect(page.get_by_text("Imported. Rows with errors were left out.")).to_be_visible()

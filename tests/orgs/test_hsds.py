@@ -16,7 +16,7 @@ from orgs import hsds
 from orgs.hsds import html_to_text, read_package, split_address, write_package
 from orgs.imports import ImportFileError, run_import
 from orgs.models import Organization, Service
-from tests.factories import OrganizationFactory, ServiceFactory
+from tests.factories import MunicipalityFactory, OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -555,3 +555,43 @@ def test_the_export_queries_grow_with_chunks_not_rows(municipality, monkeypatch)
     assert queries() == few
     monkeypatch.setattr("orgs.export.CHUNK", 10)  # four chunks now: two queries each
     assert queries() == few + 3 * 2
+
+
+def test_a_package_cannot_take_over_another_municipalitys_entry(staff, municipality, tmp_path):
+    ventspils = MunicipalityFactory(name="Ventspils valstspilsēta", slug="ventspils")
+    entry = OrganizationFactory(
+        name="Ventspils jauniešu centrs",
+        registration_number="40008999999",
+        home_municipality=ventspils,
+    )
+    content = zip_of(
+        {
+            "organizations.csv": "id,name,email\no1,Hijacked by Talsi,attacker@evil.example\n",
+            "organization_identifiers.csv": "id,organization_id,identifier\ni1,o1,40008999999\n",
+        }
+    )
+    report = run_import(
+        read_package(content), actor=staff, default_municipality=municipality, dry_run=False
+    )
+    assert report.rows[0].status == "error"
+    assert "already listed by Ventspils valstspilsēta" in report.rows[0].messages[0]
+    entry.refresh_from_db()
+    assert entry.name == "Ventspils jauniešu centrs" and entry.email == ""
+    assert Organization.objects.count() == 1
+
+    path = tmp_path / "package.zip"
+    path.write_bytes(content)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="refused"):
+        call_command(
+            "import_hsds",
+            str(path),
+            "--municipality",
+            "talsi",
+            "--as-user",
+            staff.email,
+            stdout=out,
+        )
+    assert "already listed by Ventspils valstspilsēta" in out.getvalue()
+    entry.refresh_from_db()
+    assert entry.name == "Ventspils jauniešu centrs"

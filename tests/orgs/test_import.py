@@ -1,3 +1,4 @@
+import datetime
 import io
 import zipfile
 
@@ -5,11 +6,18 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
-from orgs.imports import ImportFileError, read_table, run_import
+from orgs.export import STAFF_COLUMNS
+from orgs.imports import (
+    ImportFileError,
+    OrganizationResource,
+    read_table,
+    read_upload,
+    run_import,
+)
 from orgs.models import (
     FieldOfActivity,
     ImportRecord,
@@ -19,6 +27,7 @@ from orgs.models import (
     Service,
     TargetGroup,
 )
+from orgs.tables import Table
 from tests.factories import MunicipalityFactory, MunicipalityMembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +112,63 @@ def test_a_spreadsheet_that_unpacks_to_far_more_than_its_size_is_refused():
         archive.writestr("xl/worksheets/sheet1.xml", "0" * (200 * 1024 * 1024))
     with pytest.raises(ImportFileError, match="unpacks"):
         read_table(buffer.getvalue(), "bomb.xlsx")
+
+
+def _zip(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _cut_in_half(kind):
+    dataset = tablib.Dataset(headers=["Name"])
+    dataset.append(["Biedrība A"])
+    content = dataset.export(kind)
+    return content[: len(content) // 2]
+
+
+HOSTILE_FILES = {
+    "a cell over the csv field limit": (b"Name,Purpose\nA," + b"x" * 140_000 + b"\n", "a.csv"),
+    "a zip signature then garbage, as xlsx": (b"PK\x03\x04" + b"garbage" * 20, "a.xlsx"),
+    "a zip signature then garbage, as zip": (b"PK\x03\x04" + b"garbage" * 20, "a.zip"),
+    "a truncated xlsx": (_cut_in_half("xlsx"), "a.xlsx"),
+    "a truncated ods": (_cut_in_half("ods"), "a.ods"),
+    "an xlsx whose workbook is no xml": (_zip({"xl/workbook.xml": "<not xml"}), "a.xlsx"),
+    "an ods whose content is no xml": (_zip({"content.xml": "<not xml"}), "a.ods"),
+    "an hsds zip with broken csv": (
+        _zip({"organizations.csv": b'id,name\n1,"open' + b"x" * 140_000}),
+        "hsds.zip",
+    ),
+    "an hsds zip that is not utf-8": (
+        _zip({"organizations.csv": b"id,name\n1,\xff\xfe\n"}),
+        "h.zip",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_files_are_refused_with_a_reason_not_an_exception(case):
+    content, name = HOSTILE_FILES[case]
+    with pytest.raises(ImportFileError):
+        read_upload(content, name)
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_uploads_get_the_error_summary_and_store_nothing(client, staff, case):
+    content, name = HOSTILE_FILES[case]
+    client.force_login(staff)
+    response = client.post("/en/moderation/import/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text and "Error: " in response.text
+    assert not ImportRecord.objects.exists()
+
+
+def test_a_cell_over_the_limit_is_named_in_the_message():
+    content, name = HOSTILE_FILES["a cell over the csv field limit"]
+    with pytest.raises(ImportFileError, match="more than 131,072 characters"):
+        read_upload(content, name)
 
 
 def rows_file(*rows):
@@ -475,3 +541,274 @@ def test_an_update_writes_every_kind_of_field(staff, organization, municipality)
     assert organization.type == Organization.Type.FOUNDATION
     assert organization.description == "Jauns mērķis = „cits”"
     assert " se " in organization.facet_tokens and "Jauns mērķis" in organization.search_text
+
+
+# Another municipality's entries.
+
+TAKEOVER = [
+    ["Name", "Registration number", "Home municipality", "Purpose", "Contact e-mail"],
+    [
+        "Hijacked by Talsi staff",
+        "40008999999",
+        "Talsu novads",
+        "Overwritten by Talsi import",
+        "attacker@evil.example",
+    ],
+]
+
+
+@pytest.fixture
+def ventspils_entry(db):
+    ventspils = MunicipalityFactory(name="Ventspils valstspilsēta", slug="ventspils")
+    MunicipalityMembershipFactory(municipality=ventspils)  # it has staff of its own
+    return OrganizationFactory(
+        name="Ventspils jauniešu centrs",
+        registration_number="40008999999",
+        home_municipality=ventspils,
+        email="info@ventspils.example",
+        description="Ventspils",
+    )
+
+
+def test_a_row_cannot_take_over_another_municipalitys_entry_by_its_registration_number(
+    client, staff, municipality, ventspils_entry
+):
+    client.force_login(staff)
+    upload = client.post(
+        "/en/moderation/import/",
+        {"file": SimpleUploadedFile("takeover.csv", csv_bytes(TAKEOVER))},
+    )
+    preview = client.get(upload["Location"]).text
+    assert "already listed by Ventspils valstspilsēta" in preview
+    client.post(upload["Location"])
+    record = ImportRecord.objects.get()
+    assert record.counts == {"error": 1}
+    row = record.report["rows"][0]
+    assert row[1] == "error"
+    assert row[3] == [
+        "Registration number: This organization is already listed by Ventspils valstspilsēta: "
+        "only its staff can change the entry."
+    ]
+    ventspils_entry.refresh_from_db()
+    assert ventspils_entry.name == "Ventspils jauniešu centrs"
+    assert ventspils_entry.email == "info@ventspils.example"
+    assert ventspils_entry.home_municipality.slug == "ventspils"
+    assert not ventspils_entry.changes.exists()
+    assert Organization.objects.count() == 1  # no duplicate either
+
+
+def test_staff_of_the_entrys_municipality_and_administrators_may_update_it_by_number(
+    staff, administrator, municipality, ventspils_entry
+):
+    MunicipalityMembershipFactory(municipality=ventspils_entry.home_municipality, user=staff)
+    rows = [TAKEOVER[0], ["Nosaukums no Talsiem", "40008999999", "Talsu novads", "", ""]]
+    report = run_import(read_table(csv_bytes(rows), "f.csv"), actor=staff, dry_run=False)
+    assert report.counts == {"updated": 1}, report.rows[0].messages
+    ventspils_entry.refresh_from_db()
+    assert ventspils_entry.home_municipality == municipality  # staff of both may move it
+    rows = [TAKEOVER[0], ["Ventspils centrs", "40008999999", "Ventspils valstspilsēta", "", ""]]
+    report = run_import(read_table(csv_bytes(rows), "f.csv"), actor=administrator, dry_run=False)
+    assert report.counts == {"updated": 1}
+
+
+def test_staff_cannot_move_their_entry_into_a_municipality_they_do_not_work_for(
+    staff, organization, ventspils_entry
+):
+    rows = [TAKEOVER[0], [organization.name, "", "Ventspils valstspilsēta", "", ""]]
+    report = run_import(read_table(csv_bytes(rows), "f.csv"), actor=staff, dry_run=False)
+    assert report.rows[0].status == "error"
+    assert "your own municipality" in report.rows[0].messages[0]
+
+
+def test_the_preview_shows_what_each_updated_field_was_and_will_be_in_words(
+    client, staff, organization, municipality
+):
+    riga = MunicipalityFactory(name="Rīgas valstspilsēta")
+    MunicipalityMembershipFactory(municipality=riga, user=staff)
+    organization.fields_of_activity.set([FieldOfActivity.objects.get(slug="sport")])
+    organization.email = "old@example.lv"
+    organization.registration_number = "40001"  # it moves: matched by number, not name
+    organization.save()
+    header = ["Name", "Registration number", "Home municipality", "Fields of activity"]
+    header += ["Contact e-mail", "Purpose"]
+    row = [organization.name, "40001", "Rīgas valstspilsēta", "Culture and the arts"]
+    row += ["", "Jauns"]
+    client.force_login(staff)
+    upload = client.post(
+        "/en/moderation/import/",
+        {"file": SimpleUploadedFile("d.csv", csv_bytes([header, row], delimiter=";"))},
+    )
+    record = ImportRecord.objects.get()
+    changes = {label: (before, after) for label, before, after in record.report["rows"][0][4]}
+    assert changes == {
+        "Home municipality": ("Talsu novads", "Rīgas valstspilsēta"),
+        "Fields of activity": ("Sport and active leisure", "Culture and the arts"),
+        "Contact e-mail": ("old@example.lv", "–"),
+        "Purpose": ("–", "Jauns"),
+    }
+    preview = client.get(upload["Location"]).text
+    assert "<del>Talsu novads</del>" in preview
+    assert "<ins>Rīgas valstspilsēta</ins>" in preview
+    assert "<del>Sport and active leisure</del>" in preview
+
+
+def test_the_history_says_which_import_made_a_change_and_who_ran_it(
+    client, staff, organization, municipality, tmp_path
+):
+    client.force_login(staff)
+    rows = [["Name", "Home municipality", "Phone"], [organization.name, "Talsu novads", "123"]]
+    upload = client.post(
+        "/en/moderation/import/", {"file": SimpleUploadedFile("tālrunis.csv", csv_bytes(rows))}
+    )
+    client.post(upload["Location"])
+    change = organization.changes.get()
+    assert change.import_record == ImportRecord.objects.get()
+    history = client.get(f"/en/organizations/{organization.slug}/history/").text
+    assert f"Imported from tālrunis.csv by {staff.get_full_name()}" in history
+
+    path = tmp_path / "komanda.csv"
+    rows[1][2] = "456"
+    path.write_bytes(csv_bytes(rows))
+    call_command("import_organizations", str(path))
+    assert organization.changes.count() == 2
+    history = client.get(f"/en/organizations/{organization.slug}/history/").text
+    assert "Imported from komanda.csv on the command line" in history
+    record = ImportRecord.objects.get(filename="komanda.csv")
+    assert record.from_command_line and bytes(record.content) == b""
+
+
+# Cells: every problem is a row's, in words.
+
+
+@pytest.mark.parametrize("value", ["12abc", "2,001", "20 01", "2001.5", "MMIV", "-2004", "1e3"])
+def test_a_year_founded_that_is_no_year_is_refused_in_words(value, staff, municipality):
+    table = full_row_file(
+        ["Biedrība A", "Talsu novads", "", "", "", "", "", "", "", "", value, ""],
+        ["Biedrība B", "Talsu novads", "", "", "", "", "", "", "", "", "2004", ""],
+    )
+    report = run_import(table, actor=staff, dry_run=False)
+    assert report.rows[0].status == "error"
+    assert report.rows[0].messages == [f"Year founded must be a year, such as 2004, not “{value}”."]
+    assert report.written and report.counts == {"error": 1, "new": 1}
+    assert Organization.objects.get().year_founded == 2004
+
+
+@pytest.mark.parametrize("value", ["1799", "0000", "9999"])
+def test_a_year_founded_out_of_range_names_the_range(value, staff, municipality):
+    table = full_row_file(["Biedrība A", "Talsu novads", "", "", "", "", "", "", "", "", value, ""])
+    report = run_import(table, actor=staff, dry_run=False)
+    this_year = timezone.localdate().year
+    assert report.rows[0].messages == [
+        f"Year founded must be between 1800 and {this_year}, not {int(value)}."
+    ]
+    assert not Organization.objects.exists()
+
+
+def test_a_year_from_a_spreadsheets_number_cell_is_read(staff, municipality):
+    dataset = tablib.Dataset(headers=["Name", "Home municipality", "Year founded"])
+    dataset.append(["Biedrība A", "Talsu novads", 2004.0])
+    dataset.append(["Biedrība B", "Talsu novads", 2004.5])
+    report = run_import(read_table(dataset.export("xlsx"), "f.xlsx"), actor=staff, dry_run=False)
+    assert [row.status for row in report.rows] == ["new", "error"]
+    assert Organization.objects.get().year_founded == 2004
+
+
+BAD_CELLS = [
+    "12abc", "2,001", "20 01", "2001.5", "NaN", "Infinity", "-1", "1e400", "9" * 5000,
+    "x" * 20_000, "\x00", "a\x00b", "\ud800", "\x0b", 2004.5, True,
+    datetime.datetime(2004, 1, 1), "=cmd|' /C calc'!A0", "; ;", "\u202e", "ja; nē",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("column", [key for key, _label in STAFF_COLUMNS])
+def test_no_bad_cell_in_any_column_fails_the_whole_import(column, staff, municipality, monkeypatch):
+    """The general guard: whatever a cell holds, the other rows are written and the report
+    says what the database holds."""
+    header = ["name", "home_municipality"]
+    if column not in header:
+        header.append(column)
+    dataset = tablib.Dataset(headers=header)
+    dataset.append(["Biedrība Laba", "Talsu novads", ""][: len(header)])
+    for number, value in enumerate(BAD_CELLS):
+        row = [f"Biedrība {number}", "Talsu novads", ""][: len(header)]
+        row[header.index(column)] = value
+        dataset.append(row)
+    # As read from any file (an HSDS package's CSV may hold any character).
+    table = Table(dataset=dataset, kind="csv")
+    report = run_import(table, actor=staff, dry_run=False)
+    assert report.written, report.notes
+    assert not report.notes
+    for row in report.rows:
+        assert row.status in ("new", "updated", "error")
+        if row.status == "error":
+            assert row.messages and all(message.strip() for message in row.messages)
+    written = Organization.objects.count()
+    assert written >= 1 and Organization.objects.filter(name="Biedrība Laba").exists()
+    assert report.counts.get("new", 0) == written == OrganizationChange.objects.count()
+
+
+def _lose_the_write(monkeypatch):
+    """The write is rolled back while the import goes on as if it were kept: what the
+    library did on an exception in a cell."""
+    write = OrganizationResource._write_relations
+
+    def lost(self, *args, **kwargs):
+        write(self, *args, **kwargs)
+        transaction.set_rollback(True)
+
+    monkeypatch.setattr(OrganizationResource, "_write_relations", lost)
+
+
+def test_the_result_page_counts_what_the_database_holds_after_the_write(
+    client, staff, municipality, monkeypatch
+):
+    entries = [OrganizationFactory(home_municipality=municipality) for _n in range(3)]
+    rows = [["Name", "Home municipality", "Phone"]]
+    rows += [[entry.name, "Talsu novads", "123"] for entry in entries]
+    client.force_login(staff)
+    upload = client.post(
+        "/en/moderation/import/", {"file": SimpleUploadedFile("d.csv", csv_bytes(rows))}
+    )
+    assert "Updated: <strong>3</strong>" in client.get(upload["Location"]).text
+    _lose_the_write(monkeypatch)
+    client.post(upload["Location"])
+    record = ImportRecord.objects.get()
+    assert "updated" not in record.counts
+    page = client.get(upload["Location"]).text
+    assert "Imported." not in page and "Updated: <strong>3</strong>" not in page
+    assert "the database holds 0 new and 0 updated ones" in page
+    assert not OrganizationChange.objects.exists()
+
+
+def test_the_command_counts_what_the_database_holds_after_the_write(
+    tmp_path, municipality, monkeypatch, capsys
+):
+    entry = OrganizationFactory(home_municipality=municipality)
+    path = tmp_path / "d.csv"
+    path.write_bytes(
+        csv_bytes([["Name", "Home municipality", "Phone"], [entry.name, "Talsu novads", "1"]])
+    )
+    _lose_the_write(monkeypatch)
+    call_command("import_organizations", str(path))
+    out = capsys.readouterr().out
+    assert "(written)" not in out and "(nothing written)" in out
+    assert "the database holds 0 new and 0 updated ones" in out
+
+
+def test_a_bad_year_among_updates_leaves_the_others_written_and_counted(
+    client, staff, municipality
+):
+    entries = [OrganizationFactory(home_municipality=municipality) for _n in range(3)]
+    rows = [["Name", "Home municipality", "Year founded"]]
+    rows += [[entry.name, "Talsu novads", "2004"] for entry in entries]
+    rows.append(["Biedrība Jaunā", "Talsu novads", "12abc"])
+    client.force_login(staff)
+    upload = client.post(
+        "/en/moderation/import/", {"file": SimpleUploadedFile("d.csv", csv_bytes(rows))}
+    )
+    client.post(upload["Location"])
+    page = client.get(upload["Location"]).text
+    assert "Imported. Rows with errors were left out." in page
+    assert "Updated: <strong>3</strong>" in page
+    assert "Year founded must be a year, such as 2004, not “12abc”." in page
+    assert set(Organization.objects.values_list("year_founded", flat=True)) == {2004}

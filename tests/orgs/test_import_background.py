@@ -3,13 +3,17 @@ Open Referral packages."""
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
 
-from orgs.imports import ProgressWriter
+from orgs.imports import ProgressWriter, import_record
 from orgs.models import ImportRecord, Organization, Service
+from tests.factories import MunicipalityMembershipFactory
 from tests.orgs.test_hsds import HSDS_1_1, needs_shared
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +108,40 @@ def test_changing_the_encoding_checks_the_file_again(client, staff, municipality
     response = upload(
         client, "Name;Home municipality\nŽaliasis klubas;Talsu novads\n".encode("cp1257")
     )
-    assert "Žaliasis" in client.get(response["Location"]).text
-    again = client.get(response["Location"], {"encoding": "cp1252", "delimiter": ";"})
+    preview = client.get(response["Location"]).text
+    assert "Žaliasis" in preview
+    assert '<form method="post" class="row' in preview and 'value="reread"' in preview
+    again = client.post(
+        response["Location"], {"action": "reread", "encoding": "cp1252", "delimiter": ";"}
+    )
     assert again.status_code == 302
     assert "Žaliasis" not in client.get(response["Location"]).text
     assert ImportRecord.objects.get().encoding == "cp1252"
+
+
+def test_reading_the_file_again_is_a_post_and_a_get_with_its_fields_changes_nothing(
+    client, staff, municipality
+):
+    client.force_login(staff)
+    response = upload(
+        client, "Name;Home municipality\nŽaliasis klubas;Talsu novads\n".encode("cp1257")
+    )
+    record = ImportRecord.objects.get()
+    attempt = record.attempt
+    page = client.get(response["Location"], {"encoding": "cp1252", "delimiter": ";"})
+    assert page.status_code == 200 and "Žaliasis" in page.text
+    record.refresh_from_db()
+    assert record.encoding == "cp1257" and record.attempt == attempt
+    assert record.status == ImportRecord.Status.PREVIEWED
+    # Without its CSRF token, the POST is refused.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff)
+    refused = strict.post(
+        response["Location"], {"action": "reread", "encoding": "cp1252", "delimiter": ";"}
+    )
+    assert refused.status_code == 403
+    record.refresh_from_db()
+    assert record.encoding == "cp1257"
 
 
 @needs_shared
@@ -148,6 +181,7 @@ def test_progress_is_seen_while_the_import_transaction_is_still_open(staff, muni
         progress.close()
     record.refresh_from_db()
     assert record.rows_done == 250
+    assert record.heartbeat_at is not None  # a sign of life, while the import runs
 
 
 def test_the_import_pages_answer_only_get_and_post_and_only_to_their_owner(
@@ -161,6 +195,12 @@ def test_the_import_pages_answer_only_get_and_post_and_only_to_their_owner(
     client.force_login(representative)
     assert client.get(preview).status_code == 403
     assert client.post(preview).status_code == 403
+    for action in ("import", "reread", "retry"):
+        assert client.post(preview, {"action": action}).status_code == 403
+    other_staff = MunicipalityMembershipFactory(municipality=municipality).user
+    client.force_login(other_staff)  # a colleague: the file may hold personal data
+    for action in ("import", "reread", "retry"):
+        assert client.post(preview, {"action": action}).status_code == 404
     client.logout()
     assert client.get(preview)["Location"].startswith("/en/accounts/login/")
     assert ImportRecord.objects.get().status == ImportRecord.Status.PREVIEWED
@@ -170,3 +210,97 @@ def test_the_open_referral_download_is_read_only(client):
     assert client.post("/en/organizations/export/hsds.zip").status_code == 405
     response = client.get("/en/organizations/export/hsds.zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+
+
+def _stop_the_heartbeat(record, minutes=11):
+    ImportRecord.objects.filter(pk=record.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+def test_an_import_whose_worker_died_is_marked_failed_and_starts_again_from_the_same_file(
+    client, staff, municipality, big_is_two_rows, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, CSV.encode())
+    with django_capture_on_commit_callbacks() as lost:  # the worker dies with the task
+        client.post(response["Location"])
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.IMPORTING
+    _stop_the_heartbeat(record, minutes=9)
+    assert "Importing" in client.get(response["Location"]).text  # not yet: 9 minutes
+    _stop_the_heartbeat(record)
+
+    page = client.get(response["Location"]).text
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.FAILED and record.stalled
+    assert "stopped making progress for more than 10 minutes" in page
+    assert "Nothing was written" in page and 'value="retry"' in page
+    assert bytes(record.content) == CSV.encode()  # kept to start again
+
+    for callback in lost:  # the task wakes up after all: its attempt was given up on
+        callback()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.FAILED
+    assert not Organization.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(response["Location"], {"action": "retry"})
+    assert again.status_code == 302
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.PREVIEWED and not record.stalled
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"])
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.IMPORTED
+    assert set(Organization.objects.values_list("name", flat=True)) == {"Biedrība A", "Biedrība B"}
+    assert client.post(response["Location"], {"action": "retry"}).status_code == 404
+
+
+def test_a_check_that_stalled_is_shown_failed_in_the_list_of_imports(client, staff, municipality):
+    record = ImportRecord.objects.create(
+        created_by=staff,
+        municipality=municipality,
+        filename="dati.csv",
+        checksum="0",
+        content=CSV.encode(),
+        status=ImportRecord.Status.IMPORTING,
+        rows_total=3,
+    )
+    _stop_the_heartbeat(record)
+    fresh = ImportRecord.objects.create(
+        created_by=staff,
+        filename="jauns.csv",
+        checksum="1",
+        content=CSV.encode(),
+        status=ImportRecord.Status.IMPORTING,
+        heartbeat_at=timezone.now(),
+    )
+    client.force_login(staff)
+    page = client.get("/en/moderation/import/").text
+    record.refresh_from_db()
+    fresh.refresh_from_db()
+    assert record.status == ImportRecord.Status.FAILED and "Failed" in page
+    assert fresh.status == ImportRecord.Status.IMPORTING
+
+
+def test_a_run_given_up_on_while_it_runs_writes_nothing(staff, municipality):
+    from orgs.tasks import imports_fail_stalled  # here: the other tests run on main too
+
+    record = ImportRecord.objects.create(
+        created_by=staff,
+        filename="dati.csv",
+        checksum="0",
+        content=CSV.encode(),
+        status=ImportRecord.Status.IMPORTING,
+        rows_total=3,
+    )
+    _stop_the_heartbeat(record)
+    assert imports_fail_stalled() == 1
+    # The run still holds the attempt it started with.
+    import_record(record, write=True, language="en")
+    assert not Organization.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.FAILED and record.stalled
+    assert bytes(record.content) == CSV.encode()

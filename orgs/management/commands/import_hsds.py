@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "CSV files or a zip of them) into one municipality, as import_organizations does: "
         "a report line per organization, then what the package's files lack (notes); "
         "nothing written with --dry-run; with --all-or-nothing one refused row means nothing "
-        "is written. Exits with status 1 when a row was refused."
+        "is written. A written import is kept as an import record (the file's name and "
+        "checksum, not its content) that the entries' history names, and the counts are "
+        "what the database holds afterwards. Exits with status 1 when a row was refused."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         import_and_report(
             self.stdout,
             table,
+            source=source,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,

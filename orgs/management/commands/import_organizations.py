@@ -10,7 +10,10 @@ class Command(BaseCommand):
     help = (
         "Import organizations from a CSV, XLSX or ODS file, as the staff import page does: "
         "a report line per row; nothing written with --dry-run; with --all-or-nothing one "
-        "refused row means nothing is written. Exits with status 1 when a row was refused."
+        "refused row means nothing is written. A written import is kept as an import record "
+        "(the file's name and checksum, not its content) that the entries' history names, "
+        "and the counts are what the database holds afterwards. Exits with status 1 when a "
+        "row was refused."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         import_and_report(
             self.stdout,
             table,
+            source=path,
             actor=actor,
             default_municipality=default,
             dry_run=dry_run,

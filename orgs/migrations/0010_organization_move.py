@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0008_import_progress'),
+        ('orgs', '0009_import_trust'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
