@@ -86,7 +86,10 @@ TEMPLATES = [
                 "roadmap_portal.context_processors.language_links",
             ],
             # roadmap_portal is not an app, so its tags are named here.
-            "libraries": {"portal": "roadmap_portal.templatetags.portal"},
+            "libraries": {
+                "portal": "roadmap_portal.templatetags.portal",
+                "pdf": "roadmap_portal.templatetags.pdf",
+            },
         },
     },
 ]
