@@ -203,6 +203,9 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Files with more rows are checked and imported by the task worker (orgs/tasks.py).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+# Roadmaps whose PDF has more (estimated) lines are printed by the task worker
+# (checklists/pdf.py): about 1 s of WeasyPrint here, see docs/performance.md.
+PDF_BACKGROUND_LINES = env.int("PDF_BACKGROUND_LINES", default=1000)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
