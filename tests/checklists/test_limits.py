@@ -99,12 +99,6 @@ class TestAutosave:
         answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
         assert answer.text == "Sākums" and answer.version == 1
 
-    def test_the_page_script_shows_a_refused_save_and_keeps_the_text_unsaved(self, settings):
-        script = (settings.BASE_DIR / "static" / "js" / "autosave.js").read_text()
-        assert "xhr.status === 400" in script and "shouldSwap = true" in script
-        # Only a save that went through clears the "unsaved text" warning.
-        assert "if (status === 200)" in script
-
 
 @pytest.mark.parametrize(
     "field, value",
