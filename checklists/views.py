@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
 from roadmap_portal.lib.pdf import render_pdf
@@ -319,6 +320,8 @@ def pdf_status(request, pk):
     roadmap = get_roadmap_for_user(request.user, pk)
     document = RoadmapPrint(roadmap)
     if not document.in_background:
+        if request.htmx:  # shortened while the page polled: not a PDF swapped into the page
+            return HttpResponseClientRedirect(reverse("checklists:pdf", kwargs={"pk": roadmap.pk}))
         return redirect("checklists:pdf", pk=roadmap.pk)
     if request.method == "POST":
         roadmap_pdf_request(roadmap=roadmap, actor=request.user, document=document)

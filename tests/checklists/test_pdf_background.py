@@ -49,6 +49,8 @@ def test_a_short_roadmap_is_printed_in_the_request(client, staff, municipal_road
     pdf_url, status_url = urls(municipal_roadmap)
     assert client.get(pdf_url)["Content-Type"] == "application/pdf"
     assert client.get(status_url)["Location"] == pdf_url
+    polled = client.get(status_url, headers={"HX-Request": "true"})
+    assert polled["HX-Redirect"] == pdf_url  # a page that polled goes to the PDF
     assert not RoadmapPdf.objects.exists()
 
 
