@@ -24,8 +24,9 @@
       if (stopped) event.preventDefault();
     });
     // A refused save (400: the text is too long) says why in the status line; the text
-    // stays in the page, still unsaved, and the next change is saved again.
-    text.addEventListener("htmx:beforeSwap", function (event) {
+    // stays in the page, still unsaved, and the next change is saved again. (htmx fires
+    // beforeSwap on the target, the status line.)
+    status.addEventListener("htmx:beforeSwap", function (event) {
       if (event.detail.xhr.status === 400) {
         event.detail.shouldSwap = true;
         event.detail.isError = false;
