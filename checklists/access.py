@@ -3,15 +3,30 @@
 Staff of a municipality see and edit its roadmaps; representatives their organization's;
 a coordinator reads the roadmaps organizations have shared with the municipality. Nobody
 else, portal administrators included: an outsider gets 404, a reader who tries to write 403.
+
+Only representatives of a published entry start or change its roadmaps: an entry still
+pending (or rejected, or archived) is not vouched for by the municipality yet. Roadmaps
+started before that rule stay readable to its representatives, and editable once the entry
+is published.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from orgs.models import MunicipalityMembership
+from orgs.models import Municipality, MunicipalityMembership, Organization
 
 from .models import Form, Roadmap
+
+
+def own_roadmaps(user):
+    """The roadmaps of the municipalities and organizations this user belongs to."""
+    if not user.is_authenticated:
+        return Roadmap.objects.none()
+    return Roadmap.objects.filter(
+        Q(form=Form.MUNICIPALITY, municipality__memberships__user=user)
+        | Q(form=Form.COMMUNITY, organization__memberships__user=user)
+    ).distinct()
 
 
 def editable_roadmaps(user):
@@ -19,7 +34,11 @@ def editable_roadmaps(user):
         return Roadmap.objects.none()
     return Roadmap.objects.filter(
         Q(form=Form.MUNICIPALITY, municipality__memberships__user=user)
-        | Q(form=Form.COMMUNITY, organization__memberships__user=user)
+        | Q(
+            form=Form.COMMUNITY,
+            organization__memberships__user=user,
+            organization__status=Organization.Status.PUBLISHED,
+        )
     ).distinct()
 
 
@@ -34,9 +53,34 @@ def shared_roadmaps(user):
     ).distinct()
 
 
+def roadmap_owners_for_user(user):
+    """(municipalities, organizations) this user may start a roadmap for."""
+    if not user.is_authenticated:
+        return Municipality.objects.none(), Organization.objects.none()
+    municipalities = Municipality.objects.filter(memberships__user=user).distinct()
+    organizations = (
+        Organization.objects.published().filter(memberships__user=user).distinct().order_by("name")
+    )
+    return municipalities, organizations
+
+
+def unpublished_organizations_of(user):
+    """The entries this user represents that are not published: their roadmaps are read-only."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(memberships__user=user)
+        .exclude(status=Organization.Status.PUBLISHED)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def get_roadmap_for_user(user, pk, *, write=False):
-    roadmap = editable_roadmaps(user).with_owner().filter(pk=pk).first()
+    roadmap = own_roadmaps(user).with_owner().filter(pk=pk).first()
     if roadmap is not None:
+        if write and not can_edit(user, roadmap):
+            raise PermissionDenied
         return roadmap
     if shared_roadmaps(user).filter(pk=pk).exists():
         if write:

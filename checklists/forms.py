@@ -1,13 +1,53 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
 
-from .models import Answer, Checkpoint, Form
+from .models import (
+    ANSWER_TEXT_MAX_LENGTH,
+    NEED_DETAIL_MAX_LENGTH,
+    NOT_APPLICABLE_REASON_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Answer,
+    Checkpoint,
+    Form,
+)
 
 SUGGESTION_LIMIT = 12
+
+
+class LimitedTextField(forms.CharField):
+    """Text with a length limit said in the user's words and numbers ("20 000"), and no
+    `maxlength` on the widget: a browser would silently cut pasted text there."""
+
+    def __init__(self, *, limit, too_long, **kwargs):
+        super().__init__(**kwargs)
+        self.limit, self.too_long = limit, too_long
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.limit:
+            raise ValidationError(
+                self.too_long,
+                code="max_length",
+                params={
+                    "limit": number_format(self.limit, force_grouping=True),
+                    "count": number_format(len(value), force_grouping=True),
+                },
+            )
+
+
+def answer_text_field(**kwargs):
+    return LimitedTextField(
+        limit=ANSWER_TEXT_MAX_LENGTH,
+        too_long=_("Your answer must be %(limit)s characters or fewer (it has %(count)s)"),
+        required=False,
+        **kwargs,
+    )
 
 
 class StartRoadmapForm(forms.Form):
@@ -16,9 +56,12 @@ class StartRoadmapForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whose roadmap it is")},
     )
-    title = forms.CharField(
+    title = LimitedTextField(
         label=_("Name of the initiative"),
-        max_length=200,
+        limit=TITLE_MAX_LENGTH,
+        too_long=_(
+            "The name of the initiative must be %(limit)s characters or fewer (it has %(count)s)"
+        ),
         help_text=_("A short name, for example “Day centre for children with disabilities”."),
         error_messages={"required": _("Enter a name for the initiative")},
     )
@@ -50,11 +93,12 @@ class AnswerForm(forms.Form):
     ]
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(
+    text = answer_text_field(
         label=_("Your answer in detail"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("As detailed as you can: it saves itself while you type."),
+        help_text=_(
+            "As detailed as you can, up to 20,000 characters: it saves itself while you type."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Have you completed this checkpoint?"),
@@ -62,8 +106,10 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Say whether you have completed this checkpoint")},
     )
-    not_applicable_reason = forms.CharField(
+    not_applicable_reason = LimitedTextField(
         label=_("Why does it not apply? (if it does not)"),
+        limit=NOT_APPLICABLE_REASON_MAX_LENGTH,
+        too_long=_("The reason must be %(limit)s characters or fewer (it has %(count)s)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -83,8 +129,12 @@ class AnswerForm(forms.Form):
         elif kind == Checkpoint.Kind.NEEDS:
             self.need_kinds = list(NeedKind.objects.all())
             for need in self.need_kinds:
-                self.fields[f"need_{need.slug}"] = forms.CharField(
+                self.fields[f"need_{need.slug}"] = LimitedTextField(
                     label=need.name,
+                    limit=NEED_DETAIL_MAX_LENGTH,
+                    too_long=_(
+                        "What you need must be %(limit)s characters or fewer (it has %(count)s)"
+                    ),
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
                     help_text=checkpoint.need_guidance.get(need.slug, {}).get(
@@ -203,7 +253,7 @@ def answer_initial(answer):
 
 class AutosaveForm(forms.Form):
     version = forms.IntegerField()
-    text = forms.CharField(required=False)
+    text = answer_text_field()
 
 
 class ShareForm(forms.Form):

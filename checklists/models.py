@@ -1,8 +1,25 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from orgs.models import NeedKind
+
+# Length limits of what people write in a roadmap, in characters. An answer is a few pages
+# at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
+TITLE_MAX_LENGTH = 200
+ANSWER_TEXT_MAX_LENGTH = 20_000
+NOT_APPLICABLE_REASON_MAX_LENGTH = 2_000
+NEED_DETAIL_MAX_LENGTH = 2_000
+# The database's bound on the needs as stored JSON: seven kinds of need at their limit, even
+# when every character is stored as a 12-character escape (SQLite keeps JSON ASCII-escaped).
+NEEDS_JSON_MAX_LENGTH = 200_000
 
 
 class Form(models.TextChoices):
@@ -105,7 +122,7 @@ class Roadmap(models.Model):
     form = models.CharField(_("form"), max_length=16, choices=Form.choices)
     title = models.CharField(
         _("initiative"),
-        max_length=200,
+        max_length=TITLE_MAX_LENGTH,
         help_text=_("A short name for the initiative, for example “Day centre for children”."),
     )
     municipality = models.ForeignKey(
@@ -153,6 +170,11 @@ class Roadmap(models.Model):
                 ),
                 name="checklists_roadmap_owner_matches_form",
             ),
+            # PostgreSQL's varchar enforces max_length; SQLite does not.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("title"), TITLE_MAX_LENGTH),
+                name="checklists_roadmap_title_length",
+            ),
         ]
 
     def __str__(self):
@@ -171,6 +193,30 @@ class Roadmap(models.Model):
 
     def checkpoints(self):
         return Checkpoint.objects.filter(step__version=self.version_id, form=self.form)
+
+    def answers_by_step(self):
+        """[{step, answers, done, total}, ...] in order, with each step's progress."""
+        answers = (
+            self.answers.select_related("checkpoint__step", "department__municipality")
+            .prefetch_related("target_groups", "organizations")
+            .order_by("checkpoint__step__number", "checkpoint__position")
+        )
+        need_names = dict(NeedKind.objects.values_list("slug", "name"))
+        steps = {}
+        for answer in answers:
+            answer.need_items = [
+                (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
+            ]
+            steps.setdefault(answer.checkpoint.step, []).append(answer)
+        return [
+            {
+                "step": step,
+                "answers": items,
+                "done": sum(a.is_done for a in items),
+                "total": len(items),
+            }
+            for step, items in steps.items()
+        ]
 
 
 class RoadmapShare(models.Model):
@@ -239,6 +285,22 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["roadmap", "checkpoint"], name="checklists_answer_unique"
             ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), ANSWER_TEXT_MAX_LENGTH),
+                name="checklists_answer_text_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    Length("not_applicable_reason"), NOT_APPLICABLE_REASON_MAX_LENGTH
+                ),
+                name="checklists_answer_reason_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    Length(Cast("needs", TextField())), NEEDS_JSON_MAX_LENGTH
+                ),
+                name="checklists_answer_needs_length",
+            ),
         ]
 
     def __str__(self):
@@ -295,3 +357,53 @@ class RoadmapEvent(models.Model):
 
     def __str__(self):
         return f"{self.roadmap} · {self.get_kind_display()}"
+
+
+class RoadmapPdf(models.Model):
+    """A long roadmap's PDF, made by the task worker: printing it would hold a web worker
+    for too long. Only the newest per roadmap and language is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # A PDF still not made after this long is taken as lost (a worker stopped): the page
+    # says it failed and offers to make it again.
+    GIVE_UP_AFTER = timedelta(minutes=10)
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="pdfs")
+    language = models.CharField(max_length=8)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # SHA-256 of the printed HTML without its print date: the PDF is served only while the
+    # roadmap still prints the same (checklists.pdf.RoadmapPrint.fingerprint).
+    fingerprint = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roadmap PDF")
+        verbose_name_plural = _("roadmap PDFs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["roadmap", "language"], name="checklists_pdf_roadmap")]
+
+    def __str__(self):
+        return f"{self.roadmap} · {self.language} · {self.status}"
+
+    @property
+    def is_in_progress(self):
+        return (
+            self.status in (self.Status.PENDING, self.Status.RUNNING)
+            and timezone.now() - self.created_at < self.GIVE_UP_AFTER
+        )
+
+    @property
+    def has_failed(self):
+        return self.status == self.Status.FAILED or (
+            self.status != self.Status.READY and not self.is_in_progress
+        )

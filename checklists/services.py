@@ -13,10 +13,12 @@ from .models import (
     Form,
     Roadmap,
     RoadmapEvent,
+    RoadmapPdf,
     RoadmapShare,
     Step,
     TemplateVersion,
 )
+from .tasks import roadmap_pdf_make
 
 TEMPLATE_PATH = settings.BASE_DIR / "fixtures" / "roadmap_template.json"
 # Autosaves by one person within this time are one editing session: one history entry.
@@ -222,3 +224,23 @@ def roadmap_unshare(*, roadmap, municipality, actor):
         RoadmapEvent.objects.create(
             roadmap=roadmap, kind=RoadmapEvent.Kind.UNSHARED, actor=actor, municipality=municipality
         )
+
+
+@transaction.atomic
+def roadmap_pdf_request(*, roadmap, actor, document) -> RoadmapPdf:
+    """Ask the task worker for the PDF of a long roadmap (`document`, a
+    checklists.pdf.RoadmapPrint), unless it is being made or made of the same content.
+    Only the newest PDF per roadmap and language is kept."""
+    # One request at a time per roadmap: two clicks make one PDF.
+    Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+    pdfs = RoadmapPdf.objects.filter(roadmap=roadmap, language=document.language)
+    latest = pdfs.first()
+    if latest is not None and (
+        latest.is_in_progress
+        or (latest.status == RoadmapPdf.Status.READY and latest.fingerprint == document.fingerprint)
+    ):
+        return latest
+    pdfs.delete()
+    pdf = RoadmapPdf.objects.create(roadmap=roadmap, language=document.language, requested_by=actor)
+    transaction.on_commit(lambda: roadmap_pdf_make.enqueue(pdf.pk))
+    return pdf

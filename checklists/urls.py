@@ -11,6 +11,7 @@ urlpatterns = [
     path("roadmaps/<int:pk>/", views.roadmap_detail, name="roadmap"),
     path("roadmaps/<int:pk>/check/", views.check_answers, name="check"),
     path("roadmaps/<int:pk>/roadmap.pdf", views.roadmap_pdf, name="pdf"),
+    path("roadmaps/<int:pk>/pdf/", views.pdf_status, name="pdf_status"),
     path("roadmaps/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("roadmaps/<int:pk>/share/", views.share, name="share"),
     path("roadmaps/<int:pk>/share/<int:municipality_id>/stop/", views.unshare, name="unshare"),

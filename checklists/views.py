@@ -4,21 +4,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from orgs.models import Municipality, NeedKind, Organization
+from orgs.models import Municipality
 from roadmap_portal.lib.pdf import render_pdf
 
-from .access import can_edit, editable_roadmaps, get_roadmap_for_user, shared_roadmaps
+from .access import (
+    can_edit,
+    get_roadmap_for_user,
+    own_roadmaps,
+    roadmap_owners_for_user,
+    shared_roadmaps,
+    unpublished_organizations_of,
+)
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import Form, TemplateVersion
+from .models import Form, RoadmapPdf, TemplateVersion
+from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     AnswerConflict,
     NotReady,
     answer_save,
     roadmap_complete,
+    roadmap_pdf_request,
     roadmap_reopen,
     roadmap_share,
     roadmap_start,
@@ -26,46 +35,28 @@ from .services import (
 )
 
 
-def _answers_by_step(roadmap):
-    """[(step, [answers]), ...] in order, with each step's progress."""
-    answers = (
-        roadmap.answers.select_related("checkpoint__step", "department__municipality")
-        .prefetch_related("target_groups", "organizations")
-        .order_by("checkpoint__step__number", "checkpoint__position")
-    )
-    need_names = dict(NeedKind.objects.values_list("slug", "name"))
-    steps = {}
-    for answer in answers:
-        answer.need_items = [
-            (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
-        ]
-        steps.setdefault(answer.checkpoint.step, []).append(answer)
-    return [
-        {
-            "step": step,
-            "answers": items,
-            "done": sum(a.is_done for a in items),
-            "total": len(items),
-        }
-        for step, items in steps.items()
-    ]
-
-
 @login_required
 @require_safe
 def roadmap_list(request):
-    mine = editable_roadmaps(request.user).with_owner()
+    mine = own_roadmaps(request.user).with_owner()
     shared = shared_roadmaps(request.user).with_owner()
-    return render(request, "checklists/roadmap_list.html", {"mine": mine, "shared": shared})
+    municipalities, organizations = roadmap_owners_for_user(request.user)
+    return render(
+        request,
+        "checklists/roadmap_list.html",
+        {
+            "mine": mine,
+            "shared": shared,
+            "may_start": municipalities.exists() or organizations.exists(),
+            "unpublished": unpublished_organizations_of(request.user),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
-    municipalities = Municipality.objects.filter(memberships__user=request.user).distinct()
-    organizations = (
-        Organization.objects.filter(memberships__user=request.user).distinct().order_by("name")
-    )
+    municipalities, organizations = roadmap_owners_for_user(request.user)
     if not municipalities and not organizations:
         raise PermissionDenied
     form = StartRoadmapForm(
@@ -85,12 +76,14 @@ def roadmap_new(request):
 def roadmap_detail(request, pk):
     """The task list: three steps, their checkpoints, a status each."""
     roadmap = get_roadmap_for_user(request.user, pk)
+    steps = roadmap.answers_by_step()
     return render(
         request,
         "checklists/roadmap_detail.html",
         {
             "roadmap": roadmap,
-            "steps": _answers_by_step(roadmap),
+            "steps": steps,
+            "pdf_in_background": RoadmapPrint(roadmap, steps=steps).in_background,
             "can_edit": can_edit(request.user, roadmap),
             "shares": roadmap.shares.select_related("municipality"),
             "events": roadmap.events.select_related("actor", "municipality")[:10],
@@ -185,7 +178,14 @@ def autosave(request, pk, code):
     answer = _answer(roadmap, code)
     form = AutosaveForm(request.POST)
     if not form.is_valid():
-        return render(request, "checklists/_autosave_status.html", {"failed": True}, status=400)
+        # The page shows why and keeps the text (static/js/autosave.js): nothing is saved.
+        error = form.errors["text"][0] if "text" in form.errors else None
+        return render(
+            request,
+            "checklists/_autosave_status.html",
+            {"failed": True, "error": error},
+            status=400,
+        )
     try:
         saved = answer_save(
             answer=answer,
@@ -227,7 +227,7 @@ def check_answers(request, pk):
         "checklists/check_answers.html",
         {
             "roadmap": roadmap,
-            "steps": _answers_by_step(roadmap),
+            "steps": roadmap.answers_by_step(),
             "can_edit": can_edit(request.user, roadmap),
             "open_answers": open_answers,
         },
@@ -291,13 +291,57 @@ def _pdf_response(content, filename):
 @login_required
 @require_safe
 def roadmap_pdf(request, pk):
+    """The PDF: made now when the roadmap is short; a long one's from the task worker when
+    it is ready and shows the roadmap as it is now, else the page that prepares it."""
     roadmap = get_roadmap_for_user(request.user, pk)
-    content = render_pdf(
-        "checklists/roadmap_pdf.html",
-        {"roadmap": roadmap, "steps": _answers_by_step(roadmap), "generated_at": timezone.now()},
-        request=request,
+    document = RoadmapPrint(roadmap)
+    if not document.in_background:
+        return _pdf_response(document.pdf(), pdf_filename(roadmap))
+    ready = (
+        RoadmapPdf.objects.filter(
+            roadmap=roadmap,
+            language=document.language,
+            status=RoadmapPdf.Status.READY,
+            fingerprint=document.fingerprint,
+        )
+        .only("content")
+        .first()
     )
-    return _pdf_response(content, f"roadmap-{roadmap.pk}.pdf")
+    if ready is None:
+        return redirect("checklists:pdf_status", pk=roadmap.pk)
+    return _pdf_response(bytes(ready.content), pdf_filename(roadmap))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pdf_status(request, pk):
+    """A long roadmap's PDF: asked for (POST), being prepared, ready or failed. htmx asks
+    again every two seconds while it is prepared; without JavaScript, a link does."""
+    roadmap = get_roadmap_for_user(request.user, pk)
+    document = RoadmapPrint(roadmap)
+    if not document.in_background:
+        if request.htmx:  # shortened while the page polled: not a PDF swapped into the page
+            return HttpResponseClientRedirect(reverse("checklists:pdf", kwargs={"pk": roadmap.pk}))
+        return redirect("checklists:pdf", pk=roadmap.pk)
+    if request.method == "POST":
+        roadmap_pdf_request(roadmap=roadmap, actor=request.user, document=document)
+        return redirect("checklists:pdf_status", pk=roadmap.pk)
+    pdf = (
+        RoadmapPdf.objects.filter(roadmap=roadmap, language=document.language)
+        .defer("content")
+        .first()
+    )
+    context = {
+        "roadmap": roadmap,
+        "pdf": pdf,
+        "current": pdf is not None
+        and pdf.status == RoadmapPdf.Status.READY
+        and pdf.fingerprint == document.fingerprint,
+    }
+    template = "checklists/pdf_status.html"
+    if request.htmx:
+        template = "checklists/includes/pdf_status_block.html"
+    return render(request, template, context)
 
 
 @require_safe

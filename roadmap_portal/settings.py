@@ -90,7 +90,10 @@ TEMPLATES = [
                 "roadmap_portal.context_processors.language_links",
             ],
             # roadmap_portal is not an app, so its tags are named here.
-            "libraries": {"portal": "roadmap_portal.templatetags.portal"},
+            "libraries": {
+                "portal": "roadmap_portal.templatetags.portal",
+                "pdf": "roadmap_portal.templatetags.pdf",
+            },
         },
     },
 ]
@@ -267,6 +270,9 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # A check or import that has shown no sign of progress for this long (its worker or the
 # database went away) is marked failed when its page is opened, and can be started again.
 IMPORT_STALLED_AFTER = env.int("IMPORT_STALLED_AFTER", default=600)
+# Roadmaps whose PDF has more (estimated) lines are printed by the task worker
+# (checklists/pdf.py): about 1 s of WeasyPrint here, see docs/performance.md.
+PDF_BACKGROUND_LINES = env.int("PDF_BACKGROUND_LINES", default=1000)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

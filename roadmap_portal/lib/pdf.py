@@ -1,13 +1,16 @@
 """PDFs with WeasyPrint that fetch nothing but the portal's own static files.
 
-Templates address stylesheets and images as `static:/path` (the `pdf_static` tag); every
-fetch, the stylesheets passed here included, goes through StaticFilesOnlyFetcher, which
-reads them through Django's staticfiles finders and refuses everything else: no network,
-no other file of the disk. User text reaches WeasyPrint escaped by the template engine,
-never as markup.
+Templates address stylesheets and images as `static:/path`; every fetch, the stylesheets
+passed here included, goes through StaticFilesOnlyFetcher, which reads them through
+Django's staticfiles finders and refuses everything else: no network, no other file of the
+disk. User text reaches WeasyPrint escaped by the template engine, never as markup, and
+through `printable` (the `printable` filter of `{% load pdf %}`), which bounds how long
+WeasyPrint's line breaking can take on it.
 """
 
 import mimetypes
+import re
+import unicodedata
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -17,6 +20,74 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 SCHEME = "static:"
 PRINT_CSS = f"{SCHEME}/css/print.css"
+
+# WeasyPrint lays out a run with no break opportunity again for every line it fills: a
+# 20,000-character word takes 10 s with `overflow-wrap: anywhere`, and a grapheme of 20,000
+# combining marks as long. A break opportunity (a zero-width space, invisible) after every
+# UNBROKEN_RUN characters with none, and at most MAX_CLUSTER marks or joiners on one letter,
+# keep it near the time of ordinary text. 40 characters of the widest letters fit the line.
+UNBROKEN_RUN = 40
+MAX_CLUSTER = 8
+ZERO_WIDTH_SPACE = "\u200b"
+ZERO_WIDTH_JOINER = "\u200d"
+_UNBROKEN = re.compile(rf"[^ \t\n{ZERO_WIDTH_SPACE}]{{{UNBROKEN_RUN}}}")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
+_SPACES = re.compile(r"[ \t]{2,}")
+_JOINING = frozenset({"Mn", "Mc", "Me", "Cf"})
+
+
+def _joining_class():
+    """A regex class of the marks and format characters (planes 0, 1 and 14), built once:
+    most texts have none, and a regex finds that far faster than a loop in Python."""
+    ranges, start = [], None
+    for code in [*range(0x20000), *range(0xE0000, 0xE1000), 0x10FFFF]:
+        joining = code != 0x10FFFF and unicodedata.category(chr(code)) in _JOINING
+        if joining and start is None:
+            start = code
+        elif not joining and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+_ANY_JOINING = _joining_class()
+# Printed characters per line of an A4 page in the print stylesheet's 10 pt type.
+CHARACTERS_PER_LINE = 90
+
+
+def _capped_clusters(text):
+    kept, cluster, joined = [], 0, False
+    for char in text:
+        if unicodedata.category(char) in _JOINING or joined:
+            cluster += 1
+            if cluster > MAX_CLUSTER:
+                joined = False
+                continue
+        else:
+            cluster = 0
+        # A joiner or a virama joins the next letter to this cluster.
+        joined = char == ZERO_WIDTH_JOINER or unicodedata.combining(char) == 9
+        kept.append(char)
+    return "".join(kept)
+
+
+def printable(text) -> str:
+    """User text as a PDF prints it (with `white-space: pre-line`): one blank line at most
+    between paragraphs, single spaces, no endless clusters, a break opportunity in every
+    long run. What it says is unchanged; the stored text is not touched."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", _BLANK_LINES.sub("\n\n", text))
+    if not text.isascii() and _ANY_JOINING.search(text):
+        text = _capped_clusters(text)
+    return _UNBROKEN.sub(lambda match: match.group(0) + ZERO_WIDTH_SPACE, text)
+
+
+def printed_lines(text) -> int:
+    """About how many lines the text takes in a PDF: what its render time grows with."""
+    text = printable(text)
+    if not text:
+        return 0
+    return sum(max(1, -(-len(line) // CHARACTERS_PER_LINE)) for line in text.split("\n"))
 
 
 class StaticFilesOnlyFetcher(URLFetcher):
@@ -40,9 +111,13 @@ class StaticFilesOnlyFetcher(URLFetcher):
         )
 
 
-def render_pdf(template, context, *, request=None, fetcher=None) -> bytes:
-    """Render a Django template to PDF bytes with the print stylesheet."""
+def html_to_pdf(html, *, fetcher=None) -> bytes:
+    """PDF bytes of an HTML page with the print stylesheet."""
     fetcher = fetcher or StaticFilesOnlyFetcher()
-    html = render_to_string(template, context, request=request)
     document = HTML(string=html, base_url=f"{SCHEME}/", url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[CSS(url=PRINT_CSS, url_fetcher=fetcher)])
+
+
+def render_pdf(template, context, *, request=None, fetcher=None) -> bytes:
+    """Render a Django template to PDF bytes with the print stylesheet."""
+    return html_to_pdf(render_to_string(template, context, request=request), fetcher=fetcher)

@@ -23,12 +23,22 @@
     text.addEventListener("htmx:confirm", function (event) {
       if (stopped) event.preventDefault();
     });
+    // A refused save (400: the text is too long) says why in the status line; the text
+    // stays in the page, still unsaved, and the next change is saved again. (htmx fires
+    // beforeSwap on the target, the status line.)
+    status.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status === 400) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
     text.addEventListener("htmx:afterRequest", function (event) {
       var xhr = event.detail.xhr;
-      if (event.detail.successful) {
+      var status = xhr ? xhr.status : 0;
+      if (status === 200) {
         dirty = false;
         retryDelay = 2000;
-      } else if (xhr && xhr.status === 409) {
+      } else if (status === 409) {
         stopped = true; // a conflict is settled by an explicit save, which shows both texts
       }
     });

@@ -195,3 +195,39 @@ def test_the_text_stays_and_is_saved_when_the_network_comes_back(
     expect(page.locator("#autosave-status")).to_contain_text("Saved at", timeout=15000)
     assert roadmap.answers.get(checkpoint__code="1.2").text == "Teksts bez tīkla"
     context.close()
+
+
+def test_a_too_long_answer_is_refused_by_autosave_and_stays_in_the_page(
+    browser, live_server, municipality
+):
+    from checklists.models import Form
+    from checklists.services import roadmap_start
+
+    template_publish()
+    staff = MunicipalityMembershipFactory(
+        municipality=municipality, user__email="long@example.org"
+    ).user
+    roadmap = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="Garš", actor=staff)
+    context, page = sign_in(browser, live_server, staff.email)
+    page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
+    answer = page.get_by_label("Your answer in detail")
+    answer.fill("ā" * 20_001)
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text(
+        "Your answer must be 20,000 characters or fewer (it has 20,001)", timeout=8000
+    )
+    expect(answer).to_have_value("ā" * 20_001)
+    assert roadmap.answers.get(checkpoint__code="1.2").text == ""
+
+    # Leaving now would lose the text: the browser asks first.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+    answer.press("End")
+    answer.press("Backspace")
+    expect(status).to_contain_text("Saved at", timeout=8000)
+    assert len(roadmap.answers.get(checkpoint__code="1.2").text) == 20_000
+    context.close()

@@ -4,7 +4,12 @@ import pytest
 
 from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership
-from tests.factories import MunicipalityMembershipFactory, UserFactory
+from tests.factories import (
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +84,58 @@ def test_signing_in_is_required(client, community_roadmap, municipality):
     ]:
         response = client.get(path)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "archived"])
+def test_a_representative_of_an_unpublished_entry_cannot_start_a_roadmap(
+    client, template, organization, representative, status
+):
+    organization.status = status
+    organization.save(update_fields=["status"])
+    client.force_login(representative)
+    assert client.get("/en/roadmaps/new/").status_code == 403
+    response = client.post("/en/roadmaps/new/", {"owner": f"o{organization.pk}", "title": "X"})
+    assert response.status_code == 403
+    assert not organization.roadmaps.exists()
+    page = client.get("/en/roadmaps/")
+    assert "Start a roadmap" not in page.text
+    assert "is not published yet" in page.text
+
+
+def test_the_new_roadmap_form_offers_only_published_entries(
+    client, template, organization, representative
+):
+    pending = OrganizationFactory(name="Gaidošā biedrība", status="pending")
+    OrganizationMembershipFactory(organization=pending, user=representative)
+    client.force_login(representative)
+    page = client.get("/en/roadmaps/new/")
+    assert organization.name in page.text and "Gaidošā biedrība" not in page.text
+    response = client.post("/en/roadmaps/new/", {"owner": f"o{pending.pk}", "title": "X"})
+    assert "There is a problem" in response.text
+    assert not pending.roadmaps.exists()
+
+
+def test_roadmaps_started_before_are_read_only_until_the_entry_is_published(
+    client, community_roadmap, organization, representative, municipality
+):
+    organization.status = "pending"
+    organization.save(update_fields=["status"])
+    client.force_login(representative)
+    for path in paths(community_roadmap, municipality, READ):
+        assert client.get(path).status_code == 200, path
+    assert (
+        "changed once the municipality has published it"
+        in client.get(f"/en/roadmaps/{community_roadmap.pk}/").text
+    )
+    for path in paths(community_roadmap, municipality, WRITE):
+        response = client.post(path, {"version": 0, "text": "x", "municipality": municipality.pk})
+        assert response.status_code == 403, path
+    assert community_roadmap.answers.get(checkpoint__code="1.1").version == 0
+    assert 'name="text"' not in client.get(f"/en/roadmaps/{community_roadmap.pk}/1.2/").text
+
+    organization.status = "published"
+    organization.save(update_fields=["status"])
+    response = client.post(
+        f"/en/roadmaps/{community_roadmap.pk}/1.2/autosave/", {"version": 0, "text": "Nu var"}
+    )
+    assert response.status_code == 200

@@ -7,7 +7,6 @@ from weasyprint.urls import URLFetchingError
 
 from checklists.models import Answer
 from checklists.services import roadmap_share
-from checklists.views import _answers_by_step
 from orgs.models import MunicipalityMembership
 from roadmap_portal.lib.pdf import StaticFilesOnlyFetcher, render_pdf
 from tests.factories import MunicipalityMembershipFactory
@@ -53,7 +52,7 @@ def test_user_text_never_becomes_markup_and_nothing_outside_is_fetched(municipal
     fetcher = StaticFilesOnlyFetcher()
     content = render_pdf(
         "checklists/roadmap_pdf.html",
-        {"roadmap": municipal_roadmap, "steps": _answers_by_step(municipal_roadmap)},
+        {"roadmap": municipal_roadmap, "steps": municipal_roadmap.answers_by_step()},
         fetcher=fetcher,
     )
     assert fetcher.fetched == ["static:/css/print.css"]
