@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
-from checklists.models import Answer, Form
+from checklists.models import Answer, Form, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
 from orgs.models import (
     FieldOfActivity,
@@ -128,6 +128,15 @@ def fill_every_table():
         version=answer.version,
     )
     roadmap_share(roadmap=roadmap, municipality=municipality, actor=representative)
+    RoadmapPdf.objects.create(
+        roadmap=roadmap,
+        language="lv",
+        requested_by=representative,
+        status=RoadmapPdf.Status.READY,
+        fingerprint="0" * 64,
+        content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
+        finished_at=timezone.now(),
+    )
 
     group = Group.objects.create(name="Redaktori")
     group.permissions.add(Permission.objects.first())
