@@ -2,6 +2,7 @@ from collections import Counter
 from datetime import timedelta
 from itertools import batched
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import connection, transaction
@@ -154,8 +155,10 @@ def unique_slug(name: str) -> str:
 def unique_slugs(names: list[str]) -> list[str]:
     """A free address for each name, reading the taken ones in a few queries however
     many names there are (an import brings thousands)."""
-    # Latin letters without accents; slugify keeps Greek letters as they are.
-    bases = [slugify(normalize(name))[:100] or "organization" for name in names]
+    # Latin letters without accents as the search folds them (Latvian and Lithuanian
+    # addresses stay as they were), then other scripts transliterated: slugify drops
+    # whatever is not ASCII, so a Greek name would leave nothing.
+    bases = [slugify(anyascii(normalize(name)))[:100] or "organization" for name in names]
     taken = set(RESERVED_SLUGS)
     for chunk in batched(sorted(set(bases)), 1000):
         taken.update(Organization.objects.filter(slug__in=chunk).values_list("slug", flat=True))
