@@ -5,6 +5,9 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from accounts.forms import SignupForm
+from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
+
 from .models import (
     WORKING_LANGUAGES,
     FieldOfActivity,
@@ -12,6 +15,7 @@ from .models import (
     NeedKind,
     Organization,
     OrganizationClaim,
+    Service,
     TargetGroup,
 )
 from .search import DirectoryQuery, Sort
@@ -215,12 +219,14 @@ class OrganizationForm(forms.ModelForm):
 class ServiceForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the programme or service"),
-        max_length=200,
+        max_length=Service._meta.get_field("name").max_length,
+        validators=[validate_single_line],
         error_messages={"required": _("Enter the name of the programme or service")},
     )
     description = forms.CharField(
         label=_("Description (optional)"),
         required=False,
+        max_length=Service._meta.get_field("description").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -243,6 +249,25 @@ def services_from(formset):
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+class RepresentativeSignupForm(SignupForm):
+    """The account part of the registration form.
+
+    An address that already has an account is not an error here: saying so would tell
+    anyone which addresses have accounts. organization_register creates nothing then and
+    tells the address's owner by e-mail; the page answers as for a new account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(validate_email_local_part)
+
+    def clean_email(self):
+        return self._meta.model.objects.normalize_email(self.cleaned_data["email"])
+
+    def _get_validation_exclusions(self):
+        # Nor is it an error of the model's unique e-mail address (see above).
+        return super()._get_validation_exclusions() | {"email"}
 
 
 class RegistrationForm(OrganizationForm):
@@ -288,6 +313,8 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of your colleague"),
         help_text=_("They become a representative when they accept with this address."),
+        max_length=254,  # the standard's limit (RFC 5321); Django would take 320
+        validators=[validate_email_local_part],
     )
 
 

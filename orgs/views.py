@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.forms import SignupForm
-from accounts.services import user_register
 from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
@@ -45,6 +43,7 @@ from .forms import (
     OrganizationForm,
     RegistrationForm,
     RejectionForm,
+    RepresentativeSignupForm,
     ServiceFormSet,
     services_from,
     services_with_another_row,
@@ -162,35 +161,45 @@ def _registration_context(form, signup_form, services, duplicates):
     }
 
 
+# A workshop registers a dozen organizations from one municipal network within an hour.
+REGISTRATIONS_PER_CLIENT_ADDRESS_PER_HOUR = 30
+# An address that already has an account gets an e-mail at each attempt: a few at most.
+REGISTRATIONS_PER_EMAIL_PER_HOUR = 5
+
+
+def _registration_limited(request, email):
+    """Count a registration about to be made (never a form with mistakes); True when one
+    of its limits is reached."""
+    limits = [
+        (f"register:ip:{client_ip(request)}", REGISTRATIONS_PER_CLIENT_ADDRESS_PER_HOUR),
+        (f"register:email:{email.lower()}", REGISTRATIONS_PER_EMAIL_PER_HOUR),
+    ]
+    # Every counter counts the attempt, even when an earlier one refuses it.
+    reached = [rate_limited(key, limit=limit, window_seconds=3600) for key, limit in limits]
+    return any(reached)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     """The public "register your organization" form."""
     anonymous = not request.user.is_authenticated
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(data)
-    signup_form = SignupForm(data, prefix="account") if anonymous else None
+    signup_form = RepresentativeSignupForm(data, prefix="account") if anonymous else None
     services = ServiceFormSet(data, prefix="services")
     duplicates = []
     if "add_service" in request.POST:
         form = unbound_copy(RegistrationForm, request.POST)
         signup_form = (
-            unbound_copy(SignupForm, request.POST, prefix="account") if anonymous else None
+            unbound_copy(RepresentativeSignupForm, request.POST, prefix="account")
+            if anonymous
+            else None
         )
         services = services_with_another_row(request.POST)
     elif request.method == "POST":
         if form.data.get("fax"):
             # A robot filled the hidden field: look successful, store nothing.
             return redirect("orgs:registration_received")
-        if rate_limited(f"register:{client_ip(request)}", limit=5, window_seconds=3600):
-            messages.error(
-                request, _("Too many registrations from your network. Try again in an hour.")
-            )
-            return render(
-                request,
-                "orgs/register.html",
-                _registration_context(form, signup_form, services, duplicates),
-                status=429,
-            )
         valid = all(
             [form.is_valid(), services.is_valid(), signup_form is None or signup_form.is_valid()]
         )
@@ -216,18 +225,29 @@ def register(request):
             elif duplicates and not form.cleaned_data["not_a_duplicate"]:
                 valid = False
         if valid:
-            values = form.values() | {"services": services_from(services)}
-            representative = request.user
-            if anonymous:
-                representative = user_register(
-                    email=signup_form.cleaned_data["email"],
-                    full_name=signup_form.cleaned_data["full_name"],
-                    password=signup_form.cleaned_data["password1"],
-                    language=get_language(),
-                    base_url=base_url(request),
+            email = signup_form.cleaned_data["email"] if anonymous else request.user.email
+            if _registration_limited(request, email):
+                messages.error(request, _("Too many registrations. Try again in an hour."))
+                return render(
+                    request,
+                    "orgs/register.html",
+                    _registration_context(form, signup_form, services, duplicates),
+                    status=429,
                 )
+            new_account = None
+            if anonymous:
+                new_account = {
+                    "email": email,
+                    "full_name": signup_form.cleaned_data["full_name"],
+                    "password": signup_form.cleaned_data["password1"],
+                    "language": get_language(),
+                }
+            # None when the address already has an account: the same answer either way.
             organization_register(
-                values=values, representative=representative, base_url=base_url(request)
+                values=form.values() | {"services": services_from(services)},
+                representative=None if anonymous else request.user,
+                new_account=new_account,
+                base_url=base_url(request),
             )
             return redirect("orgs:registration_received")
     return render(
