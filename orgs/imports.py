@@ -27,6 +27,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from roadmap_portal.lib.bulk import bulk_insert, bulk_update
+from roadmap_portal.lib.text import LINE_BREAKS
 
 from .export import RELATIONS, related_ids
 from .hsds import read_package
@@ -60,6 +61,7 @@ IMPORT_COLUMNS = [
     "email", "phone", "website", "contact_person",
 ]  # fmt: skip
 SERVICE_NAME_MAX = Service._meta.get_field("name").max_length
+SERVICE_DESCRIPTION_MAX = Service._meta.get_field("description").max_length
 
 
 class TypeWidget(widgets.Widget):
@@ -448,11 +450,19 @@ class OrganizationResource(resources.ModelResource):
                     instance.imported_relations[key] = self.fields[key].clean(row)
                 except ValueError as error:
                     errors[key] = [str(error)]
-        for name, _text in instance.imported_relations.get("services", []):
+        for name, text in instance.imported_relations.get("services", []):
             if len(name) > SERVICE_NAME_MAX:
                 errors["services"] = [
                     _("A programme or service name is longer than %(max)s characters.")
                     % {"max": SERVICE_NAME_MAX}
+                ]
+            # The database's checks would refuse these for the whole file (Service's CHECKs).
+            if any(char in name for char in LINE_BREAKS):
+                errors["services"] = [_("A programme or service name is on several lines.")]
+            if len(text) > SERVICE_DESCRIPTION_MAX:
+                errors["services"] = [
+                    _("A programme or service description is longer than %(max)s characters.")
+                    % {"max": SERVICE_DESCRIPTION_MAX}
                 ]
         instance.type = instance.type or Organization.Type.OTHER  # the column is optional
         if not instance.pk:
