@@ -183,3 +183,20 @@ def test_the_migrations_run_on_old_rows_and_then_the_constraints_hold(capsys):
     assert_corrected(rows, capsys.readouterr().out)
     with pytest.raises(IntegrityError):
         Organization.objects.filter(pk=rows["organization"]).update(description="x" * 5001)
+
+
+def test_staff_read_a_correction_in_the_history_with_no_revert_button(client, staff, organization):
+    OrganizationChange.objects.create(
+        organization=organization,
+        kind=OrganizationChange.Kind.CORRECTED,
+        fields={
+            "description": {"old": PURPOSE, "new": PURPOSE[:4999] + "…"},
+            "claim_message": {"old": "m" * 3000, "new": "m" * 1999 + "…", "claim": 1},
+        },
+    )
+    client.force_login(staff)
+    page = client.get(f"/en/organizations/{organization.slug}/history/")
+    assert "Corrected by the portal" in page.text
+    assert "Claim: how the person is connected to the organization" in page.text
+    assert PURPOSE.strip() in page.text  # the old value, in full
+    assert "Revert the change" not in page.text
