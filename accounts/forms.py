@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmap_portal.lib.email import send_email
 from roadmap_portal.lib.ratelimit import rate_limit_reached
+from roadmap_portal.lib.text import validate_email_local_part
 
 from .models import User
 
@@ -67,6 +68,7 @@ class SignupForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
         self.fields["email"].widget.attrs.pop("autofocus", None)  # it may sit mid-page
         self.fields["full_name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].validators.append(validate_email_local_part)
 
     # An address already in use is not an error here: saying so would tell anyone who has
     # an account. accounts.services.user_register tells the owner by e-mail instead (and

@@ -5,6 +5,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
+
 from .models import (
     WORKING_LANGUAGES,
     FieldOfActivity,
@@ -12,6 +14,7 @@ from .models import (
     NeedKind,
     Organization,
     OrganizationClaim,
+    Service,
     TargetGroup,
 )
 from .search import DirectoryQuery, Sort
@@ -220,12 +223,14 @@ class OrganizationForm(forms.ModelForm):
 class ServiceForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the programme or service"),
-        max_length=200,
+        max_length=Service._meta.get_field("name").max_length,
+        validators=[validate_single_line],
         error_messages={"required": _("Enter the name of the programme or service")},
     )
     description = forms.CharField(
         label=_("Description (optional)"),
         required=False,
+        max_length=Service._meta.get_field("description").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -338,6 +343,8 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of your colleague"),
         help_text=_("They become a representative when they accept with this address."),
+        max_length=254,  # the standard's limit (RFC 5321); Django would take 320
+        validators=[validate_email_local_part],
     )
 
 

@@ -3,12 +3,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from roadmap_portal.lib.text import (
+    max_length_check,
+    single_line_check,
+    validate_email_local_part,
+    validate_single_line,
+)
 
 
 def validate_time_zone(value):
@@ -29,7 +36,12 @@ class Municipality(models.Model):
     add others in the admin.
     """
 
-    name = models.CharField(_("name"), max_length=200, help_text=_("As the country writes it."))
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("As the country writes it."),
+    )
     slug = models.SlugField(_("address in the portal"), max_length=100, unique=True)
     country = CountryField(_("country"))
     time_zone = models.CharField(
@@ -46,6 +58,9 @@ class Municipality(models.Model):
             models.UniqueConstraint(
                 fields=["country", "name"], name="orgs_municipality_unique_name"
             ),
+            max_length_check("name", 200),
+            single_line_check("name"),
+            max_length_check("website", 200),
         ]
 
     def __str__(self):
@@ -61,11 +76,17 @@ class Department(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="departments"
     )
-    name = models.CharField(_("name"), max_length=200)
-    responsibilities = models.TextField(_("what it handles"), blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    responsibilities = models.TextField(
+        _("what it handles"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    contact_person = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email_local_part])
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -75,6 +96,14 @@ class Department(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="orgs_department_unique_name"
             ),
+            max_length_check("name", 200),
+            single_line_check("name"),
+            max_length_check("responsibilities", 2000),
+            max_length_check("contact_person", 200),
+            single_line_check("contact_person"),
+            max_length_check("email", 254),
+            max_length_check("phone", 40),
+            single_line_check("phone"),
         ]
 
     def __str__(self):
@@ -149,18 +178,23 @@ class Organization(models.Model):
     # An entry not confirmed for this long is marked as possibly out of date.
     FRESHNESS_DAYS = 365
 
-    name = models.CharField(_("name"), max_length=300)
-    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[validate_single_line])
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("address in the portal"), max_length=120, unique=True)
     type = models.CharField(_("type"), max_length=32, choices=Type.choices)
     legal_form = models.CharField(
         _("legal form"),
         max_length=120,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("As the country names it, for example biedrība, VšĮ or ideell förening."),
     )
     is_social_enterprise = models.BooleanField(_("has social enterprise status"), default=False)
-    registration_number = models.CharField(_("registration number"), max_length=60, blank=True)
+    registration_number = models.CharField(
+        _("registration number"), max_length=60, blank=True, validators=[validate_single_line]
+    )
     country = CountryField(_("country"))
     home_municipality = models.ForeignKey(
         Municipality,
@@ -174,8 +208,12 @@ class Organization(models.Model):
         related_name="organizations_serving",
         verbose_name=_("other municipalities it serves"),
     )
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    description = models.TextField(_("purpose"), blank=True)
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    description = models.TextField(
+        _("purpose"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
     fields_of_activity = models.ManyToManyField(
         FieldOfActivity,
         blank=True,
@@ -196,17 +234,28 @@ class Organization(models.Model):
     year_founded = models.PositiveSmallIntegerField(
         _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800)]
     )
-    email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(
+        _("contact e-mail"), blank=True, validators=[validate_email_local_part]
+    )
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
     website = models.URLField(_("website"), blank=True)
-    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_person = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     contact_person_consent = models.BooleanField(
         _("the contact person agrees to be shown publicly"), default=False
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -237,6 +286,24 @@ class Organization(models.Model):
                 condition=models.Q(year_founded__isnull=True) | models.Q(year_founded__gte=1800),
                 name="orgs_organization_year_founded_plausible",
             ),
+            max_length_check("name", 300),
+            single_line_check("name"),
+            max_length_check("short_name", 100),
+            single_line_check("short_name"),
+            max_length_check("legal_form", 120),
+            single_line_check("legal_form"),
+            max_length_check("registration_number", 60),
+            single_line_check("registration_number"),
+            max_length_check("address", 300),
+            single_line_check("address"),
+            max_length_check("description", 5000),
+            max_length_check("email", 254),
+            max_length_check("phone", 40),
+            single_line_check("phone"),
+            max_length_check("website", 200),
+            max_length_check("contact_person", 200),
+            single_line_check("contact_person"),
+            max_length_check("rejection_reason", 2000),
         ]
         indexes = [
             models.Index(fields=["status", "home_municipality"]),
@@ -311,6 +378,9 @@ class OrganizationChange(models.Model):
         EDITED = "edited", _("Edited")
         REVERTED = "reverted", _("Reverted")
         MODERATED = "moderated", _("Checked by the municipality")
+        # A value the portal shortened or put on one line when it began to enforce its
+        # limits (migration 0010); the old value stays here in full. Not revertable.
+        CORRECTED = "corrected", _("Corrected by the portal")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDITED)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
@@ -421,7 +491,11 @@ class OrganizationClaim(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
     )
-    message = models.TextField(_("how you are connected to the organization"))
+    message = models.TextField(
+        _("how you are connected to the organization"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -429,7 +503,9 @@ class OrganizationClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -442,6 +518,8 @@ class OrganizationClaim(models.Model):
                 condition=models.Q(status="pending"),
                 name="orgs_claim_one_pending_per_user",
             ),
+            max_length_check("message", 2000),
+            max_length_check("reason", 2000),
         ]
 
     def __str__(self):
@@ -477,7 +555,9 @@ class OrganizationMove(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -490,6 +570,7 @@ class OrganizationMove(models.Model):
                 condition=models.Q(status="pending"),
                 name="orgs_move_one_pending_per_organization",
             ),
+            max_length_check("reason", 2000),
             models.CheckConstraint(
                 condition=~models.Q(from_municipality=models.F("to_municipality")),
                 name="orgs_move_to_another_municipality",
@@ -506,14 +587,21 @@ class Service(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="services"
     )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        _("description"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("programme or service")
         verbose_name_plural = _("programmes and services")
         ordering = ["position", "id"]
+        constraints = [
+            max_length_check("name", 200),
+            single_line_check("name"),
+            max_length_check("description", 2000),
+        ]
 
     def __str__(self):
         return self.name

@@ -3,15 +3,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.ratelimit import rate_limited
 
@@ -159,8 +163,10 @@ def unique_slug(name: str) -> str:
 def unique_slugs(names: list[str]) -> list[str]:
     """A free address for each name, reading the taken ones in a few queries however
     many names there are (an import brings thousands)."""
-    # Latin letters without accents; slugify keeps Greek letters as they are.
-    bases = [slugify(normalize(name))[:100] or "organization" for name in names]
+    # Latin letters without accents as the search folds them (Latvian and Lithuanian
+    # addresses stay as they were), then other scripts transliterated: slugify drops
+    # whatever is not ASCII, so a Greek name would leave nothing.
+    bases = [slugify(anyascii(normalize(name)))[:100] or "organization" for name in names]
     taken = set(RESERVED_SLUGS)
     for chunk in batched(sorted(set(bases)), 1000):
         taken.update(Organization.objects.filter(slug__in=chunk).values_list("slug", flat=True))
@@ -181,8 +187,22 @@ def unique_slugs(names: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def organization_register(*, values: dict, representative, base_url: str) -> Organization:
-    """A new pending entry with its representative; staff of its municipality are told."""
+def organization_register(
+    *, values: dict, base_url: str, representative=None, new_account: dict | None = None
+) -> Organization | None:
+    """A new pending entry with its representative; staff of its municipality are told.
+
+    Someone not signed in gives `new_account` (email, full_name, password, language): the
+    account is created in the same transaction as the entry, its membership and the
+    e-mails (sent once it commits), so a failure leaves none of them and a retry works.
+
+    When that address already has an account, nothing is created and None is returned:
+    the owner is told by e-mail, and the page answers as for a new account, so it tells
+    nobody which addresses have accounts."""
+    if representative is None:
+        representative = _new_representative(new_account, values=values, base_url=base_url)
+        if representative is None:
+            return None
     organization = Organization(
         slug=unique_slug(values["name"]), status=Organization.Status.PENDING
     )
@@ -198,6 +218,38 @@ def organization_register(*, values: dict, representative, base_url: str) -> Org
     )
     _tell_moderators(organization, base_url=base_url)
     return organization
+
+
+def _new_representative(new_account: dict, *, values: dict, base_url: str):
+    """The account registration creates, or None when the address already has one (whose
+    owner is then told)."""
+    User = get_user_model()
+    email = User.objects.normalize_email(new_account["email"])
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        # None when another request created this account a moment ago: user_register has
+        # told its owner then.
+        return user_register(**new_account, base_url=base_url)
+    # As long as creating the account would take: the answer's timing tells nothing.
+    make_password(new_account["password"])
+    _tell_owner_of_registration(owner, organization_name=values["name"], base_url=base_url)
+    return None
+
+
+def _tell_owner_of_registration(owner, *, organization_name: str, base_url: str) -> None:
+    register_path = reverse("orgs:register")
+    email_user(
+        owner,
+        "registration_existing_account",
+        {
+            "organization": organization_name,
+            "url": f"{base_url}{reverse('accounts:login')}?{urlencode({'next': register_path})}",
+            "password_reset_url": base_url + reverse("accounts:password_reset"),
+        },
+    )
+    if owner.email_confirmed_at is None and not owner.is_active:
+        # The account was never confirmed: without a new link its owner cannot sign in.
+        email_confirmation_send(user=owner, base_url=base_url)
 
 
 def _tell_moderators(organization, *, base_url):

@@ -16,11 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
-from accounts.services import user_register
 from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
-from roadmap_portal.lib.ratelimit import client_ip, rate_limited
+from roadmap_portal.lib.ratelimit import (
+    client_ip,
+    rate_limit_count,
+    rate_limit_reached,
+    rate_limited,
+)
 
 from .access import (
     can_moderate,
@@ -185,6 +189,20 @@ def _registration_context(form, signup_form, services, duplicates):
     }
 
 
+# A workshop registers a dozen organizations from one municipal network within an hour.
+REGISTRATIONS_PER_CLIENT_ADDRESS_PER_HOUR = 30
+# An address that already has an account gets an e-mail at each attempt: a few at most.
+REGISTRATIONS_PER_EMAIL_PER_HOUR = 5
+
+
+def _registration_limits(request, email):
+    """(counter, limit) of each limit a registration counts against."""
+    return [
+        (f"register:ip:{client_ip(request)}", REGISTRATIONS_PER_CLIENT_ADDRESS_PER_HOUR),
+        (f"register:email:{email.lower()}", REGISTRATIONS_PER_EMAIL_PER_HOUR),
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
     """The public "register your organization" form."""
@@ -204,16 +222,6 @@ def register(request):
         if form.data.get("fax"):
             # A robot filled the hidden field: look successful, store nothing.
             return redirect("orgs:registration_received")
-        if rate_limited(f"register:{client_ip(request)}", limit=5, window_seconds=3600):
-            messages.error(
-                request, _("Too many registrations from your network. Try again in an hour.")
-            )
-            return render(
-                request,
-                "orgs/register.html",
-                _registration_context(form, signup_form, services, duplicates),
-                status=429,
-            )
         valid = all(
             [form.is_valid(), services.is_valid(), signup_form is None or signup_form.is_valid()]
         )
@@ -239,19 +247,34 @@ def register(request):
             elif duplicates and not form.cleaned_data["not_a_duplicate"]:
                 valid = False
         if valid:
-            values = form.values() | {"services": services_from(services)}
-            representative = request.user
-            if anonymous:
-                representative = user_register(
-                    email=signup_form.cleaned_data["email"],
-                    full_name=signup_form.cleaned_data["full_name"],
-                    password=signup_form.cleaned_data["password1"],
-                    language=get_language(),
-                    base_url=base_url(request),
+            email = signup_form.cleaned_data["email"] if anonymous else request.user.email
+            limits = _registration_limits(request, email)
+            if any(rate_limit_reached(key, limit=n, window_seconds=3600) for key, n in limits):
+                messages.error(request, _("Too many registrations. Try again in an hour."))
+                return render(
+                    request,
+                    "orgs/register.html",
+                    _registration_context(form, signup_form, services, duplicates),
+                    status=429,
                 )
+            new_account = None
+            if anonymous:
+                new_account = {
+                    "email": email,
+                    "full_name": signup_form.cleaned_data["full_name"],
+                    "password": signup_form.cleaned_data["password1"],
+                    "language": get_language(),
+                }
+            # None when the address already has an account: the same answer either way.
             organization_register(
-                values=values, representative=representative, base_url=base_url(request)
+                values=form.values() | {"services": services_from(services)},
+                representative=None if anonymous else request.user,
+                new_account=new_account,
+                base_url=base_url(request),
             )
+            # Counted once it is made: form mistakes and failures count against nothing.
+            for key, _limit in limits:
+                rate_limit_count(key, window_seconds=3600)
             return redirect("orgs:registration_received")
     return render(
         request,

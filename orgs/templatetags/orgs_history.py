@@ -12,10 +12,18 @@ RELATED_FIELD_NAMES = {
 }
 
 
+# Recorded with an entry's history though not its fields: claims shortened by migration 0010.
+OTHER_LABELS = {
+    "services": lambda: _("Programmes and services"),
+    "claim_message": lambda: _("Claim: how the person is connected to the organization"),
+    "claim_reason": lambda: _("Claim: reason"),
+}
+
+
 @register.filter
 def field_label(name):
-    if name == "services":
-        return _("Programmes and services")
+    if name in OTHER_LABELS:
+        return OTHER_LABELS[name]()
     try:
         field = Organization._meta.get_field(RELATED_FIELD_NAMES.get(name, name))
     except Exception:

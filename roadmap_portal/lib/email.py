@@ -4,8 +4,23 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a template as plain text: an e-mail is not HTML, so `&`, `"` and `<` in a
+    name stay as they are instead of becoming `&amp;`, `&quot;` and `&lt;`."""
+    # The Django engine's own template, to render it with a context that does not escape.
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
+def one_line(text: str) -> str:
+    """Text folded onto one line, every run of spaces and line breaks as one space: a line
+    break in a header makes sending fail."""
+    return " ".join(text.split())
 
 
 @task()
@@ -15,8 +30,8 @@ def send_email(*, to: list[str], template: str, context: dict, language: str) ->
     The context must be JSON-serializable: it travels through the task queue.
     """
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}.txt", context)
+        subject = one_line(render_plain_text(f"emails/{template}_subject.txt", context))
+        body = render_plain_text(f"emails/{template}.txt", context)
     send_mail(subject, body, None, to)
 
 

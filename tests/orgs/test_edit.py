@@ -347,3 +347,28 @@ def test_an_invitation_to_a_bad_address_is_refused(client, organization, represe
     )
     assert "There is a problem" in response.text
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        (
+            "k" * 65 + "@example.org",
+            "The part before the @ can be at most 64 characters long.",
+        ),
+        (
+            "kolega@" + "garais-domens." * 18 + "lv",
+            "Ensure this value has at most 254 characters (it has 261).",
+        ),
+    ],
+    ids=["local part over 64", "whole over 254"],
+)
+def test_an_invitation_to_an_address_longer_than_the_standard_allows_is_refused(
+    client, organization, representative, django_capture_on_commit_callbacks, email, message
+):
+    client.force_login(representative)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/organizations/{organization.slug}/invite/", {"email": email})
+    assert response.status_code == 200
+    assert message in response.text
+    assert mail.outbox == []

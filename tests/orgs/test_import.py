@@ -1,3 +1,4 @@
+import csv
 import datetime
 import io
 import zipfile
@@ -812,3 +813,31 @@ def test_a_bad_year_among_updates_leaves_the_others_written_and_counted(
     assert "Updated: <strong>3</strong>" in page
     assert "Year founded must be a year, such as 2004, not “12abc”." in page
     assert set(Organization.objects.values_list("year_founded", flat=True)) == {2004}
+
+
+def quoted_file(header, row):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, row])
+    return read_table(buffer.getvalue().encode(), "f.csv")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("Name", "Biedrība\nZīlīte", "Write this on one line, without line breaks."),
+        ("Purpose", "p" * 5001, "at most 5000 characters (it has 5001)"),
+        ("Programmes and services", "Putni\nun koki; Dārzs", "Write this on one line"),
+    ],
+    ids=["name on two lines", "purpose too long", "service name on two lines"],
+)
+def test_text_the_database_would_refuse_is_a_row_error(
+    administrator, municipality, column, value, message
+):
+    header = ["Name", "Home municipality", column]
+    row = ["Biedrība Zīlīte", "Talsu novads", value]
+    if column == "Name":
+        header, row = header[:2], [value, "Talsu novads"]
+    report = run_import(quoted_file(header, row), actor=administrator, dry_run=False)
+    assert report.counts == {"error": 1}
+    assert any(message in text for text in report.rows[0].messages), report.rows[0].messages
+    assert Organization.objects.count() == 0
