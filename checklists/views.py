@@ -168,8 +168,8 @@ def _directory_url(roadmap):
     return f"{reverse('orgs:directory')}?municipality={municipality_id}"
 
 
-@login_required
 @require_POST
+@login_required
 def autosave(request, pk, code):
     """htmx: save the text while the user types. 409 with both texts on a conflict."""
     roadmap = get_roadmap_for_user(request.user, pk, write=True)
@@ -234,8 +234,8 @@ def check_answers(request, pk):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def reopen(request, pk):
     roadmap = get_roadmap_for_user(request.user, pk, write=True)
     roadmap_reopen(roadmap=roadmap, actor=request.user)
@@ -259,8 +259,8 @@ def share(request, pk):
     return render(request, "checklists/share.html", {"roadmap": roadmap, "form": form})
 
 
-@login_required
 @require_POST
+@login_required
 def unshare(request, pk, municipality_id):
     roadmap = get_roadmap_for_user(request.user, pk, write=True)
     municipality = get_object_or_404(Municipality, pk=municipality_id)

@@ -418,8 +418,8 @@ def moderate(request, pk):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def moderate_claim(request, pk):
     claim = get_claim_for_moderation(request.user, pk)
     form = _decision_form(ClaimDecisionForm, claim, request.POST)
@@ -439,8 +439,8 @@ def moderate_claim(request, pk):
     return redirect("orgs:moderation")
 
 
-@login_required
 @require_POST
+@login_required
 def moderate_move(request, pk):
     """Staff of the municipality an entry asks to move to approve or reject the move."""
     move = get_move_for_moderation(request.user, pk)

@@ -247,6 +247,7 @@ MUNICIPAL_ROADMAP = "municipal roadmap"
 UNSHARED_ROADMAP = "unshared roadmap"
 SHARED_ROADMAP = "roadmap shared with the municipality"
 COMPLETED_ROADMAP = "completed roadmap"
+PENDING_ENTRYS_ROADMAP = "roadmap of an entry now pending"
 COMMUNITY_FORM = "community form"
 UNKNOWN_FORM = "unknown form"
 VALID_INVITATION = "valid invitation"
@@ -258,7 +259,7 @@ INVALID_TOKEN = "invalid token"
 
 # Cases whose "representative" is the pending entry's; every other case's is the
 # published entry's.
-PENDING_CASES = {PENDING, EDIT_OF_PENDING}
+PENDING_CASES = {PENDING, EDIT_OF_PENDING, PENDING_ENTRYS_ROADMAP}
 
 BAD_TOKEN = "not-a-valid-token"
 
@@ -430,6 +431,10 @@ def build_cast():
         UNSHARED_ROADMAP: community_roadmap("Nedalīts"),
         SHARED_ROADMAP: shared,
         COMPLETED_ROADMAP: completed,
+        # Started while the entry was published; it went back to the queue since.
+        PENDING_ENTRYS_ROADMAP: roadmap_start(
+            form=Form.COMMUNITY, owner=pending, title="Gaidām", actor=pending_representative
+        ),
         COMMUNITY_FORM: Form.COMMUNITY,
         UNKNOWN_FORM: "no-such-form",
         VALID_INVITATION: invitation,

@@ -36,6 +36,7 @@ from .matrix import (
     MUNICIPALITY,
     MY_IMPORT,
     PENDING,
+    PENDING_ENTRYS_ROADMAP,
     PUBLISHED,
     ROLES,
     SHARED_ROADMAP,
@@ -56,19 +57,9 @@ from .matrix import (
     path_of,
     signed_in,
     url_patterns,
-    xfail,
 )
 
 pytestmark = pytest.mark.django_db
-
-POST_ONLY = (
-    "POST-only views answer 405 to GET for everybody; today login_required answers "
-    "anonymous visitors first, with a redirect to the sign-in page"
-)
-PENDING_MAY_NOT_START = (
-    "issue 9 point 10: a representative of a still-pending entry may not start a roadmap; "
-    "today the form offers the pending entry"
-)
 
 
 def slug(obj):
@@ -107,7 +98,7 @@ SIGNED_IN = signed_in(200)
 ANY_STAFF = signed_in(403, other_staff=200, staff=200, coordinator=200, administrator=200)
 # Signed-in people are sent on (to the home page) instead of seeing the form.
 ANONYMOUS_ONLY = everybody(302, anonymous=200)
-GET_OF_POST_ONLY = everybody(405, anonymous=xfail(405, POST_ONLY))
+GET_OF_POST_ONLY = everybody(405)
 
 
 def post_only(cases):
@@ -138,9 +129,8 @@ DECIDED = signed_in(403, other_staff=404, staff=302, coordinator=302, administra
 # Whoever works for a municipality or represents an entry starts roadmaps.
 STARTERS = {
     PUBLISHED: signed_in(200, no_role=403, administrator=403),
-    PENDING: signed_in(
-        200, no_role=403, administrator=403, representative=xfail(403, PENDING_MAY_NOT_START)
-    ),
+    # Only representatives of a published entry start its roadmaps.
+    PENDING: signed_in(200, no_role=403, administrator=403, representative=403),
 }
 
 # Roadmaps: the owner's people edit (staff of the municipality, representatives of the
@@ -150,16 +140,27 @@ ROADMAP_READERS = {
     MUNICIPAL_ROADMAP: signed_in(404, staff=200, coordinator=200),
     UNSHARED_ROADMAP: signed_in(404, representative=200),
     SHARED_ROADMAP: signed_in(404, representative=200, coordinator=200),
+    PENDING_ENTRYS_ROADMAP: signed_in(404, representative=200),
 }
+
+
+def sent_on(rows):
+    """The same people, sent on (302) where the rows let them see the page (200)."""
+    return {
+        case: {role: 302 if answer == 200 else answer for role, answer in row.items()}
+        for case, row in rows.items()
+    }
 
 
 def roadmap_writers(done, *, completed=None):
     """The owner's people get `done` (and `completed` on a completed roadmap); a
-    coordinator who only reads gets 403."""
+    coordinator who only reads gets 403, and so do the representatives of an entry that
+    is not published (now)."""
     rows = {
         MUNICIPAL_ROADMAP: signed_in(404, staff=done, coordinator=done),
         UNSHARED_ROADMAP: signed_in(404, representative=done),
         SHARED_ROADMAP: signed_in(404, representative=done, coordinator=403),
+        PENDING_ENTRYS_ROADMAP: signed_in(404, representative=403),
     }
     if completed is not None:
         rows[COMPLETED_ROADMAP] = signed_in(404, representative=completed)
@@ -306,6 +307,11 @@ MATRIX = {
     # Marking as completed a roadmap with open checkpoints lists them (200).
     "checklists:check": Url(kwargs=pk, GET=ROADMAP_READERS, POST=roadmap_writers(200)),
     "checklists:pdf": Url(kwargs=pk, GET=ROADMAP_READERS),
+    # A short roadmap's PDF is printed at once: its readers are sent to it. (A long one's
+    # page, GET 200 and POST 302, is in tests/checklists/test_pdf_background.py.)
+    "checklists:pdf_status": Url(
+        kwargs=pk, GET=sent_on(ROADMAP_READERS), POST=sent_on(ROADMAP_READERS)
+    ),
     "checklists:reopen": Url(
         kwargs=pk,
         GET=post_only(roadmap_writers(302, completed=302)),
