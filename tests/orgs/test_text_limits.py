@@ -146,10 +146,13 @@ def test_full_clean_refuses_a_line_break_in_one_line_fields_with_a_message():
     organization = OrganizationFactory.build(
         name="Biedrība\nZīlīte", phone="+371\u2028 2000 0000", address="Talsi\rLatvija"
     )
-    with pytest.raises(ValidationError) as error, translation.override("en"):
-        organization.full_clean(exclude=["home_municipality", "country", "slug"])
-    for field in ["name", "phone", "address"]:
-        assert error.value.message_dict[field] == ["Write this on one line, without line breaks."]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            organization.full_clean(exclude=["home_municipality", "country", "slug"])
+        for field in ["name", "phone", "address"]:
+            assert error.value.message_dict[field] == [
+                "Write this on one line, without line breaks."
+            ]
 
 
 def test_full_clean_refuses_a_long_purpose_with_the_usual_message():

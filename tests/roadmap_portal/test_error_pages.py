@@ -7,11 +7,27 @@ from django.conf.urls.i18n import i18n_patterns
 from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import path
+from django.utils import translation
+from django.utils.translation import gettext
 
 from orgs.models import Organization
 from roadmap_portal import urls as portal_urls
 
 LITHUANIAN_SKIP_LINK = "Pereiti prie pagrindinio turinio"
+
+
+COOKIE_MISSING = (
+    "Your browser did not send this site's cookie, which the portal needs to check that the"
+    " form came from you. Allow cookies for this site, then try again."
+)
+
+
+def lithuanian(text):
+    """The page's Lithuanian for an English text: it must have one (no English fallback)."""
+    with translation.override("lt"):
+        translated = gettext(text)
+    assert translated != text, f"no Lithuanian for {text!r}"
+    return translated
 
 
 def raise_a_bug(request):
@@ -77,7 +93,7 @@ def test_a_role_too_low_gives_403_in_the_layout_and_the_language_of_the_url(
     assert response.status_code == 403
     html = assert_in_layout(response, "lt")
     assert LITHUANIAN_SKIP_LINK in html
-    assert "You cannot do this" in html
+    assert lithuanian("You cannot do this") in html
 
 
 def test_a_form_without_its_csrf_cookie_gives_403_in_the_layout_and_says_why(db):
@@ -86,8 +102,8 @@ def test_a_form_without_its_csrf_cookie_gives_403_in_the_layout_and_says_why(db)
     assert response.status_code == 403
     html = assert_in_layout(response, "lt")
     assert LITHUANIAN_SKIP_LINK in html
-    assert "The form could not be sent" in html
-    assert "Allow cookies for this site" in html
+    assert lithuanian("The form could not be sent") in html
+    assert lithuanian(COOKIE_MISSING) in html
 
 
 def test_a_form_with_a_stale_csrf_token_gives_403_and_asks_to_reload(db):
@@ -96,8 +112,8 @@ def test_a_form_with_a_stale_csrf_token_gives_403_and_asks_to_reload(db):
     response = client.post("/lt/accounts/login/", {"csrfmiddlewaretoken": "x" * 64})
     assert response.status_code == 403
     html = assert_in_layout(response, "lt")
-    assert "Go back, reload the page and send the form again." in html
-    assert "Allow cookies" not in html
+    assert lithuanian("Go back, reload the page and send the form again.") in html
+    assert lithuanian(COOKIE_MISSING) not in html
 
 
 def test_a_bug_gives_500_in_the_layout_and_the_language_of_the_url(db):
@@ -106,7 +122,7 @@ def test_a_bug_gives_500_in_the_layout_and_the_language_of_the_url(db):
     assert response.status_code == 500
     html = assert_in_layout(response, "lt")
     assert LITHUANIAN_SKIP_LINK in html
-    assert "Sorry, there is a problem with the portal" in html
+    assert lithuanian("Sorry, there is a problem with the portal") in html
     # The language switcher works without the database.
     assert 'hreflang="en"' in html
 
@@ -116,7 +132,7 @@ def test_the_500_page_renders_with_the_database_down(db, database_down):
     response = client.get("/lt/test-database/")
     assert response.status_code == 500
     html = assert_in_layout(response, "lt")
-    assert "Sorry, there is a problem with the portal" in html
+    assert lithuanian("Sorry, there is a problem with the portal") in html
 
 
 def test_the_500_page_renders_for_a_signed_in_user_with_the_database_down(db, representative):
@@ -130,7 +146,7 @@ def test_the_500_page_renders_for_a_signed_in_user_with_the_database_down(db, re
         response = client.get("/lt/my-work/")
     assert response.status_code == 500
     html = assert_in_layout(response, "lt")
-    assert "Sorry, there is a problem with the portal" in html
+    assert lithuanian("Sorry, there is a problem with the portal") in html
     assert "Signed in as" not in html
 
 
