@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from orgs import services
 from orgs.models import FieldOfActivity, Organization, OrganizationChange, OrganizationMembership
-from orgs.services import organization_snapshot
 from orgs.search import DirectoryQuery, directory_search
+from orgs.services import organization_snapshot
 from tests.factories import (
     MunicipalityMembershipFactory,
     OrganizationFactory,
