@@ -58,7 +58,9 @@ def can_see_unpublished(user, organization):
 # the claimant; an entry: those who registered or represent it; a move: those too and who
 # asked). It goes to the active staff of its municipality who are not among them, and to
 # portal administrators (again not among them) where no such staff member exists. The
-# e-mails (*_deciders) and the queues (*_queryset) follow the same rule.
+# e-mails (*_deciders) and the queues (*_queryset) follow the same rule. Portal
+# administrators may still decide any request, anywhere (get_*_for_moderation): a request
+# waits for them, in their queue and by e-mail, only where nobody else may decide it.
 
 
 def _deciders(municipality_id, concerned_ids):
@@ -146,7 +148,9 @@ def _in_queue_of(user, municipality_path, **concerned):
 
 
 def moderation_queryset(user):
-    """Pending entries waiting for this user's decision."""
+    """Pending entries waiting for this user's decision: their municipalities' entries;
+    for a portal administrator, also those with nobody else to decide (they may decide any
+    other entry too: get_organization_for_moderation)."""
     pending = Organization.objects.filter(status=Organization.Status.PENDING)
     queue = pending.filter(
         _in_queue_of(user, "home_municipality_id", concerned_user_path=None, organization_path="pk")
@@ -155,7 +159,9 @@ def moderation_queryset(user):
 
 
 def claim_queryset(user):
-    """Pending claims waiting for this user's decision (never the user's own)."""
+    """Pending claims waiting for this user's decision (never the user's own): claims of
+    their municipalities' entries; for a portal administrator, also those with nobody else
+    to decide (they may decide any other claim too: get_claim_for_moderation)."""
     claims = OrganizationClaim.objects.filter(status=OrganizationClaim.Status.PENDING)
     return claims.filter(
         _in_queue_of(
@@ -167,7 +173,9 @@ def claim_queryset(user):
 
 
 def move_queryset(user):
-    """Pending moves to one of this user's municipalities waiting for their decision."""
+    """Pending moves waiting for this user's decision: moves to one of their
+    municipalities; for a portal administrator, also moves to municipalities with nobody
+    else to decide (they may decide any other move too: get_move_for_moderation)."""
     moves = OrganizationMove.objects.filter(status=OrganizationMove.Status.PENDING)
     queue = moves.filter(
         _in_queue_of(
@@ -208,8 +216,9 @@ def get_organization_for_edit(user, slug):
 
 
 def get_organization_for_moderation(user, pk):
-    """Staff of the home municipality (or portal administrators) moderate an entry, but
-    not one they registered or represent (403)."""
+    """Staff of the home municipality moderate an entry, and portal administrators any
+    entry (it waits in their queue only where nobody else may decide it:
+    moderation_queryset); nobody one they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
     organization = _get(pk=pk)
@@ -257,8 +266,9 @@ def get_organization_for_history(user, slug, *, write=False):
 
 
 def get_claim_for_moderation(user, pk):
-    """Staff of the entry's municipality (or portal administrators) decide a claim, never
-    their own (403)."""
+    """Staff of the entry's municipality decide a claim, and portal administrators any
+    claim (it waits in their queue only where nobody else may decide it: claim_queryset);
+    never their own (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
     claim = get_object_or_404(
@@ -272,9 +282,10 @@ def get_claim_for_moderation(user, pk):
 
 
 def get_move_for_moderation(user, pk):
-    """Staff of the municipality an entry asks to move to (or portal administrators)
-    decide; staff of the municipality it leaves see it (403); nobody decides their own
-    request or one for an entry they registered or represent (403)."""
+    """Staff of the municipality an entry asks to move to decide, and portal
+    administrators any move (it waits in their queue only where nobody else may decide it:
+    move_queryset); staff of the municipality it leaves see it (403); nobody decides their
+    own request or one for an entry they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
     move = get_object_or_404(

@@ -1,4 +1,5 @@
 from collections import Counter
+from copy import copy
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
@@ -7,13 +8,14 @@ from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
@@ -537,15 +539,97 @@ def later_changes_of_the_same_fields(change) -> list[tuple[OrganizationChange, l
     return found
 
 
+class RevertRefused(Exception):
+    """The values a revert would put back are not valid now; nothing was written."""
+
+    def __init__(self, problems):
+        super().__init__("The change cannot be reverted.")
+        self.problems = problems
+
+
+def revert_problems(change, organization=None) -> list[tuple[str | None, str]]:
+    """Why the values a revert would write are refused now, as (field, message): the
+    history keeps values from before today's limits, numbers another entry has taken
+    since, and taxonomy entries since deleted. Empty when the revert may go ahead."""
+    organization = organization or change.organization
+    values = revert_values(change)
+    problems = []
+    simple = {field: values[field] for field in SIMPLE_FIELDS if field in values}
+    if simple:
+        candidate = copy(organization)
+        for field, value in simple.items():
+            setattr(candidate, field, value)
+        # Only what the revert writes is checked (and country, for the number's uniqueness).
+        written = {Organization._meta.get_field(field).name for field in simple} | {"country"}
+        exclude = [f.name for f in Organization._meta.concrete_fields if f.name not in written]
+        try:
+            # The text CHECKs validate nothing here (the field validators say it, with the
+            # field's name); the number's uniqueness is said in words below.
+            candidate.full_clean(exclude=exclude, validate_constraints=False)
+        except ValidationError as error:
+            problems += [
+                (None if field == NON_FIELD_ERRORS else field, message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        number = simple.get("registration_number")
+        if (
+            number
+            and Organization.objects.filter(
+                country=organization.country, registration_number=number
+            )
+            .exclude(pk=organization.pk)
+            .exists()
+        ):
+            problems.append(
+                (
+                    "registration_number",
+                    _("Another entry in this country now has the registration number %(number)s.")
+                    % {"number": number},
+                )
+            )
+    for field in RELATION_FIELDS:
+        if field in values:
+            related = Organization._meta.get_field(field).related_model
+            ids = set(values[field])
+            if ids - set(related.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+                problems.append((field, _("Some of the values it would put back were deleted.")))
+    for position, (name, description) in enumerate(values.get("services", [])):
+        service = Service(
+            organization=organization, name=name, description=description, position=position
+        )
+        try:
+            service.clean_fields(exclude=["organization"])
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                problems += [
+                    ("services", _("%(service)s: %(problem)s") % {"service": name, "problem": m})
+                    for m in messages
+                ]
+    return problems
+
+
 @transaction.atomic
 def organization_change_revert(*, change, actor, version: int):
     """Put back the values a change replaced; the revert is itself recorded. Refused
-    (EditConflict) if the entry changed since the one reverting saw what it would undo."""
+    (EditConflict) if the entry changed since the one reverting saw what it would undo;
+    refused (RevertRefused), writing nothing, if those values are not valid now."""
     locked = Organization.objects.select_for_update().get(pk=change.organization_id)
     if locked.version != version:
         raise EditConflict(current=locked)
+    problems = revert_problems(change, locked)
+    if problems:
+        raise RevertRefused(problems)
     before = organization_snapshot(locked)
-    _apply(locked, revert_values(change))
+    try:
+        # A savepoint: another entry may take a number, or a taxonomy entry be deleted,
+        # between the checks and the write.
+        with transaction.atomic():
+            _apply(locked, revert_values(change))
+    except IntegrityError:
+        raise RevertRefused(
+            [(None, _("Another change made at the same time conflicts with these values."))]
+        ) from None
     revert = _record(
         locked,
         actor,

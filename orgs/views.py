@@ -76,6 +76,7 @@ from .services import (
     AlreadyDecided,
     EditConflict,
     MoveRefused,
+    RevertRefused,
     TooManyClaims,
     claim_approve,
     claim_create,
@@ -96,6 +97,7 @@ from .services import (
     pending_move,
     representative_invite,
     representatives_of,
+    revert_problems,
     revert_values,
     still_correct_token,
 )
@@ -587,7 +589,7 @@ def revert(request, slug, change_id):
     if not change.can_be_reverted:
         messages.error(request, _("Only edits can be reverted."))
         return redirect("orgs:history", slug=organization.slug)
-    conflict = False
+    conflict, problems = False, None
     if request.method == "POST":
         form = RevertForm(request.POST)
         if not form.is_valid():
@@ -598,9 +600,13 @@ def revert(request, slug, change_id):
             )
         except EditConflict as error:
             conflict, organization = True, error.current
+        except RevertRefused as error:
+            problems = error.problems
         else:
             messages.success(request, _("The change has been reverted."))
             return redirect("orgs:history", slug=organization.slug)
+    if problems is None:
+        problems = revert_problems(change, organization)
     current = organization_snapshot(organization)
     later = later_changes_of_the_same_fields(change)
     rows = [
@@ -623,6 +629,7 @@ def revert(request, slug, change_id):
             "kept": [field for field in change.fields if field not in revert_values(change)],
             "form": RevertForm(initial={"version": organization.version}),
             "conflict": conflict,
+            "problems": problems,
         },
     )
 

@@ -5,7 +5,8 @@ Each corrected value is reported on the migration's output. An entry's old value
 in full in its history (a "corrected" change, which cannot be reverted); a claim's too,
 in the history of the entry it claims (staff read both). Departments and municipalities
 have no history: their old value is printed in full. Then the value is shortened to its
-limit (ending with "…") and line breaks become spaces.
+limit (ending with "…") and line breaks become spaces. A registration number that would
+then be another entry's in the same country (they are unique) is emptied instead.
 
 The limits are copied here as they are at this migration, so that it stays the same
 when the models change later.
@@ -107,6 +108,22 @@ def correct_text(apps, schema_editor):
     history = {}  # organization id -> the fields of its "corrected" change
 
     for organization, changed in corrections(Organization, "Organization", "organization"):
+        number = changed.get("registration_number", {}).get("new")
+        if (
+            number
+            and Organization.objects.filter(
+                country=organization.country, registration_number=number
+            )
+            .exclude(pk=organization.pk)
+            .exists()
+        ):
+            # Another entry of the country has the corrected number (unique): emptied, the
+            # old one kept in the history like every other corrected value.
+            changed["registration_number"]["new"] = ""
+            print(
+                f"  orgs 0011: organization {organization.pk}, registration_number: "
+                f"{number!r} is another entry's number in {organization.country}, emptied"
+            )
         # .update(): a correction is not an edit, so updated_at stays as it is.
         Organization.objects.filter(pk=organization.pk).update(
             **{field: values["new"] for field, values in changed.items()}

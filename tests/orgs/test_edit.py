@@ -6,10 +6,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from orgs.models import Organization, OrganizationMembership
+from orgs import services
+from orgs.models import FieldOfActivity, Organization, OrganizationChange, OrganizationMembership
 from orgs.search import DirectoryQuery, directory_search
+from orgs.services import organization_snapshot
 from tests.factories import (
     MunicipalityMembershipFactory,
+    OrganizationFactory,
     OrganizationMembershipFactory,
     UserFactory,
 )
@@ -231,6 +234,112 @@ class TestRevert:
         client.post(self.url(organization, moved), {"version": organization.version})
         organization.refresh_from_db()
         assert organization.home_municipality_id == braga.municipality_id
+
+    def refused(self, client, staff, organization, change):
+        """The revert page and a revert of `change`: both say why, nothing is written."""
+        client.force_login(staff)
+        client.raise_request_exception = False
+        before = organization_snapshot(Organization.objects.get(pk=organization.pk))
+        page = client.get(self.url(organization, change))
+        assert page.status_code == 200
+        assert "This change cannot be reverted" in page.text
+        assert "Revert the change</button>" not in page.text  # no button to press
+        organization.refresh_from_db()
+        response = client.post(self.url(organization, change), {"version": organization.version})
+        assert response.status_code == 200
+        assert "This change cannot be reverted" in response.text
+        organization.refresh_from_db()
+        assert organization_snapshot(organization) == before
+        assert not organization.changes.filter(kind="reverted").exists()
+        return response.text
+
+    def test_a_number_another_entry_has_taken_since_is_not_put_back(
+        self, client, organization, representative, staff
+    ):
+        organization.registration_number = "40008123"
+        organization.save()
+        change = self.edit(client, organization, representative, registration_number="40008999")
+        OrganizationFactory(country=organization.country, registration_number="40008123")
+        text = self.refused(client, staff, organization, change)
+        assert "Registration number: Another entry in this country now has the registration" in (
+            text
+        )
+
+    def test_values_recorded_before_the_text_limits_are_not_put_back(
+        self, client, organization, staff
+    ):
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            kind="edited",
+            fields={
+                "name": {"old": "Old\nname", "new": organization.name},
+                "description": {"old": "x" * 6000, "new": ""},
+                "services": {"old": [["Nometne", "s" * 2500]], "new": []},
+            },
+        )
+        text = self.refused(client, staff, organization, change)
+        assert "Name: Write this on one line, without line breaks." in text
+        assert "Purpose: Ensure this value has at most 5000 characters" in text
+        assert "Programmes and services: Nometne: Ensure this value has at most 2000" in text
+
+    def test_a_taxonomy_entry_deleted_since_is_not_put_back(self, client, organization, staff):
+        sport = FieldOfActivity.objects.create(slug="test-revert-sport", name="Sport")
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            kind="edited",
+            fields={"fields_of_activity": {"old": [sport.pk], "new": []}},
+        )
+        sport.delete()
+        text = self.refused(client, staff, organization, change)
+        assert "Fields of activity: Some of the values it would put back were deleted." in text
+
+    def test_a_valid_revert_of_several_kinds_of_values_still_goes_ahead(
+        self, client, organization, staff
+    ):
+        sport = FieldOfActivity.objects.create(slug="test-revert-sport", name="Sport")
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            kind="edited",
+            fields={
+                "registration_number": {"old": "40008123", "new": ""},
+                "fields_of_activity": {"old": [sport.pk], "new": []},
+                "services": {"old": [["Nometne", "Vasarā."]], "new": []},
+            },
+        )
+        client.force_login(staff)
+        page = client.get(self.url(organization, change))
+        assert "This change cannot be reverted" not in page.text
+        response = client.post(self.url(organization, change), {"version": organization.version})
+        assert response.status_code == 302
+        organization.refresh_from_db()
+        assert organization.registration_number == "40008123"
+        assert list(organization.fields_of_activity.all()) == [sport]
+        assert list(organization.services.values_list("name", "description")) == [
+            ("Nometne", "Vasarā.")
+        ]
+
+    def test_a_number_taken_between_the_checks_and_the_write_is_refused_in_words(
+        self, client, organization, staff, monkeypatch
+    ):
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            kind="edited",
+            fields={"registration_number": {"old": "40008123", "new": ""}},
+        )
+        # Another entry takes the number once the checks have passed.
+        monkeypatch.setattr(services, "revert_problems", lambda change, organization: [])
+        OrganizationFactory(country=organization.country, registration_number="40008123")
+        client.force_login(staff)
+        client.raise_request_exception = False
+        response = client.post(self.url(organization, change), {"version": organization.version})
+        assert response.status_code == 200
+        assert "This change cannot be reverted" in response.text
+        assert "Another change made at the same time conflicts with these values." in (
+            response.text
+        )
+        organization.refresh_from_db()
+        assert organization.registration_number == ""
+        assert not organization.changes.filter(kind="reverted").exists()
 
 
 def invitation_link(client, organization, representative, capture, email="kolega@example.org"):

@@ -238,6 +238,36 @@ class TestDecision:
         client.force_login(insider)
         assert client.post(self.url(move), {"decision": "approve"}).status_code == 403
 
+    def test_an_administrator_decides_anywhere_and_the_queue_lists_what_waits_for_them(
+        self, client, move, elsewhere, elsewhere_staff, administrator
+    ):
+        # Braga has staff who may decide: the move is not in the administrator's queue,
+        # yet an administrator may decide it (one rule: they decide everywhere).
+        client.force_login(administrator)
+        page = client.get("/en/moderation/")
+        assert "asks to move from" not in page.text
+        # Not one municipality's queue: no "your municipality" for an administrator.
+        assert "Moves waiting for your decision" in page.text
+        assert "your municipality" not in page.text
+        assert "Export the directory with every entry in every status" in page.text
+
+        elsewhere.memberships.all().delete()  # now nobody else may decide it
+        page = client.get("/en/moderation/")
+        assert "asks to move from Talsu novads to Município de Braga" in page.text
+        assert "your municipality" not in page.text
+
+        response = client.post(self.url(move), {"decision": "approve"})
+        assert response.status_code == 302
+        move.refresh_from_db()
+        assert (move.status, move.decided_by) == (OrganizationMove.Status.APPROVED, administrator)
+
+    def test_staff_read_the_queue_as_their_municipalitys(self, client, move, elsewhere_staff):
+        client.force_login(elsewhere_staff)
+        page = client.get("/en/moderation/")
+        assert "Moves to your municipality" in page.text
+        assert "your municipality's entries in every status" in page.text
+        assert "Moves waiting for your decision" not in page.text
+
     def test_a_move_onto_a_registration_number_already_listed_there_is_refused_in_words(
         self, client, move, organization, elsewhere, elsewhere_staff
     ):

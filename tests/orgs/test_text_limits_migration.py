@@ -142,6 +142,39 @@ def test_the_correction_changes_nothing_when_every_value_fits(db, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_a_corrected_registration_number_another_entry_has_is_emptied_and_reported(
+    text_checks_lifted, capsys
+):
+    municipality = current_apps.get_model("orgs", "Municipality").objects.create(
+        name="Talsu novads", slug="talsi", country="LV", time_zone="Europe/Riga"
+    )
+    first = Organization.objects.create(
+        name="Biedrība A", slug="a", type="association", country="LV",
+        home_municipality=municipality, registration_number="4000 8123",
+    )  # fmt: skip
+    second = Organization.objects.create(
+        name="Biedrība B", slug="b", type="association", country="LV",
+        home_municipality=municipality, registration_number="4000\n8123",
+    )  # fmt: skip
+    third = Organization.objects.create(
+        name="Biedrība C", slug="c", type="association", country="LV",
+        home_municipality=municipality, registration_number="5000\n8123",
+    )  # fmt: skip
+
+    correction.correct_text(current_apps, None)
+
+    for row in (first, second, third):
+        row.refresh_from_db()
+    assert first.registration_number == "4000 8123"
+    assert second.registration_number == ""
+    assert third.registration_number == "5000 8123"  # no other entry has it
+    change = OrganizationChange.objects.get(organization=second)
+    assert change.fields["registration_number"] == {"old": "4000\n8123", "new": ""}
+    assert f"organization {second.pk}, registration_number: '4000 8123' is another entry's" in (
+        capsys.readouterr().out
+    )
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's varchar never held one")
 def test_on_sqlite_a_name_longer_than_its_field_is_shortened_and_a_long_address_emptied(
     text_checks_lifted, capsys
