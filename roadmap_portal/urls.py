@@ -6,6 +6,7 @@ from . import views
 
 # The 500 page must render without the database; Django's 403 and 404 views render
 # templates/403.html and 404.html, which need nothing of this kind.
+handler400 = "roadmap_portal.views.bad_request"
 handler500 = "roadmap_portal.views.server_error"
 
 urlpatterns = [

@@ -1,6 +1,7 @@
 import logging
 
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError
@@ -57,6 +58,13 @@ def csrf_failure(request, reason=""):
     """A refused form (an expired page, cookies off) in the portal's layout (CSRF_FAILURE_VIEW)."""
     context = {"cookie_missing": reason == REASON_NO_CSRF_COOKIE}
     return render(request, "403_csrf.html", context, status=403)
+
+
+def bad_request(request, exception):
+    """400 in the portal's layout and language: a form over the upload limit says so
+    (Django's own page is a bare line of English)."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(request, "400.html", {"too_big": too_big}, status=400)
 
 
 def server_error(request):

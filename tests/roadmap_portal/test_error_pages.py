@@ -75,6 +75,17 @@ def assert_in_layout(response, language):
     return html
 
 
+def test_a_form_over_the_upload_limit_gives_400_in_the_layout_saying_what_to_shorten(
+    client, db, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post("/lt/organizations/register/", {"description": "vārdi " * 5000})
+    assert response.status_code == 400
+    html = assert_in_layout(response, "lt")
+    assert lithuanian("The portal could not read what was sent") in html
+    assert "5,000" in html or "5 000" in html or "5000" in html
+
+
 def test_an_unknown_page_gives_404_in_the_layout_and_the_language_of_the_url(client, db):
     response = client.get("/lt/no-such-page/")
     assert response.status_code == 404
