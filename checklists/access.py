@@ -13,8 +13,10 @@ is published.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from orgs.models import Municipality, MunicipalityMembership, Organization
+from roadmap_portal.lib.http import PermissionDeniedWithReason
 
 from .models import Form, Roadmap
 
@@ -61,6 +63,25 @@ def roadmap_owners_for_user(user):
     organizations = (
         Organization.objects.published().filter(memberships__user=user).distinct().order_by("name")
     )
+    return municipalities, organizations
+
+
+def get_roadmap_owners_for_start(user):
+    """(municipalities, organizations) this user may start a roadmap for; 403 if none,
+    saying so when an entry they represent is only waiting to be published."""
+    municipalities, organizations = roadmap_owners_for_user(user)
+    if not municipalities and not organizations:
+        raise PermissionDeniedWithReason(
+            *(
+                _(
+                    "The entry of %(name)s is not published yet. Its roadmaps can be started"
+                    " and changed once the municipality has published it; those started"
+                    " before can be read."
+                )
+                % {"name": organization.name}
+                for organization in unpublished_organizations_of(user)
+            )
+        )
     return municipalities, organizations
 
 

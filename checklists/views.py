@@ -14,6 +14,7 @@ from roadmap_portal.lib.pdf import render_pdf
 from .access import (
     can_edit,
     get_roadmap_for_user,
+    get_roadmap_owners_for_start,
     own_roadmaps,
     roadmap_owners_for_user,
     shared_roadmaps,
@@ -56,9 +57,7 @@ def roadmap_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
-    municipalities, organizations = roadmap_owners_for_user(request.user)
-    if not municipalities and not organizations:
-        raise PermissionDenied
+    municipalities, organizations = get_roadmap_owners_for_start(request.user)
     form = StartRoadmapForm(
         request.POST or None, municipalities=municipalities, organizations=organizations
     )

@@ -1,7 +1,9 @@
+import copy
+
 from django import forms
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
@@ -160,8 +162,10 @@ class OrganizationForm(forms.ModelForm):
             "contact_person": _("Shown publicly only if the person agrees below."),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, instance=None, **kwargs):
+        # Validating writes what was typed into the instance, refused values too; the page
+        # shows the entry as stored (its heading, its links), so the form gets a copy.
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
         self.fields["home_municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["municipalities_served"].queryset = Municipality.objects.order_by("name")
         self.fields["municipalities_served"].label = _("Other municipalities it works in")
@@ -236,14 +240,30 @@ class ServiceForm(forms.Form):
 
 
 class BaseServiceFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Enter at most %(num)d programme or service",
+            "Enter at most %(num)d programmes and services",
+            "num",
+        ),
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove this programme or service")
 
 
+# validate_max and absolute_max: without them Django takes up to 1,000 more forms than
+# max_num, and that many services overflow PostgreSQL's search tsvector (500).
 ServiceFormSet = forms.formset_factory(
-    ServiceForm, formset=BaseServiceFormSet, extra=1, can_delete=True, max_num=30
+    ServiceForm,
+    formset=BaseServiceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=Organization.SERVICES_MAX,
+    absolute_max=Organization.SERVICES_MAX,
+    validate_max=True,
 )
 
 
@@ -361,7 +381,12 @@ def unbound_copy(form_class, data, **kwargs):
 
 def services_with_another_row(data):
     data = data.copy()
-    data["services-TOTAL_FORMS"] = str(int(data.get("services-TOTAL_FORMS") or 0) + 1)
+    try:
+        rows = int(data.get("services-TOTAL_FORMS") or 0)
+    except ValueError:
+        rows = 0  # the formset reports the broken management form
+    # Never past the limit: the page would show the last row and refuse it on saving.
+    data["services-TOTAL_FORMS"] = str(min(rows + 1, Organization.SERVICES_MAX))
     return ServiceFormSet(data, prefix="services")
 
 

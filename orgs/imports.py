@@ -27,7 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
@@ -556,7 +556,22 @@ class OrganizationResource(resources.ModelResource):
                         instance.imported_relations[key] = self.fields[key].clean(row)
                 except ValueError as error:
                     errors[key] = [str(error)]
-        for name, text in instance.imported_relations.get("services", []):
+        services = instance.imported_relations.get("services", [])
+        if len(services) > Organization.SERVICES_MAX:
+            # As in the forms: more would overflow the search tsvector and fail the write
+            # of the whole batch, the other rows with it.
+            errors["services"] = [
+                ngettext(
+                    "This row has %(count)s programme or service; an entry can have at most "
+                    "%(max)s.",
+                    "This row has %(count)s programmes and services; an entry can have at most "
+                    "%(max)s.",
+                    len(services),
+                )
+                % {"count": len(services), "max": Organization.SERVICES_MAX}
+            ]
+            services = []
+        for name, text in services:
             if len(name) > SERVICE_NAME_MAX:
                 errors["services"] = [
                     _("A programme or service name is longer than %(max)s characters.")
@@ -677,12 +692,15 @@ class OrganizationResource(resources.ModelResource):
             self.create_instances.clear()
             return
         try:
-            new = self.create_instances
-            for instance, slug in zip(new, unique_slugs([i.name for i in new]), strict=True):
-                instance.slug = slug
-                _set_search_material(instance)
-            bulk_insert(Organization, new, new_ids=True)
-            self._write_relations(new, created=True)
+            # A savepoint: on PostgreSQL a refused statement aborts the transaction, and
+            # only rolling back to it lets the import end in its report, not an exception.
+            with transaction.atomic():
+                new = self.create_instances
+                for instance, slug in zip(new, unique_slugs([i.name for i in new]), strict=True):
+                    instance.slug = slug
+                    _set_search_material(instance)
+                bulk_insert(Organization, new, new_ids=True)
+                self._write_relations(new, created=True)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -693,19 +711,20 @@ class OrganizationResource(resources.ModelResource):
             self.update_instances.clear()
             return
         try:
-            changed = self.update_instances
-            now = timezone.now()
-            by_fields = defaultdict(list)
-            for instance in changed:
-                instance.updated_at = now
-                instance.version += 1  # an editor holding the old version gets a conflict
-                _set_search_material(instance)
-                fields = {key.removesuffix("_id") for key in instance.changed_fields}
-                by_fields[frozenset(fields & UPDATABLE)].append(instance)
-            # Only the columns that changed.
-            for fields, instances in by_fields.items():
-                bulk_update(Organization, instances, [*fields, *ALWAYS_UPDATED])
-            self._write_relations(changed, created=False)
+            with transaction.atomic():  # a savepoint, as in bulk_create
+                changed = self.update_instances
+                now = timezone.now()
+                by_fields = defaultdict(list)
+                for instance in changed:
+                    instance.updated_at = now
+                    instance.version += 1  # an editor holding the old version gets a conflict
+                    _set_search_material(instance)
+                    fields = {key.removesuffix("_id") for key in instance.changed_fields}
+                    by_fields[frozenset(fields & UPDATABLE)].append(instance)
+                # Only the columns that changed.
+                for fields, instances in by_fields.items():
+                    bulk_update(Organization, instances, [*fields, *ALWAYS_UPDATED])
+                self._write_relations(changed, created=False)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -809,10 +828,15 @@ class ImportReport:
     counts: dict
     written: bool = False
     notes: list = field(default_factory=list)  # about the whole file, not one row
+    failed: bool = False  # the database refused the write, or lost it: worth another try
 
     @property
     def has_errors(self):
         return self.counts.get("error", 0) > 0
+
+    @property
+    def every_row_refused(self):
+        return bool(self.rows) and self.counts.get("error", 0) == len(self.rows)
 
     @property
     def labelled_counts(self):
@@ -826,6 +850,7 @@ class ImportReport:
             "counts": self.counts,
             "written": self.written,
             "notes": self.notes,
+            "failed": self.failed,
         }
 
     @classmethod
@@ -835,6 +860,7 @@ class ImportReport:
             counts=data["counts"],
             written=data["written"],
             notes=data["notes"],
+            failed=data.get("failed", False),  # not kept by reports before it
         )
 
 
@@ -865,12 +891,8 @@ def _cell_problems_as_value_errors(value):
 
 
 def _column_label(column):
-    if column == "__all__":
-        return ""
-    try:
-        return str(Organization._meta.get_field(column).verbose_name).capitalize()
-    except Exception:
-        return column
+    # As the history names them: "Programmes and services", not the column's "services".
+    return "" if column == "__all__" else str(field_label(column))
 
 
 def _messages(row_result):
@@ -943,6 +965,7 @@ def run_import(
                 # The database refused a write that the checks let through (another import
                 # at the same moment, say): the library rolled it all back.
                 logger.error("Import failed", exc_info=result.base_errors[0].error)
+                report.failed = True
                 report.notes.append(
                     _("Nothing was written: the database refused the import. Try again.")
                 )
@@ -950,6 +973,8 @@ def run_import(
                 dry_run
                 or result.has_errors()
                 or (all_or_nothing and report.has_errors)
+                # Every row refused or unchanged: nothing written, whatever the report says.
+                or not (counts.get("new") or counts.get("updated"))
                 or (before_commit is not None and not before_commit())
             ):
                 report.written = False
@@ -1001,7 +1026,11 @@ def _report_what_was_written(report, record):
             report.counts[key] = count
         else:
             report.counts.pop(key, None)
-    report.written = (report.written and held == expected) or any(held.values())
+    # Written means the database holds something of it: a file whose every row was
+    # refused (or unchanged) wrote nothing, whatever the check expected.
+    report.written = any(held.values())
+    if any(expected.values()) and not report.written:
+        report.failed = True  # the write was lost: the file is kept to start it again
 
 
 class _RollBack(Exception):
@@ -1064,11 +1093,12 @@ def import_record(record, *, write: bool, language: str, progress=None, table=No
                 record.status = Status.PREVIEWED
             elif report.written:
                 record.status = Status.IMPORTED
-            elif record.all_or_nothing and report.has_errors:
-                record.status = Status.NOTHING_WRITTEN
-            else:
+            elif report.failed:
                 # The database refused the write: the file is kept to start it again.
                 record.status = Status.FAILED
+            else:
+                # All or nothing with a refused row, or no row that writes anything.
+                record.status = Status.NOTHING_WRITTEN
     if write and record.status != Status.FAILED:
         # The file held personal data (contact persons): once imported, its name, checksum
         # and report are the record; the content is not kept.

@@ -177,6 +177,9 @@ class Organization(models.Model):
 
     # An entry not confirmed for this long is marked as possibly out of date.
     FRESHNESS_DAYS = 365
+    # Programmes and services an entry may have, in the forms and the import: at 2,000
+    # characters each they stay far below PostgreSQL's 1 MB limit of a search tsvector.
+    SERVICES_MAX = 30
 
     name = models.CharField(_("name"), max_length=300, validators=[validate_single_line])
     short_name = models.CharField(

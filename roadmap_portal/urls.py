@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from . import views
 
-# The 500 page must render without the database; Django's 403 and 404 views render
-# templates/403.html and 404.html, which need nothing of this kind.
+# The 500 page must render without the database; the 400 and 403 pages are in the
+# portal's layout too (the 403 shows only the reasons meant for the visitor). Django's 404
+# view renders templates/404.html.
 handler400 = "roadmap_portal.views.bad_request"
+handler403 = "roadmap_portal.views.permission_denied"
 handler500 = "roadmap_portal.views.server_error"
 
 urlpatterns = [

@@ -9,11 +9,13 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from orgs.models import Municipality, Organization
 
 from .context_processors import language_links
+from .lib.http import PermissionDeniedWithReason
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,14 @@ def healthz(request):
         logger.exception("Health check: the database does not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@requires_csrf_token
+def permission_denied(request, exception):
+    """The 403 page (handler403): the reasons of a PermissionDeniedWithReason, else the
+    general words. Django's own view would put any exception's message in the page."""
+    reasons = exception.reasons if isinstance(exception, PermissionDeniedWithReason) else []
+    return render(request, "403.html", {"reasons": reasons}, status=403)
 
 
 def csrf_failure(request, reason=""):

@@ -102,6 +102,36 @@ def test_a_representative_of_an_unpublished_entry_cannot_start_a_roadmap(
     assert "is not published yet" in page.text
 
 
+def test_a_representative_of_a_pending_entry_is_told_why_they_cannot_start_a_roadmap(
+    client, template, organization, representative
+):
+    organization.name = "Biedrība <b>„Brīnumiņš”</b>"
+    organization.status = "pending"
+    organization.save(update_fields=["name", "status"])
+    client.force_login(representative)
+    for response in [
+        client.get("/en/roadmaps/new/"),
+        client.post("/en/roadmaps/new/", {"owner": f"o{organization.pk}", "title": "X"}),
+    ]:
+        assert response.status_code == 403
+        assert "You cannot do this" in response.text
+        # The name is text: escaped, never markup.
+        assert (
+            "The entry of Biedrība &lt;b&gt;„Brīnumiņš”&lt;/b&gt; is not published yet. Its"
+            " roadmaps can be started and changed once the municipality has published it;"
+        ) in response.text
+        assert "<b>" not in response.text
+        assert "does not have the role this page needs" not in response.text
+
+
+def test_someone_with_no_role_gets_the_general_403_text(client, template, outsider):
+    client.force_login(outsider)
+    response = client.get("/en/roadmaps/new/")
+    assert response.status_code == 403
+    assert "Your account does not have the role this page needs." in response.text
+    assert "is not published yet" not in response.text
+
+
 def test_the_new_roadmap_form_offers_only_published_entries(
     client, template, organization, representative
 ):

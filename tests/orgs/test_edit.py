@@ -14,8 +14,11 @@ from tests.factories import (
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
+    ServiceFactory,
     UserFactory,
 )
+
+from .helpers import services_data
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,39 @@ class TestEdit:
         assert client.get(self.url(organization)).status_code == 404
         organization.refresh_from_db()
         assert organization.name == "Biedrība „Brīnumiņš”"
+
+    def test_more_programmes_than_an_entry_may_have_are_refused_and_nothing_changes(
+        self, client, organization, representative
+    ):
+        ServiceFactory(organization=organization, name="Rotaļu istaba")
+        client.force_login(representative)
+        for count, length in [(31, 0), (450, 2000)]:  # 450: the 500 on PostgreSQL
+            data = edit_data(organization, description="Jauns apraksts")
+            response = client.post(
+                self.url(organization), data | services_data(count, description_length=length)
+            )
+            assert response.status_code == 200
+            assert "There is a problem" in response.text
+            assert "Enter at most 30 programmes and services" in response.text
+        organization.refresh_from_db()
+        assert organization.description != "Jauns apraksts" and organization.version == 1
+        assert list(organization.services.values_list("name", flat=True)) == ["Rotaļu istaba"]
+        assert organization.changes.count() == 0
+
+    def test_a_refused_name_is_not_shown_as_the_entrys_name(
+        self, client, organization, representative
+    ):
+        client.force_login(representative)
+        refused = "Biedrība „Brīnumiņš”\nBcc: victim@example.org"
+        response = client.post(self.url(organization), edit_data(organization, name=refused))
+        assert "Write this on one line, without line breaks." in response.text
+        html = " ".join(response.text.split())  # a line break in the page reads as a space
+        assert "Bcc: victim@example.org</h1>" not in html
+        assert "<h1>Edit Biedrība „Brīnumiņš”</h1>" in html
+        assert 'class="back-link">Biedrība „Brīnumiņš”</a>' in html
+        assert "<title>Error: Edit Biedrība „Brīnumiņš” –" in html
+        # The form still shows what was typed, to correct it.
+        assert 'value="Biedrība „Brīnumiņš” Bcc: victim@example.org"' in html
 
     def test_a_missing_version_is_a_bad_request(self, client, organization, representative):
         client.force_login(representative)

@@ -18,6 +18,8 @@ from orgs.imports import ImportFileError, run_import
 from orgs.models import Organization, Service
 from tests.factories import MunicipalityFactory, OrganizationFactory, ServiceFactory
 
+from .helpers import greek_text
+
 pytestmark = pytest.mark.django_db
 
 SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
@@ -500,6 +502,36 @@ def test_import_hsds_fails_when_a_row_is_refused(tmp_path, municipality):
         call_command("import_hsds", str(tmp_path), "--municipality", "talsi", stdout=out)
     assert "row 2\terror" in out.getvalue()
     assert "(written)" in out.getvalue()
+
+
+def test_an_organization_with_more_programmes_than_an_entry_may_have_is_a_row_error(
+    administrator, municipality
+):
+    # 450 services of 2,000 characters overflowed PostgreSQL's search tsvector when the
+    # batch was written, and the whole import raised.
+    services = io.StringIO()
+    writer = csv.writer(services)
+    writer.writerow(["id", "organization_id", "name", "description"])
+    for n in range(450):
+        writer.writerow([f"s{n}", "o1", f"Programma {n}", greek_text(2000, seed=n)])
+    content = zip_of(
+        {
+            "organizations.csv": "id,name\no1,Biedrība Daudz\no2,Biedrība Cita\n",
+            "services.csv": services.getvalue(),
+        }
+    )
+    report = run_import(
+        read_package(content), actor=administrator, default_municipality=municipality, dry_run=False
+    )
+    first, second = report.rows
+    assert first.status == "error" and first.name == "Biedrība Daudz"
+    assert first.messages == [
+        "Programmes and services: This row has 450 programmes and services; an entry can "
+        "have at most 30."
+    ]
+    assert second.status == "new" and report.written
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Biedrība Cita"]
+    assert not Service.objects.exists()
 
 
 def test_import_hsds_needs_a_municipality_and_a_package(tmp_path, municipality):

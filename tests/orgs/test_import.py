@@ -454,6 +454,98 @@ def test_a_write_the_database_refuses_leaves_nothing_and_says_so(
     assert not Organization.objects.exists() and not Service.objects.exists()
 
 
+def _refuse_in_the_database(*args, **kwargs):
+    # A statement the database refuses: on PostgreSQL the transaction is aborted after it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM no_such_table")
+
+
+@pytest.mark.parametrize("write", ["bulk_insert", "bulk_update"])
+def test_a_database_error_in_the_write_ends_in_the_report_not_an_exception(
+    administrator, municipality, organization, monkeypatch, write
+):
+    # bulk_insert writes the new entries, bulk_update the changed ones.
+    monkeypatch.setattr(f"orgs.imports.{write}", _refuse_in_the_database)
+    table = rows_file(
+        ["Biedrība Jaunā", "Talsu novads", "", ""],
+        [organization.name, "Talsu novads", "", "jauns@example.lv"],
+    )
+    record = ImportRecord.objects.create(
+        created_by=administrator, filename="f.csv", status=ImportRecord.Status.IMPORTING
+    )
+    report = run_import(table, actor=administrator, dry_run=False, record=record)
+    assert not report.written and report.failed
+    assert "Nothing was written: the database refused the import. Try again." in report.notes
+    assert list(Organization.objects.values_list("name", flat=True)) == [organization.name]
+    assert Organization.objects.get().email == ""
+    assert not OrganizationChange.objects.exists() and not Service.objects.exists()
+
+
+def test_the_page_says_the_database_refused_the_import_and_keeps_the_file(
+    client, staff, municipality, monkeypatch
+):
+    client.force_login(staff)
+    upload = client.post(
+        "/en/moderation/import/",
+        {"file": SimpleUploadedFile("d.csv", b"Name,Home municipality\nBiedriba A,Talsu novads\n")},
+    )
+    monkeypatch.setattr("orgs.imports.bulk_insert", _refuse_in_the_database)
+    client.post(upload["Location"])
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.FAILED and bytes(record.content)
+    page = client.get(upload["Location"]).text
+    assert "Nothing was written: the database refused the import. Try again." in page
+    assert "Start again from the same file" in page and "Imported." not in page
+    assert not Organization.objects.exists()
+
+
+def test_more_programmes_than_an_entry_may_have_are_a_row_error(administrator, municipality):
+    names = "; ".join(f"Programma {n}" for n in range(31))
+    table = full_row_file(["Biedrība A", "Talsu novads", "", "", "", "", "", names, "", "", "", ""])
+    report = run_import(table, actor=administrator, dry_run=False)
+    assert report.rows[0].messages == [
+        "Programmes and services: This row has 31 programmes and services; an entry can "
+        "have at most 30."
+    ]
+    assert not Organization.objects.exists()
+
+
+def test_an_import_whose_every_row_is_refused_says_nothing_was_imported(
+    client, staff, municipality
+):
+    client.force_login(staff)
+    content = csv_bytes([["Name", "Home municipality"], ["", "Talsu novads"], ["B", "Atlantīda"]])
+    upload = client.post("/en/moderation/import/", {"file": SimpleUploadedFile("d.csv", content)})
+    client.post(upload["Location"])
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.NOTHING_WRITTEN
+    assert record.counts == {"error": 2}
+    page = client.get(upload["Location"]).text
+    assert "Nothing was imported: every row had an error." in page
+    assert "Imported." not in page and "alert-success" not in page
+    listing = client.get("/en/moderation/import/").text
+    assert "Nothing written" in listing and ">Imported<" not in listing
+    assert not Organization.objects.exists()
+
+
+def test_an_import_that_changes_nothing_is_not_reported_as_written(
+    client, staff, organization, municipality
+):
+    client.force_login(staff)
+    content = csv_bytes(
+        [["Name", "Home municipality"], [organization.name, "Talsu novads"], ["", "Talsu novads"]]
+    )
+    upload = client.post("/en/moderation/import/", {"file": SimpleUploadedFile("d.csv", content)})
+    client.post(upload["Location"])
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.NOTHING_WRITTEN
+    page = client.get(upload["Location"]).text
+    assert "Nothing was imported: the rows without errors change nothing." in page
+    # Without a record too (the library's own report).
+    report = run_import(read_table(content, "d.csv"), actor=staff, dry_run=False)
+    assert not report.written and report.counts == {"unchanged": 1, "error": 1}
+
+
 class TestPages:
     def test_upload_preview_and_confirm(self, client, staff, municipality):
         client.force_login(staff)

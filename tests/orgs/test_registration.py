@@ -12,7 +12,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .helpers import registration_data
+from .helpers import greek_text, registration_data, services_data
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -374,3 +374,45 @@ def test_a_name_with_ampersand_quotes_and_angle_brackets_reaches_the_e_mail_as_w
     (message,) = [m for m in mail.outbox if m.to == [staff.email]]
     assert message.subject == f"New entry to check: {name}"
     assert name in message.body
+
+
+def test_more_programmes_than_an_entry_may_have_are_refused_with_a_message(client, municipality):
+    # Django took up to 1,030 forms (max_num without validate_max).
+    response = client.post(URL, registration_data(municipality, **services_data(31)))
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Enter at most 30 programmes and services" in response.text
+    assert Organization.objects.count() == 0
+    assert User.objects.count() == 0
+
+
+def test_the_reproduction_of_450_long_programmes_is_a_form_error_not_a_500(client, municipality):
+    # On PostgreSQL: "string is too long for tsvector (2020494 bytes, max 1048575 bytes)".
+    data = registration_data(municipality, **services_data(450, description_length=2000))
+    response = client.post(URL, data)
+    assert response.status_code == 200
+    assert "Enter at most 30 programmes and services" in response.text
+    assert Organization.objects.count() == 0
+    assert User.objects.count() == 0
+
+
+def test_an_entry_with_every_programme_and_text_at_its_limit_is_stored(client, municipality):
+    # The limits together stay below PostgreSQL's 1 MB tsvector.
+    data = registration_data(
+        municipality,
+        description=greek_text(5000, seed="purpose"),
+        **services_data(Organization.SERVICES_MAX, description_length=2000),
+    )
+    response = client.post(URL, data)
+    assert response.status_code == 302, response.text
+    assert Organization.objects.get().services.count() == 30
+
+
+def test_add_another_stops_at_the_limit(client, municipality):
+    data = registration_data(municipality, **services_data(30), add_service="1")
+    response = client.post(URL, data)
+    assert 'name="services-TOTAL_FORMS" value="30"' in response.text
+    assert "Programme or service 30" in response.text
+    assert "Programme or service 31" not in response.text
+    assert "Add another programme or service" not in response.text
+    assert Organization.objects.count() == 0

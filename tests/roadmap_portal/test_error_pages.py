@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import path
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 
 from orgs.models import Organization
 from roadmap_portal import urls as portal_urls
+from roadmap_portal.lib.http import PermissionDeniedWithReason
 
 LITHUANIAN_SKIP_LINK = "Pereiti prie pagrindinio turinio"
 
@@ -34,6 +36,15 @@ def raise_a_bug(request):
     raise RuntimeError("a bug in a view")
 
 
+def forbidden(request):
+    # As orgs.services raise it: a message for the logs.
+    raise PermissionDenied("Nobody decides on their own request.")
+
+
+def forbidden_with_reason(request):
+    raise PermissionDeniedWithReason("The entry of A & <B> is not published yet.")
+
+
 def count_organizations(request):
     # With the database down, this query raises.
     Organization.objects.count()
@@ -45,9 +56,12 @@ urlpatterns = [
     *i18n_patterns(
         path("test-bug/", raise_a_bug),
         path("test-database/", count_organizations),
+        path("test-forbidden/", forbidden),
+        path("test-forbidden-with-reason/", forbidden_with_reason),
     ),
 ]
-handler500 = getattr(portal_urls, "handler500", None)  # None: Django's own
+handler403 = getattr(portal_urls, "handler403", None)  # None: Django's own
+handler500 = getattr(portal_urls, "handler500", None)
 
 pytestmark = pytest.mark.usefixtures("production_errors")
 
@@ -105,6 +119,21 @@ def test_a_role_too_low_gives_403_in_the_layout_and_the_language_of_the_url(
     html = assert_in_layout(response, "lt")
     assert LITHUANIAN_SKIP_LINK in html
     assert lithuanian("You cannot do this") in html
+
+
+def test_the_403_page_shows_no_message_of_an_exception_but_the_reasons_meant_for_visitors(
+    client, db
+):
+    response = client.get("/en/test-forbidden/")
+    assert response.status_code == 403
+    html = assert_in_layout(response, "en")
+    assert "Nobody decides on their own request." not in html
+    assert "Your account does not have the role this page needs." in html
+    response = client.get("/en/test-forbidden-with-reason/")
+    assert response.status_code == 403
+    html = assert_in_layout(response, "en")
+    assert "<p>The entry of A &amp; &lt;B&gt; is not published yet.</p>" in html
+    assert "Your account does not have the role this page needs." not in html
 
 
 def test_a_form_without_its_csrf_cookie_gives_403_in_the_layout_and_says_why(db):
