@@ -44,6 +44,18 @@ def test_a_taken_address_gets_the_same_answer_and_its_owner_an_e_mail(
     assert owner.check_password("correct-horse-battery-staple")  # nothing changed
 
 
+def test_a_deactivated_account_s_address_gets_the_same_answer_and_no_e_mail(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="left@example.org", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, "left@example.org")
+    assert response["Location"] == "/en/accounts/signup/check-your-email/"
+    assert mail.outbox == []
+    owner.refresh_from_db()
+    assert not owner.is_active and not owner.awaiting_confirmation
+
+
 def test_the_owner_is_told_at_most_three_times_an_hour(client, django_capture_on_commit_callbacks):
     UserFactory(email="janis@example.org")
     with django_capture_on_commit_callbacks(execute=True):
