@@ -83,6 +83,16 @@ def test_one_network_creates_a_limited_number_of_accounts_then_is_told_when_to_r
     assert signup(client, "one-more@example.org", REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
+@override_settings(SIGNUP_LIMIT_PER_NETWORK=3)
+def test_an_ipv6_client_cannot_escape_the_limit_by_changing_address_within_its_64(client):
+    for number in range(1, 4):
+        signup(client, f"person-{number}@example.org", REMOTE_ADDR=f"2001:db8:1:2::{number}")
+    response = signup(client, "one-more@example.org", REMOTE_ADDR="2001:db8:1:2::99")
+    assert response.status_code == 429
+    other_network = signup(client, "one-more@example.org", REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 302
+
+
 @override_settings(SIGNUP_LIMIT_PER_NETWORK=2)
 def test_form_mistakes_do_not_count_against_the_network(client):
     for _ in range(5):
