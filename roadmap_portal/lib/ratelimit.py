@@ -1,7 +1,12 @@
 """Fixed-window rate limits on Django's cache, and the client's address.
 
 The cache is shared by every app process (Redis, or the database cache when DEBUG is off;
-settings.py refuses a local-memory cache there), so a limit holds across processes.
+settings.py refuses a local-memory cache there), so every process counts against the same
+limit. How exactly depends on the cache. Redis counts with INCR, atomically. Django's
+database cache has no atomic increment (BaseCache.incr reads the row, then writes it), so
+two requests counted at the same instant may count once: a burst of simultaneous requests
+can pass a limit by up to the number served at once (processes x threads). The sign-in
+lockout does not count here (django-axes, in its own tables).
 """
 
 import ipaddress

@@ -1,10 +1,9 @@
-import json
 import subprocess
 import sys
 
 from django.conf import settings
 
-from .production import production_environment
+from .production import production_environment, production_settings
 
 ROOT = settings.BASE_DIR
 
@@ -18,23 +17,6 @@ def run_check(environment, *args):
         text=True,
         check=False,
     )
-
-
-def production_settings(environment, *names):
-    """The values of the settings `names` that a production process would read."""
-    code = (
-        "import json, sys; from django.conf import settings; "
-        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, *names],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
 
 
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
