@@ -32,6 +32,19 @@ def test_the_production_profile_passes_the_deploy_check():
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_warns_behind_a_proxy_that_is_not_trusted_for_the_client_address():
+    # Every client would have the proxy's address: one lockout and one limit for everybody.
+    behind_a_proxy = production_environment(BEHIND_TLS_PROXY="true", TRUSTED_PROXY_COUNT="0")
+    result = run_check(behind_a_proxy, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+    trusted = production_environment(BEHIND_TLS_PROXY="true", TRUSTED_PROXY_COUNT="1")
+    result = run_check(trusted, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_hsts_covers_the_portals_own_host_only_unless_the_deployment_says_otherwise():
     # On a municipality's subdomain, includeSubDomains would force HTTPS on all its sites.
     values = production_settings(
