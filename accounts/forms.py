@@ -32,8 +32,8 @@ class EmailAuthenticationForm(AuthenticationForm):
             # a better answer than "wrong password".
             email = self.cleaned_data.get("username", "")
             password = self.cleaned_data.get("password", "")
-            user = User.objects.filter(email__iexact=email, is_active=False).first()
-            if user and user.email_confirmed_at is None and user.check_password(password):
+            user = User.objects.filter(email__iexact=email, awaiting_confirmation=True).first()
+            if user and user.check_password(password):
                 raise forms.ValidationError(
                     _("Confirm your e-mail address first: open the link we sent you."),
                     code="unconfirmed",
@@ -51,6 +51,14 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # An administrator who turns on a sign-up still waiting for its confirmation vouches
+        # for it: it waits no more (and a later deactivation is one).
+        if cleaned_data.get("is_active"):
+            self.instance.awaiting_confirmation = False
+        return cleaned_data
 
 
 class SignupForm(BaseUserCreationForm):
@@ -84,8 +92,9 @@ class SignupForm(BaseUserCreationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, also for an account whose address is not confirmed yet (the link
-    proves the address as the confirmation link would) and with a limit on the e-mails.
+    """Django's form, also for a sign-up waiting for its confirmation (the link proves the
+    address as the confirmation link would), never for an account an administrator
+    deactivated, and with a limit on the e-mails.
 
     Every request gets the same answer; an address that received
     PASSWORD_RESET_LIMIT_PER_ADDRESS links this hour receives no more until the hour ends.
@@ -103,7 +112,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             # iexact may match other letters in some databases' case folding ("ı", "K").
             if user.email.lower() == email
             and user.has_usable_password()
-            and (user.is_active or user.email_confirmed_at is None)
+            and not user.is_deactivated
             and not rate_limit_reached(
                 f"password-reset:address:{user.email}",
                 limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
+    # Set by sign-up only, cleared when the address is confirmed. An inactive account
+    # without it was deactivated by an administrator: no link or reset turns it back on.
+    awaiting_confirmation = models.BooleanField(
+        _("waiting for the e-mail confirmation"),
+        default=False,
+        help_text=_("Signed up, and the confirmation link has not been used yet."),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -72,10 +80,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(awaiting_confirmation=False)
+                | Q(is_active=False, email_confirmed_at__isnull=True),
+                name="accounts_user_awaiting_confirmation_inactive",
+            ),
         ]
 
     def __str__(self):
         return self.full_name or self.email
+
+    @property
+    def is_deactivated(self) -> bool:
+        """Turned off by an administrator, as opposed to a sign-up still to be confirmed."""
+        return not self.is_active and not self.awaiting_confirmation
 
     def get_full_name(self):
         return self.full_name or self.email

@@ -41,6 +41,7 @@ def user_register(*, email: str, full_name: str, password: str, language: str, b
                     full_name=full_name,
                     language=language,
                     is_active=False,
+                    awaiting_confirmation=True,
                 )
         except IntegrityError:  # the same address signed up in between
             existing = User.objects.get(email__iexact=email)
@@ -55,7 +56,10 @@ def user_register(*, email: str, full_name: str, password: str, language: str, b
 
 def account_exists_notify(*, user, base_url: str) -> bool:
     """Tell the owner that someone tried to create an account with their address; False
-    when they were told often enough this hour (the page says the same either way)."""
+    when they were told often enough this hour, or the account was deactivated (its owner
+    can neither sign in nor reset the password); the page says the same either way."""
+    if user.is_deactivated:
+        return False
     key, limit, hour = f"signup-notice:{user.email}", settings.SIGNUP_NOTICE_LIMIT_PER_ADDRESS, 3600
     if rate_limit_reached(key, limit=limit, window_seconds=hour):
         return False
@@ -76,6 +80,10 @@ def email_confirmation_token_for(user) -> str:
 
 
 def email_confirmation_send(*, user, base_url: str) -> None:
+    """Send the confirmation link of an account waiting for it; a deactivated account (or
+    one already confirmed) gets none, as using it would turn the account on."""
+    if not user.awaiting_confirmation:
+        return
     path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token_for(user)})
     email_user(user, "confirm_email", {"name": user.full_name, "url": base_url + path})
 
@@ -91,6 +99,10 @@ def _user_and_token(token: str, queryset):
 
 def _check_confirmation(user, user_token: str) -> None:
     if email_confirmation_token.check_token(user, user_token):
+        # Only a sign-up still waiting is confirmed: never an account an administrator
+        # deactivated, whatever link it may hold.
+        if not user.awaiting_confirmation:
+            raise ConfirmationInvalid
         return
     if email_confirmation_token.was_used(user, user_token):
         raise AlreadyConfirmed
@@ -101,7 +113,8 @@ def user_for_confirmation(*, token: str):
     """The account a confirmation link is for, while the link still works.
 
     Raises AlreadyConfirmed for a genuine link that has been used, ConfirmationInvalid for
-    anything else (broken, tampered, older than 7 days, or the password changed since).
+    anything else (broken, tampered, older than 7 days, the password changed since, or an
+    account that is not waiting for its confirmation).
     """
     user, user_token = _user_and_token(token, User.objects.all())
     _check_confirmation(user, user_token)
@@ -115,19 +128,23 @@ def user_confirm_email(*, token: str):
     # The row lock makes two presses of the button at once confirm one time.
     user, user_token = _user_and_token(token, User.objects.select_for_update())
     _check_confirmation(user, user_token)
+    _confirm(user)
+    return user
+
+
+def _confirm(user) -> None:
     user.email_confirmed_at = timezone.now()
     user.is_active = True
-    user.save(update_fields=["email_confirmed_at", "is_active"])
-    return user
+    user.awaiting_confirmation = False
+    user.save(update_fields=["email_confirmed_at", "is_active", "awaiting_confirmation"])
 
 
 @transaction.atomic
 def user_password_reset_complete(*, user) -> None:
     """After a password reset: the sign-in lockout of this account ends (from every
-    address), and an unconfirmed address counts as confirmed, since the reset link reached
-    it. A password chosen by whoever signed up with someone else's address is gone too."""
+    address), and a sign-up waiting for its confirmation counts as confirmed, since the
+    reset link reached the address. A password chosen by whoever signed up with someone
+    else's address is gone too. A deactivated account stays inactive."""
     axes_reset(username=user.email)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = timezone.now()
-        user.is_active = True
-        user.save(update_fields=["email_confirmed_at", "is_active"])
+    if user.awaiting_confirmation:
+        _confirm(user)

@@ -133,6 +133,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A link sent before an administrator deactivated the account works no more.
+        return None if user is not None and user.is_deactivated else user
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user_password_reset_complete(user=form.user)

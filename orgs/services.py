@@ -239,6 +239,8 @@ def _new_representative(new_account: dict, *, values: dict, base_url: str):
 
 
 def _tell_owner_of_registration(owner, *, organization_name: str, base_url: str) -> None:
+    if owner.is_deactivated:
+        return  # its owner can neither sign in nor reset the password: nothing to offer
     register_path = reverse("orgs:register")
     email_user(
         owner,
@@ -249,8 +251,8 @@ def _tell_owner_of_registration(owner, *, organization_name: str, base_url: str)
             "password_reset_url": base_url + reverse("accounts:password_reset"),
         },
     )
-    if owner.email_confirmed_at is None and not owner.is_active:
-        # The account was never confirmed: without a new link its owner cannot sign in.
+    if owner.awaiting_confirmation:
+        # A sign-up never confirmed: without a new link its owner cannot sign in.
         email_confirmation_send(user=owner, base_url=base_url)
 
 

@@ -133,6 +133,20 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Django's database and file caches keep 300 entries by default and past that cull a third of
+# them, rate-limit counters included: any 300 other keys would reset the limits. Room for a
+# million entries (a counter is a row of a few dozen bytes); past that the database cache
+# deletes the expired ones first, then a tenth of the rest. Options in CACHE_URL
+# (`?max_entries=...`) win.
+if CACHES["default"]["BACKEND"] in {
+    "django.core.cache.backends.db.DatabaseCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}:
+    CACHES["default"]["OPTIONS"] = {
+        "MAX_ENTRIES": 1_000_000,
+        "CULL_FREQUENCY": 10,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 _PROCESS_LOCAL_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",

@@ -374,7 +374,7 @@ def build_cast():
             base_url="http://testserver",
         )
     invitation = _last_link("/organizations/invitations/")
-    unconfirmed = UserFactory(is_active=False)
+    unconfirmed = UserFactory(is_active=False, awaiting_confirmation=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         email_confirmation_send(user=unconfirmed, base_url="http://testserver")
     confirmation = _last_link("/accounts/confirm-email/")

@@ -1,7 +1,12 @@
 """Fixed-window rate limits on Django's cache, and the client's address.
 
 The cache is shared by every app process (Redis, or the database cache when DEBUG is off;
-settings.py refuses a local-memory cache there), so a limit holds across processes.
+settings.py refuses a local-memory cache there), so every process counts against the same
+limit. How exactly depends on the cache. Redis counts with INCR, atomically. Django's
+database cache has no atomic increment (BaseCache.incr reads the row, then writes it), so
+two requests counted at the same instant may count once: a burst of simultaneous requests
+can pass a limit by up to the number served at once (processes x threads). The sign-in
+lockout does not count here (django-axes, in its own tables).
 """
 
 import ipaddress
@@ -13,7 +18,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """The address of the client, as the rate limits and the sign-in lockout see it.
+    """The client's network, as the rate limits and the sign-in lockout see it: an IPv4
+    address as it is, an IPv6 address as the first address of its /64 (2001:db8:1:2::5 is
+    "2001:db8:1:2::"), since one connection is usually given a whole /64 and could
+    otherwise take a new address for every try. An address, not "…/64": django-axes keeps
+    it in a GenericIPAddressField, which PostgreSQL holds as an address (inet).
 
     X-Forwarded-For is read only behind TRUSTED_PROXY_COUNT proxies: each proxy appends the
     address it saw, so the client's is that many places from the right. Anything to its
@@ -22,20 +31,29 @@ def client_ip(request) -> str:
     """
     remote_addr = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote_addr
-    forwarded = [
-        address.strip()
-        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote_addr  # not through the configured proxies
-    candidate = forwarded[-proxies]
+    if proxies > 0:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        # Fewer entries: the request did not come through the configured proxies.
+        if len(forwarded) >= proxies and (network := _network(forwarded[-proxies])):
+            return network
+    return _network(remote_addr) or remote_addr
+
+
+def _network(address: str) -> str:
+    """The address as a limit counts it, or "" if it is not an IP address."""
     try:
-        return str(ipaddress.ip_address(candidate))
+        ip = ipaddress.ip_address(address)
     except ValueError:
-        return remote_addr
+        return ""
+    if ip.version == 6:
+        if ip.ipv4_mapped:  # "::ffff:192.0.2.1", as a dual-stack socket reports IPv4
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+    return str(ip)
 
 
 def _bucket(key: str, window_seconds: int) -> str:

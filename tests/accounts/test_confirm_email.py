@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.services import email_confirmation_send, email_confirmation_token_for
 from accounts.tokens import EmailConfirmationTokenGenerator
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -42,6 +44,7 @@ def test_the_button_confirms_and_signs_in_once(client, link):
     assert response.status_code == 302
     user = User.objects.get(email="janis@example.org")
     assert user.is_active and user.email_confirmed_at is not None
+    assert not user.awaiting_confirmation
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -101,3 +104,31 @@ def test_a_link_6_days_old_still_works(client, link):
     later = datetime.datetime.now() + datetime.timedelta(days=6)
     with mock.patch.object(EmailConfirmationTokenGenerator, "_now", return_value=later):
         assert client.post(link).status_code == 302
+
+
+def test_a_link_does_not_turn_on_an_account_an_administrator_deactivated(client):
+    # Made in the admin, never confirmed, then turned off: a link for it (as registration
+    # with its address used to send) confirms nothing.
+    user = UserFactory(email="left@example.org", is_active=False)
+    link = f"/en/accounts/confirm-email/{email_confirmation_token_for(user)}/"
+
+    assert client.get(link).status_code == 400
+    assert client.post(link).status_code == 400
+    user.refresh_from_db()
+    assert not user.is_active and user.email_confirmed_at is None
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_link_of_a_sign_up_an_administrator_stopped_waiting_for_confirms_nothing(client, link):
+    User.objects.filter(email="janis@example.org").update(awaiting_confirmation=False)
+    assert client.post(link).status_code == 400
+    assert not User.objects.get(email="janis@example.org").is_active
+
+
+def test_no_confirmation_link_is_sent_to_an_account_not_waiting_for_one(
+    django_capture_on_commit_callbacks,
+):
+    deactivated = UserFactory(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_confirmation_send(user=deactivated, base_url="http://testserver")
+    assert mail.outbox == []

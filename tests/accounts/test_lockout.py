@@ -66,6 +66,23 @@ def test_failures_from_elsewhere_do_not_lock_the_owner_out(client, coordinator):
     assert response.status_code == 302
 
 
+def test_an_ipv6_client_is_locked_out_across_its_64_network_and_only_there(client, coordinator):
+    # One connection holds a /64: a new address for every guess must not escape the lockout.
+    for number in range(1, 6):
+        sign_in(client, "coordinator@example.org", "wrong", REMOTE_ADDR=f"2001:db8:1:2::{number}")
+
+    same_network = sign_in(
+        client, "coordinator@example.org", PASSWORD, REMOTE_ADDR="2001:db8:1:2::99"
+    )
+    assert same_network.status_code == 429
+    assert "Try again in 15 minutes" in same_network.text
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+    other_network = sign_in(
+        client, "coordinator@example.org", PASSWORD, REMOTE_ADDR="2001:db8:1:3::1"
+    )
+    assert other_network.status_code == 302
+
+
 def test_a_locked_out_address_can_still_sign_in_to_other_accounts(client, coordinator, staff):
     fail_five_times(client)
     assert sign_in(client, staff.email, PASSWORD).status_code == 302

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import override_settings
 
+from accounts.services import user_password_reset_complete
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,10 +66,42 @@ def test_a_deactivated_account_gets_no_link(client):
     assert mail.outbox == []
 
 
+def test_an_account_deactivated_before_its_address_was_ever_confirmed_gets_no_link(client):
+    # Accounts made in the admin, by createsuperuser or the demo data have no confirmed
+    # address: a former coordinator turned off by an administrator must stay off.
+    UserFactory(email="left@example.org", is_active=False)
+    response = ask(client, "left@example.org")
+    assert response["Location"] == "/en/accounts/password-reset/sent/"  # the same answer
+    assert mail.outbox == []
+
+
+def test_a_link_sent_before_the_account_was_deactivated_works_no_more(client):
+    user = UserFactory(email="left@example.org")
+    ask(client, "left@example.org")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    link = re.search(r"http://testserver(/lv/accounts/password-reset/\S+/)", mail.outbox[0].body)[1]
+
+    response = client.get(link, follow=True)
+    assert response.context["validlink"] is False
+    assert "new_password1" not in response.text
+    new_password = "the-former-coordinators-26"
+    client.post(link, {"new_password1": new_password, "new_password2": new_password})
+    user.refresh_from_db()
+    assert not user.is_active
+    assert not user.check_password(new_password)
+
+
+def test_a_reset_leaves_a_deactivated_account_inactive():
+    user = UserFactory(email="left@example.org", is_active=False)
+    user_password_reset_complete(user=user)
+    user.refresh_from_db()
+    assert not user.is_active and user.email_confirmed_at is None
+
+
 def test_a_reset_confirms_an_account_that_was_never_confirmed(client):
     # Someone else may have signed up with this address and chosen the password; the
     # owner takes the account over by the link that reached their mailbox.
-    user = UserFactory(email="owner@example.org", is_active=False)
+    user = UserFactory(email="owner@example.org", is_active=False, awaiting_confirmation=True)
     ask(client, "owner@example.org")
     link = re.search(r"http://testserver(/lv/accounts/password-reset/\S+/)", mail.outbox[0].body)[1]
     form_page = client.get(link, follow=True)
@@ -80,6 +113,7 @@ def test_a_reset_confirms_an_account_that_was_never_confirmed(client):
 
     user.refresh_from_db()
     assert user.is_active and user.email_confirmed_at is not None
+    assert not user.awaiting_confirmation
     response = client.post(
         "/en/accounts/login/", {"username": "owner@example.org", "password": new_password}
     )

@@ -27,7 +27,7 @@ def test_it_creates_an_inactive_account_and_sends_the_link_in_the_users_language
         response = signup(client)
     assert response.status_code == 302
     user = User.objects.get(email="janis@example.org")
-    assert not user.is_active
+    assert not user.is_active and user.awaiting_confirmation
     assert user.language == "lv"
     assert mail.outbox[0].to == ["janis@example.org"]
     assert "e-pasta adres" in mail.outbox[0].subject.lower()
@@ -49,6 +49,17 @@ def test_a_wrong_password_for_an_unconfirmed_account_says_nothing_more(client):
         "/en/accounts/login/", {"username": "janis@example.org", "password": "x"}
     )
     assert "Confirm your e-mail address first" not in response.text
+
+
+def test_the_right_password_of_a_deactivated_account_gets_the_usual_answer(client):
+    # "Confirm your address first" is for sign-ups; it would be wrong, and say too much.
+    UserFactory(email="left@example.org", is_active=False)
+    response = client.post(
+        "/en/accounts/login/", {"username": "left@example.org", "password": PASSWORD}
+    )
+    assert "Confirm your e-mail address first" not in response.text
+    assert "Please enter a correct" in response.text
+    assert "_auth_user_id" not in client.session
 
 
 def test_it_refuses_a_weak_password(client):

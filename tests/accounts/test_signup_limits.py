@@ -44,6 +44,18 @@ def test_a_taken_address_gets_the_same_answer_and_its_owner_an_e_mail(
     assert owner.check_password("correct-horse-battery-staple")  # nothing changed
 
 
+def test_a_deactivated_account_s_address_gets_the_same_answer_and_no_e_mail(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="left@example.org", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, "left@example.org")
+    assert response["Location"] == "/en/accounts/signup/check-your-email/"
+    assert mail.outbox == []
+    owner.refresh_from_db()
+    assert not owner.is_active and not owner.awaiting_confirmation
+
+
 def test_the_owner_is_told_at_most_three_times_an_hour(client, django_capture_on_commit_callbacks):
     UserFactory(email="janis@example.org")
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,6 +81,16 @@ def test_one_network_creates_a_limited_number_of_accounts_then_is_told_when_to_r
     assert "<title>Error: " in response.text
     assert not User.objects.filter(email="one-more@example.org").exists()
     assert signup(client, "one-more@example.org", REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+@override_settings(SIGNUP_LIMIT_PER_NETWORK=3)
+def test_an_ipv6_client_cannot_escape_the_limit_by_changing_address_within_its_64(client):
+    for number in range(1, 4):
+        signup(client, f"person-{number}@example.org", REMOTE_ADDR=f"2001:db8:1:2::{number}")
+    response = signup(client, "one-more@example.org", REMOTE_ADDR="2001:db8:1:2::99")
+    assert response.status_code == 429
+    other_network = signup(client, "one-more@example.org", REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 302
 
 
 @override_settings(SIGNUP_LIMIT_PER_NETWORK=2)

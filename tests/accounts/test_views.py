@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from django.test import override_settings
 
 from tests.factories import PASSWORD
 
@@ -31,6 +32,23 @@ def test_it_shows_an_error_summary_for_a_wrong_password(client, coordinator):
     assert "There is a problem" in html
     assert 'value="coordinator@example.org"' in html  # what the user typed is kept
     assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_is_said_once_in_the_error_summary(client, coordinator):
+    # GOV.UK: an error that belongs to no field is in the summary only, not again above it.
+    response = client.post(
+        "/en/accounts/login/", {"username": "coordinator@example.org", "password": "wrong"}
+    )
+    assert response.text.count("Please enter a correct e-mail address and password") == 1
+    summary = response.text.split('class="error-summary', 1)[1].split("</div>", 1)[0]
+    assert "Please enter a correct e-mail address and password" in summary
+
+
+def test_a_refusal_that_belongs_to_no_field_is_said_once_on_other_pages_too(client):
+    with override_settings(PASSWORD_RESET_LIMIT_PER_NETWORK=0):
+        response = client.post("/en/accounts/password-reset/", {"email": "a@example.org"})
+    assert response.status_code == 429
+    assert response.text.count("Too many requests from your network") == 1
 
 
 def test_it_shows_the_error_summary_in_latvian(client, coordinator):

@@ -300,7 +300,9 @@ def test_the_page_never_says_an_account_exists(client, municipality):
 def test_an_unconfirmed_account_s_owner_also_gets_a_new_confirmation_link(
     client, municipality, django_capture_on_commit_callbacks
 ):
-    UserFactory(email="liga@example.org", language="en", is_active=False, email_confirmed_at=None)
+    UserFactory(
+        email="liga@example.org", language="en", is_active=False, awaiting_confirmation=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, registration_data(municipality))
     subjects = sorted(message.subject for message in mail.outbox)
@@ -308,6 +310,20 @@ def test_an_unconfirmed_account_s_owner_also_gets_a_new_confirmation_link(
         "Confirm your e-mail address for Roadmap Portal",
         "Registration of Biedrība „Zīlīte” in Roadmap Portal",
     ]
+
+
+def test_a_deactivated_account_s_owner_gets_no_confirmation_link_and_stays_inactive(
+    client, municipality, django_capture_on_commit_callbacks
+):
+    # Never confirmed (made in the admin) and turned off by an administrator.
+    owner = UserFactory(email="liga@example.org", language="en", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, registration_data(municipality), follow=True)
+    assert "Registration received" in response.text  # the same answer
+    assert mail.outbox == []
+    assert Organization.objects.count() == 0
+    owner.refresh_from_db()
+    assert not owner.is_active and owner.email_confirmed_at is None
 
 
 def test_a_description_of_more_than_5000_characters_is_refused_with_a_message(client, municipality):

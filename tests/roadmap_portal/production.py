@@ -1,6 +1,11 @@
 """The environment of a production process, for tests that start one."""
 
+import json
 import os
+import subprocess
+import sys
+
+from django.conf import settings
 
 # What the test run itself sets and a deployment would not.
 TEST_ONLY_VARIABLES = {
@@ -33,3 +38,20 @@ def production_environment(**variables):
     environment.update(PRODUCTION_VARIABLES)
     environment.update(variables)
     return environment
+
+
+def production_settings(environment, *names):
+    """The values of the settings `names` that a production process would read."""
+    code = (
+        "import json, sys; from django.conf import settings; "
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        cwd=settings.BASE_DIR,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)

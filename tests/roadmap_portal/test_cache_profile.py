@@ -9,7 +9,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from orgs.services import TooManyClaims, claim_create
 from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
+from tests.factories import OrganizationFactory, UserFactory
+
+from .production import production_environment, production_settings
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -67,3 +71,20 @@ def test_the_limits_count_in_the_database_cache():
             rate_limit_count("test:db", window_seconds=3600)
         assert rate_limit_reached("test:db", limit=3, window_seconds=3600)
         assert not rate_limit_reached("test:db", limit=4, window_seconds=3600)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cache_url", ["", "dbcache://portal_cache"])
+def test_the_limits_hold_in_the_production_cache_however_many_other_keys_it_holds(cache_url):
+    # Django's default of 300 entries culled a third of the keys, counters included.
+    production = production_settings(production_environment(CACHE_URL=cache_url), "CACHES")
+    with override_settings(**production):
+        call_command("createcachetable", verbosity=0)
+        user = UserFactory()
+        for _ in range(5):
+            claim_create(organization=OrganizationFactory(), user=user, message="", base_url="")
+        for number in range(301):
+            rate_limit_count(f"signup:network:198.51.100.{number}", window_seconds=3600)
+
+        with pytest.raises(TooManyClaims):
+            claim_create(organization=OrganizationFactory(), user=user, message="", base_url="")

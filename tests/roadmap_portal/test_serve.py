@@ -56,6 +56,7 @@ def served(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         BEHIND_TLS_PROXY="true",
+        TRUSTED_PROXY_COUNT="1",  # one proxy in front, as a deployment behind it sets
         HOST="127.0.0.1",
         PORT=str(port),
         WEB_CONCURRENCY="2",

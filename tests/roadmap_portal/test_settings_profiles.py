@@ -1,10 +1,9 @@
-import json
 import subprocess
 import sys
 
 from django.conf import settings
 
-from .production import production_environment
+from .production import production_environment, production_settings
 
 ROOT = settings.BASE_DIR
 
@@ -20,23 +19,6 @@ def run_check(environment, *args):
     )
 
 
-def production_settings(environment, *names):
-    """The values of the settings `names` that a production process would read."""
-    code = (
-        "import json, sys; from django.conf import settings; "
-        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, *names],
-        cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
-
-
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
     # .env may turn DEBUG on locally; the environment wins over it.
     result = run_check(production_environment(SECRET_KEY=""))
@@ -48,6 +30,19 @@ def test_the_production_profile_passes_the_deploy_check():
     result = run_check(production_environment(), "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_behind_a_proxy_that_is_not_trusted_for_the_client_address():
+    # Every client would have the proxy's address: one lockout and one limit for everybody.
+    behind_a_proxy = production_environment(BEHIND_TLS_PROXY="true", TRUSTED_PROXY_COUNT="0")
+    result = run_check(behind_a_proxy, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+    trusted = production_environment(BEHIND_TLS_PROXY="true", TRUSTED_PROXY_COUNT="1")
+    result = run_check(trusted, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_hsts_covers_the_portals_own_host_only_unless_the_deployment_says_otherwise():

@@ -38,7 +38,21 @@ def test_behind_two_trusted_proxies_the_client_is_second_from_the_right():
 def test_a_request_that_did_not_pass_the_proxy_or_a_garbled_header_uses_the_peer():
     assert client_ip(request_from("10.0.0.2")) == "10.0.0.2"
     assert client_ip(request_from("10.0.0.2", "not-an-address")) == "10.0.0.2"
-    assert client_ip(request_from("10.0.0.2", "2001:DB8::1")) == "2001:db8::1"
+    assert client_ip(request_from("10.0.0.2", "2001:DB8::1")) == "2001:db8::"
+
+
+def test_an_ipv6_client_counts_as_its_64_network_and_an_ipv4_one_as_its_address():
+    # One connection holds a /64: each of its addresses is the same client.
+    assert client_ip(request_from("2001:db8:1:2::1")) == "2001:db8:1:2::"
+    assert client_ip(request_from("2001:DB8:1:2:AB:CD:EF:99")) == "2001:db8:1:2::"
+    assert client_ip(request_from("2001:db8:1:3::1")) == "2001:db8:1:3::"
+    assert client_ip(request_from("203.0.113.5")) == "203.0.113.5"
+    assert client_ip(request_from("::ffff:203.0.113.5")) == "203.0.113.5"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_a_forwarded_ipv6_client_counts_as_its_64_network():
+    assert client_ip(request_from("10.0.0.2", "2001:db8:1:2::7")) == "2001:db8:1:2::"
 
 
 def test_counting_reaches_the_limit_and_checking_counts_nothing():
