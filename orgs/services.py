@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
@@ -596,7 +597,20 @@ def revert_problems(change, organization=None) -> list[tuple[str | None, str]]:
             ids = set(values[field])
             if ids - set(related.objects.filter(pk__in=ids).values_list("pk", flat=True)):
                 problems.append((field, _("Some of the values it would put back were deleted.")))
-    for position, (name, description) in enumerate(values.get("services", [])):
+    services = values.get("services", [])
+    if len(services) > Organization.SERVICES_MAX:
+        problems.append(
+            (
+                "services",
+                ngettext(
+                    "Enter at most %(num)d programme or service",
+                    "Enter at most %(num)d programmes and services",
+                    Organization.SERVICES_MAX,
+                )
+                % {"num": Organization.SERVICES_MAX},
+            )
+        )
+    for position, (name, description) in enumerate(services):
         service = Service(
             organization=organization, name=name, description=description, position=position
         )

@@ -318,6 +318,18 @@ class TestRevert:
         assert "Purpose: Ensure this value has at most 5000 characters" in text
         assert "Programmes and services: Nometne: Ensure this value has at most 2000" in text
 
+    def test_more_services_than_an_entry_may_have_now_are_not_put_back(
+        self, client, organization, staff
+    ):
+        services = [[f"Pulciņš {n}", ""] for n in range(Organization.SERVICES_MAX + 1)]
+        change = OrganizationChange.objects.create(
+            organization=organization,
+            kind="edited",
+            fields={"services": {"old": services, "new": []}},
+        )
+        text = self.refused(client, staff, organization, change)
+        assert "Programmes and services: Enter at most 30 programmes and services" in text
+
     def test_a_taxonomy_entry_deleted_since_is_not_put_back(self, client, organization, staff):
         sport = FieldOfActivity.objects.create(slug="test-revert-sport", name="Sport")
         change = OrganizationChange.objects.create(
