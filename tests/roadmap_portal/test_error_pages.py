@@ -60,6 +60,7 @@ urlpatterns = [
         path("test-forbidden-with-reason/", forbidden_with_reason),
     ),
 ]
+handler400 = getattr(portal_urls, "handler400", None)  # None: Django's own
 handler403 = getattr(portal_urls, "handler403", None)  # None: Django's own
 handler500 = getattr(portal_urls, "handler500", None)
 
