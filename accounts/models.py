@@ -65,6 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     awaiting_confirmation = models.BooleanField(
         _("waiting for the e-mail confirmation"),
         default=False,
+        # Also in the database: rows written without the field (an older release during a
+        # deployment, historical models in migrations) are not waiting.
+        db_default=False,
         help_text=_("Signed up, and the confirmation link has not been used yet."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

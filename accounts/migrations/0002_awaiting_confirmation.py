@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='awaiting_confirmation',
-            field=models.BooleanField(default=False, help_text='Signed up, and the confirmation link has not been used yet.', verbose_name='waiting for the e-mail confirmation'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Signed up, and the confirmation link has not been used yet.', verbose_name='waiting for the e-mail confirmation'),
         ),
         migrations.RunPython(mark_sign_ups_awaiting_confirmation, migrations.RunPython.noop),
         migrations.AddConstraint(
