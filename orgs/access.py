@@ -63,16 +63,19 @@ def can_see_unpublished(user, organization):
 # waits for them, in their queue and by e-mail, only where nobody else may decide it.
 
 
-def _deciders(municipality_id, concerned_ids):
+def municipality_staff(municipality_id, *, excluding=()):
+    """The active staff of a municipality but those excluded; the portal administrators
+    (but those excluded) while it has no such staff. Who decides a request there, and who
+    is told of what happens to its entries."""
     User = get_user_model()
     staff = (
         User.objects.filter(is_active=True, municipality_memberships__municipality=municipality_id)
-        .exclude(pk__in=concerned_ids)
+        .exclude(pk__in=excluding)
         .distinct()
     )
     if staff.exists():
         return staff
-    return User.objects.filter(is_active=True, is_superuser=True).exclude(pk__in=concerned_ids)
+    return User.objects.filter(is_active=True, is_superuser=True).exclude(pk__in=excluding)
 
 
 def entry_concerned_ids(organization):
@@ -86,19 +89,31 @@ def entry_concerned_ids(organization):
     return {*registrants, *representatives}
 
 
+def claim_concerned_ids(claim):
+    return {claim.user_id}
+
+
+def move_concerned_ids(move):
+    """Who asked for a move, and who registered or represents the entry."""
+    return entry_concerned_ids(move.organization) | {move.requested_by_id}
+
+
 def entry_deciders(organization):
     """Who decides on a pending entry (and is told of it)."""
-    return _deciders(organization.home_municipality_id, entry_concerned_ids(organization))
+    return municipality_staff(
+        organization.home_municipality_id, excluding=entry_concerned_ids(organization)
+    )
 
 
 def claim_deciders(claim):
-    return _deciders(claim.organization.home_municipality_id, {claim.user_id})
+    return municipality_staff(
+        claim.organization.home_municipality_id, excluding=claim_concerned_ids(claim)
+    )
 
 
 def move_deciders(move):
     """Staff of the municipality an entry asks to move to."""
-    concerned = entry_concerned_ids(move.organization) | {move.requested_by_id}
-    return _deciders(move.to_municipality_id, concerned)
+    return municipality_staff(move.to_municipality_id, excluding=move_concerned_ids(move))
 
 
 def _concerned_entries(user):

@@ -203,11 +203,9 @@ class OrganizationForm(forms.ModelForm):
         countries = {str(home.country)}
         if self.instance.pk:
             countries.add(str(self.instance.country))
-        return (
-            Organization.objects.filter(country__in=countries, registration_number=number)
-            .exclude(pk=self.instance.pk)
-            .first()
-        )
+        return Organization.objects.holding_number(
+            number, countries=countries, excluding=self.instance.pk
+        ).first()
 
     def values(self):
         """The cleaned data as the services take it (orgs.services.SIMPLE_FIELDS and relations)."""

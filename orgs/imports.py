@@ -36,6 +36,7 @@ from roadmap_portal.lib.bulk import bulk_insert, bulk_update
 from .export import RELATIONS, related_ids
 from .hsds import read_package
 from .models import (
+    FIRST_YEAR_FOUNDED,
     WORKING_LANGUAGES,
     FieldOfActivity,
     ImportRecord,
@@ -103,7 +104,6 @@ class TypeWidget(widgets.Widget):
 
 
 YEAR = re.compile(r"\d{4}(?:\.0+)?")  # "2004", or "2004.0" from a spreadsheet's number cell
-FIRST_YEAR = 1800  # as the model's validator and check constraint (migration 0007)
 
 
 class YearWidget(widgets.Widget):
@@ -122,10 +122,10 @@ class YearWidget(widgets.Widget):
             )
         year = int(text.split(".")[0])
         this_year = timezone.localdate().year
-        if not FIRST_YEAR <= year <= this_year:
+        if not FIRST_YEAR_FOUNDED <= year <= this_year:
             raise ValueError(
                 _("Year founded must be between %(first)s and %(last)s, not %(value)s.")
-                % {"first": FIRST_YEAR, "last": this_year, "value": year}
+                % {"first": FIRST_YEAR_FOUNDED, "last": this_year, "value": year}
             )
         return year
 

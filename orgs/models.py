@@ -153,9 +153,20 @@ WORKING_LANGUAGES = [
 ]  # fmt: skip
 
 
+# The earliest year an organization may be founded in (the import also refuses years after
+# this one).
+FIRST_YEAR_FOUNDED = 1800
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organization.Status.PUBLISHED)
+
+    def holding_number(self, number: str, *, countries, excluding=None):
+        """Entries of these countries with this registration number, but the one whose pk
+        is `excluding`: the number is unique per country."""
+        countries = [str(country) for country in countries]
+        return self.filter(country__in=countries, registration_number=number).exclude(pk=excluding)
 
 
 class Organization(models.Model):
@@ -235,7 +246,7 @@ class Organization(models.Model):
     languages = models.JSONField(_("working languages"), default=list, blank=True)
     # The validator says it per row before the database's check constraint would refuse it.
     year_founded = models.PositiveSmallIntegerField(
-        _("year founded"), null=True, blank=True, validators=[MinValueValidator(1800)]
+        _("year founded"), null=True, blank=True, validators=[MinValueValidator(FIRST_YEAR_FOUNDED)]
     )
     email = models.EmailField(
         _("contact e-mail"), blank=True, validators=[validate_email_local_part]
@@ -286,7 +297,8 @@ class Organization(models.Model):
                 name="orgs_organization_unique_registration_number",
             ),
             models.CheckConstraint(
-                condition=models.Q(year_founded__isnull=True) | models.Q(year_founded__gte=1800),
+                condition=models.Q(year_founded__isnull=True)
+                | models.Q(year_founded__gte=FIRST_YEAR_FOUNDED),
                 name="orgs_organization_year_founded_plausible",
             ),
             max_length_check("name", 300),

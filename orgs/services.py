@@ -22,7 +22,15 @@ from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.ratelimit import rate_limited
 
-from .access import claim_deciders, entry_concerned_ids, entry_deciders, move_deciders
+from .access import (
+    claim_concerned_ids,
+    claim_deciders,
+    entry_concerned_ids,
+    entry_deciders,
+    move_concerned_ids,
+    move_deciders,
+    municipality_staff,
+)
 from .models import (
     Municipality,
     Organization,
@@ -269,18 +277,6 @@ def moderators_of(organization):
     return entry_deciders(organization)
 
 
-def municipality_staff(municipality_id):
-    """Who is told of what happens to a municipality's entries: its active staff, or the
-    portal administrators while it has none."""
-    User = get_user_model()
-    staff = User.objects.filter(
-        is_active=True, municipality_memberships__municipality=municipality_id
-    ).distinct()
-    if staff.exists():
-        return staff
-    return User.objects.filter(is_active=True, is_superuser=True)
-
-
 @dataclass
 class EditResult:
     change: OrganizationChange | None  # None when no field changed
@@ -408,16 +404,25 @@ class MoveRefused(Exception):
     """The move cannot be made as it stands (said in words to the one deciding)."""
 
 
-def _decide_move(move, *, actor, status, reason=""):
-    locked = OrganizationMove.objects.select_for_update().get(pk=move.pk)
-    if locked.status != OrganizationMove.Status.PENDING:
+def _decide_request(request, *, actor, status, reason, concerned_ids):
+    """Decide a pending claim or move, once (AlreadyDecided for the second), and never by
+    someone it concerns (`concerned_ids` of the locked request)."""
+    model = type(request)
+    locked = model.objects.select_for_update().get(pk=request.pk)
+    if locked.status != model.Status.PENDING:
         raise AlreadyDecided
-    if actor.pk == locked.requested_by_id or actor.pk in entry_concerned_ids(locked.organization):
+    if actor.pk in concerned_ids(locked):
         raise PermissionDenied("Nobody decides on their own request.")
     locked.status, locked.reason = status, reason
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     return locked
+
+
+def _decide_move(move, *, actor, status, reason=""):
+    return _decide_request(
+        move, actor=actor, status=status, reason=reason, concerned_ids=move_concerned_ids
+    )
 
 
 def _tell_of_move_decision(move, *, base_url, approved, reason=""):
@@ -444,9 +449,9 @@ def move_approve(*, move, actor, base_url: str) -> OrganizationMove:
     number = organization.registration_number
     if (
         number
-        and Organization.objects.filter(country=target.country, registration_number=number)
-        .exclude(pk=organization.pk)
-        .exists()
+        and Organization.objects.holding_number(
+            number, countries=[target.country], excluding=organization.pk
+        ).exists()
     ):
         raise MoveRefused(number)
     before = organization_snapshot(organization)
@@ -578,11 +583,9 @@ def revert_problems(change, organization=None) -> list[tuple[str | None, str]]:
         number = simple.get("registration_number")
         if (
             number
-            and Organization.objects.filter(
-                country=organization.country, registration_number=number
-            )
-            .exclude(pk=organization.pk)
-            .exists()
+            and Organization.objects.holding_number(
+                number, countries=[organization.country], excluding=organization.pk
+            ).exists()
         ):
             problems.append(
                 (
@@ -757,16 +760,11 @@ def claim_create(*, organization, user, message: str, base_url: str):
 
 
 def _decide_claim(claim, *, actor, status, reason=""):
-    locked = OrganizationClaim.objects.select_for_update().get(pk=claim.pk)
-    if locked.status != OrganizationClaim.Status.PENDING:
-        raise AlreadyDecided
-    if actor.pk == locked.user_id:
-        raise PermissionDenied("Nobody decides on their own claim.")
-    # Told before the claimant joins them: those who represented the entry until now.
+    locked = _decide_request(
+        claim, actor=actor, status=status, reason=reason, concerned_ids=claim_concerned_ids
+    )
+    # Told before the claimant joins them (claim_approve): those who represented it so far.
     representatives = list(representatives_of(locked.organization))
-    locked.status, locked.reason = status, reason
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     notice = {
         "organization": locked.organization.name,
         "person": locked.user.get_full_name(),

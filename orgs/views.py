@@ -609,6 +609,7 @@ def revert(request, slug, change_id):
         problems = revert_problems(change, organization)
     current = organization_snapshot(organization)
     later = later_changes_of_the_same_fields(change)
+    values = revert_values(change)
     rows = [
         {
             "field": field,
@@ -616,7 +617,7 @@ def revert(request, slug, change_id):
             "after": value,
             "later": [other for other, fields in later if field in fields],
         }
-        for field, value in revert_values(change).items()
+        for field, value in values.items()
     ]
     return render(
         request,
@@ -626,7 +627,7 @@ def revert(request, slug, change_id):
             "change": change,
             "rows": rows,
             "later": later,
-            "kept": [field for field in change.fields if field not in revert_values(change)],
+            "kept": [field for field in change.fields if field not in values],
             "form": RevertForm(initial={"version": organization.version}),
             "conflict": conflict,
             "problems": problems,
