@@ -32,16 +32,10 @@ def own_roadmaps(user):
 
 
 def editable_roadmaps(user):
-    if not user.is_authenticated:
-        return Roadmap.objects.none()
-    return Roadmap.objects.filter(
-        Q(form=Form.MUNICIPALITY, municipality__memberships__user=user)
-        | Q(
-            form=Form.COMMUNITY,
-            organization__memberships__user=user,
-            organization__status=Organization.Status.PUBLISHED,
-        )
-    ).distinct()
+    """The user's own roadmaps but those of an entry that is not published."""
+    return own_roadmaps(user).exclude(
+        Q(form=Form.COMMUNITY) & ~Q(organization__status=Organization.Status.PUBLISHED)
+    )
 
 
 def shared_roadmaps(user):
