@@ -8,6 +8,7 @@ through `printable` (the `printable` filter of `{% load pdf %}`), which bounds h
 WeasyPrint's line breaking can take on it.
 """
 
+import functools
 import mimetypes
 import re
 import unicodedata
@@ -36,6 +37,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _JOINING = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
+@functools.cache  # on the first text that needs it, not at every process's start
 def _joining_class():
     """A regex class of the marks and format characters (planes 0, 1 and 14), built once:
     most texts have none, and a regex finds that far faster than a loop in Python."""
@@ -50,7 +52,6 @@ def _joining_class():
     return re.compile(f"[{''.join(ranges)}]")
 
 
-_ANY_JOINING = _joining_class()
 # Printed characters per line of an A4 page in the print stylesheet's 10 pt type.
 CHARACTERS_PER_LINE = 90
 
@@ -77,7 +78,7 @@ def printable(text) -> str:
     long run. What it says is unchanged; the stored text is not touched."""
     text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", _BLANK_LINES.sub("\n\n", text))
-    if not text.isascii() and _ANY_JOINING.search(text):
+    if not text.isascii() and _joining_class().search(text):
         text = _capped_clusters(text)
     return _UNBROKEN.sub(lambda match: match.group(0) + ZERO_WIDTH_SPACE, text)
 
