@@ -285,7 +285,8 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # database went away) is marked failed when its page is opened, and can be started again.
 IMPORT_STALLED_AFTER = env.int("IMPORT_STALLED_AFTER", default=600)
 # Roadmaps whose PDF has more (estimated) lines are printed by the task worker
-# (checklists/pdf.py): about 1 s of WeasyPrint here, see docs/performance.md.
+# (checklists/pdf.py): below it a request prints in a few seconds at most (2.6-3.4 s on 2
+# loaded cores, docs/performance.md).
 PDF_BACKGROUND_LINES = env.int("PDF_BACKGROUND_LINES", default=1000)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
