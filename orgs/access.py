@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     ImportRecord,
+    Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationChange,
@@ -326,4 +327,43 @@ def get_import_for_user(user, pk):
         raise PermissionDenied
     return get_object_or_404(
         ImportRecord.objects.select_related("created_by", "municipality"), pk=pk, created_by=user
+    )
+
+
+def get_municipality_for_staff_management(user, slug):
+    """The municipality whose staff accounts the user manages: its coordinators do, and
+    portal administrators. Its other staff see that it has a staff page (403); anyone else
+    gets 404, since who works for a municipality is not public."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    if user.is_superuser:
+        return municipality
+    role = (
+        MunicipalityMembership.objects.filter(user=user, municipality=municipality)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == MunicipalityMembership.Role.COORDINATOR:
+        return municipality
+    if role is not None:
+        raise PermissionDenied
+    raise Http404
+
+
+def get_membership_for_management(user, slug, pk):
+    """A membership of a municipality the user manages staff of (404 for a membership of
+    another municipality)."""
+    municipality = get_municipality_for_staff_management(user, slug)
+    return get_object_or_404(
+        MunicipalityMembership.objects.select_related("user", "municipality"),
+        pk=pk,
+        municipality=municipality,
+    )
+
+
+def coordinated_municipalities(user):
+    """Municipalities whose staff accounts the user manages as their coordinator."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        memberships__user=user, memberships__role=MunicipalityMembership.Role.COORDINATOR
     )

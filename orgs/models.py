@@ -725,3 +725,76 @@ class OrganizationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization}"
+
+
+class StaffChange(models.Model):
+    """One change to who works for a municipality, made on its staff page: who did what to
+    whom, and when. The address is kept beside the account, so the record still names the
+    person after their account is gone (and names an invitee who has none yet)."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        JOINED = "joined", _("Accepted the invitation")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        REMOVED = "removed", _("Removed")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="staff_changes"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    # The role after the change (an invitation's: the role offered); none after a removal.
+    role = models.CharField(
+        _("role"), max_length=16, choices=MunicipalityMembership.Role.choices, blank=True
+    )
+    previous_role = models.CharField(
+        _("previous role"), max_length=16, choices=MunicipalityMembership.Role.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff change")
+        verbose_name_plural = _("staff changes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                # Kind.values, which the class body of Meta cannot see.
+                condition=models.Q(kind__in=["invited", "joined", "role_changed", "removed"]),
+                name="orgs_staffchange_kind_valid",
+            ),
+            # A removal leaves no role; everything else gives one.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="removed", role="")
+                    | (
+                        ~models.Q(kind="removed")
+                        & models.Q(role__in=MunicipalityMembership.Role.values)
+                    )
+                ),
+                name="orgs_staffchange_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(previous_role__in=["", *MunicipalityMembership.Role.values]),
+                name="orgs_staffchange_previous_role_valid",
+            ),
+            max_length_check("email", 254),
+        ]
+        indexes = [models.Index(fields=["municipality", "email"])]
+
+    def __str__(self):
+        return f"{self.municipality} · {self.email} · {self.get_kind_display()}"
