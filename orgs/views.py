@@ -25,6 +25,7 @@ from roadmap_portal.lib.ratelimit import (
     rate_limit_reached,
     rate_limited,
 )
+from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
     can_moderate,
@@ -664,7 +665,7 @@ def _link_invalid(request):
 def invitation(request, token):
     try:
         organization, email = invitation_read(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -691,7 +692,7 @@ def still_correct(request, token):
     by mail scanners)."""
     try:
         organization = organization_for_still_correct(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         organization_confirm_still_correct(organization=organization)
