@@ -7,7 +7,6 @@ from itertools import batched
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.services import email_confirmation_send, language_for_address, user_register
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.ratelimit import rate_limited
+from roadmap_portal.lib.signing import LinkInvalid, SignedLink
 
 from .access import (
     claim_concerned_ids,
@@ -799,8 +799,10 @@ def claim_reject(*, claim, actor, reason: str):
     return claim
 
 
-INVITATION_SALT = "orgs.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
+# The purpose's name is the salt of the links sent before SignedLink: they keep working.
+INVITATION = SignedLink(
+    "orgs.invitation", max_age=timedelta(days=14), fields=("organization", "email")
+)
 
 
 def representative_invite(
@@ -808,9 +810,7 @@ def representative_invite(
 ) -> None:
     """E-mail a link that makes whoever signs in with that address a representative: in
     its account's language, or `language` (the inviter's page) when it has none."""
-    token = signing.dumps(
-        {"organization": organization.pk, "email": email.lower()}, salt=INVITATION_SALT
-    )
+    token = INVITATION.make({"organization": organization.pk, "email": email.lower()})
     language = language_for_address(email, default=language)
     with translation.override(language):
         url = base_url + reverse("orgs:invitation", kwargs={"token": token})
@@ -823,12 +823,12 @@ def representative_invite(
 
 
 def invitation_read(*, token: str):
-    """(organization, invited e-mail) of an invitation link, or ValueError."""
+    """(organization, invited e-mail) of an invitation link; raises LinkInvalid."""
+    data = INVITATION.read(token)
     try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
         return Organization.objects.get(pk=data["organization"]), data["email"]
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid invitation") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 @transaction.atomic
@@ -840,21 +840,23 @@ def invitation_accept(*, token: str, user):
     return organization
 
 
-CONFIRMATION_SALT = "orgs.still-correct"
-CONFIRMATION_MAX_AGE = 60 * 24 * 3600
+STILL_CORRECT = SignedLink(
+    "orgs.still-correct", max_age=timedelta(days=60), fields=("organization",)
+)
 CONFIRMATION_REMINDER_INTERVAL = timedelta(days=30)
 
 
 def still_correct_token(organization) -> str:
-    return signing.dumps({"organization": organization.pk}, salt=CONFIRMATION_SALT)
+    return STILL_CORRECT.make({"organization": organization.pk})
 
 
 def organization_for_still_correct(*, token: str):
+    """The published entry of a "still correct" link; raises LinkInvalid."""
+    data = STILL_CORRECT.read(token)
     try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
         return Organization.objects.published().get(pk=data["organization"])
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid link") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 def organization_confirm_still_correct(*, organization) -> None:
@@ -903,32 +905,21 @@ class StaffChangeRefused(Exception):
         self.message = message
 
 
-class StaffInvitationInvalid(Exception):
-    """The staff invitation link is broken, too old, or used (accepted, replaced by a
-    newer invitation, or followed by another change of that person's membership)."""
-
-
 class StaffInvitationForAnotherAddress(Exception):
     """The staff invitation is for another e-mail address than the user's."""
 
 
-STAFF_INVITATION_SALT = "orgs.staff-invitation"
-STAFF_INVITATION_MAX_AGE = 14 * 24 * 3600
+STAFF_INVITATION = SignedLink(
+    "orgs.staff-invitation", max_age=timedelta(days=14), fields=("invitation",)
+)
 Role = MunicipalityMembership.Role
 
 
-def _staff_invitation_token(change: StaffChange) -> str:
-    # lead: switch to lib.signing
-    return signing.dumps({"invitation": change.pk}, salt=STAFF_INVITATION_SALT)
-
-
 def _staff_invitation_pk(token: str) -> int:
-    # lead: switch to lib.signing
-    try:
-        data = signing.loads(token, salt=STAFF_INVITATION_SALT, max_age=STAFF_INVITATION_MAX_AGE)
-        return int(data["invitation"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise StaffInvitationInvalid from error
+    pk = STAFF_INVITATION.read(token)["invitation"]
+    if not isinstance(pk, int):
+        raise LinkInvalid(LinkInvalid.STALE)
+    return pk
 
 
 def _lock_memberships(municipality_id) -> dict:
@@ -980,7 +971,7 @@ def _open_invitations():
 
 def open_staff_invitations(municipality):
     """The municipality's invitations whose link still works, newest first."""
-    since = timezone.now() - timedelta(seconds=STAFF_INVITATION_MAX_AGE)
+    since = timezone.now() - STAFF_INVITATION.max_age
     return (
         _open_invitations()
         .filter(municipality=municipality, created_at__gte=since)
@@ -1014,7 +1005,8 @@ def staff_invite(
     language = language_for_address(email, default=language)
     with translation.override(language):
         path = reverse(
-            "orgs:staff_invitation", kwargs={"token": _staff_invitation_token(invitation)}
+            "orgs:staff_invitation",
+            kwargs={"token": STAFF_INVITATION.make({"invitation": invitation.pk})},
         )
     email_address(
         email,
@@ -1031,11 +1023,13 @@ def staff_invite(
 
 
 def staff_invitation_read(*, token: str) -> StaffChange:
-    """The invitation of a link while it can still be accepted, or StaffInvitationInvalid."""
+    """The invitation of a link while it can still be accepted; raises LinkInvalid (USED
+    once accepted, replaced by a newer invitation or followed by another change of that
+    address's membership)."""
     pk = _staff_invitation_pk(token)
     invitation = _open_invitations().filter(pk=pk).select_related("municipality").first()
     if invitation is None:
-        raise StaffInvitationInvalid
+        raise LinkInvalid(LinkInvalid.USED)
     return invitation
 
 

@@ -25,6 +25,7 @@ from roadmap_portal.lib.ratelimit import (
     rate_limit_reached,
     rate_limited,
 )
+from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
     can_moderate,
@@ -84,7 +85,6 @@ from .services import (
     RevertRefused,
     StaffChangeRefused,
     StaffInvitationForAnotherAddress,
-    StaffInvitationInvalid,
     TooManyClaims,
     claim_approve,
     claim_create,
@@ -324,7 +324,7 @@ def staff_remove_confirm(request, slug, pk):
 def staff_invitation(request, token):
     try:
         invitation = staff_invitation_read(token=token)
-    except StaffInvitationInvalid:
+    except LinkInvalid:
         hint = _(
             "The link is incomplete, more than 14 days old, or already used. Ask the"
             " coordinator who invited you to send a new invitation."
@@ -335,7 +335,7 @@ def staff_invitation(request, token):
             return redirect_to_login(request.get_full_path())
         try:
             staff_invitation_accept(token=token, user=request.user)
-        except StaffInvitationInvalid:
+        except LinkInvalid:
             return redirect(request.get_full_path())  # used in between: the page says so
         except StaffInvitationForAnotherAddress:
             messages.error(
@@ -845,7 +845,7 @@ def _link_invalid(request):
 def invitation(request, token):
     try:
         organization, email = invitation_read(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -872,7 +872,7 @@ def still_correct(request, token):
     by mail scanners)."""
     try:
         organization = organization_for_still_correct(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         organization_confirm_still_correct(organization=organization)
