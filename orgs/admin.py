@@ -20,6 +20,7 @@ from .models import (
     OrganizationMembership,
     OrganizationMove,
     Service,
+    StaffChange,
     TargetGroup,
 )
 from .services import organization_admin_record, organization_snapshot
@@ -169,6 +170,16 @@ class OrganizationMoveAdmin(ReadOnly, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status"]
     list_select_related = ["organization", "from_municipality", "to_municipality"]
+
+
+@admin.register(StaffChange)
+class StaffChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """Changes of a municipality's staff made on its staff page: a record, shown only."""
+
+    list_display = ["municipality", "kind", "email", "role", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["municipality", "actor"]
+    search_fields = ["email"]
 
 
 @admin.register(OrganizationClaim)
