@@ -912,7 +912,6 @@ class StaffInvitationForAnotherAddress(Exception):
 STAFF_INVITATION = SignedLink(
     "orgs.staff-invitation", max_age=timedelta(days=14), fields=("invitation",)
 )
-Role = MunicipalityMembership.Role
 
 
 def _staff_invitation_pk(token: str) -> int:
@@ -957,7 +956,7 @@ def _tell_member(user, template, *, municipality, actor, **context):
 
 def _role_label(role: str, language: str) -> str:
     with translation.override(language):
-        return str(Role(role).label)
+        return str(MunicipalityMembership.Role(role).label)
 
 
 def _open_invitations():
@@ -1038,7 +1037,7 @@ def staff_invitation_accept(*, token: str, user) -> MunicipalityMembership:
     """Make the signed-in user a member with the invitation's role, once: accepting uses
     the invitation up (as does any later change of that address's membership)."""
     # The invitation's row lock makes two presses of the button at once accept it once.
-    StaffChange.objects.select_for_update().filter(pk=_staff_invitation_pk(token)).exists()
+    list(StaffChange.objects.select_for_update().filter(pk=_staff_invitation_pk(token)))
     invitation = staff_invitation_read(token=token)
     if user.email.lower() != invitation.email:
         raise StaffInvitationForAnotherAddress
@@ -1063,7 +1062,11 @@ def staff_invitation_accept(*, token: str, user) -> MunicipalityMembership:
 
 
 def _coordinators(members: dict) -> list:
-    return [m for m in members.values() if m.role == Role.COORDINATOR]
+    return [m for m in members.values() if m.role == MunicipalityMembership.Role.COORDINATOR]
+
+
+def _is_last_coordinator(membership, members: dict) -> bool:
+    return _coordinators(members) == [membership]
 
 
 def _locked(membership, members: dict):
@@ -1099,7 +1102,7 @@ def staff_role_change(*, membership, role: str, actor) -> MunicipalityMembership
         raise StaffChangeRefused(_("You cannot change your own role."))
     if locked.role == role:
         return locked
-    if locked.role == Role.COORDINATOR and len(_coordinators(members)) == 1:
+    if _is_last_coordinator(locked, members):
         raise _last_coordinator_refusal(membership)
     previous = locked.role
     locked.role = role
@@ -1129,7 +1132,7 @@ def staff_remove(*, membership, actor) -> None:
     remove themselves while another coordinator remains; the last one stays."""
     members = _lock_memberships(membership.municipality_id)
     locked = _locked(membership, members)
-    if locked.role == Role.COORDINATOR and len(_coordinators(members)) == 1:
+    if _is_last_coordinator(locked, members):
         raise _last_coordinator_refusal(membership)
     locked.delete()
     _record_staff_change(
