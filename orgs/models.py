@@ -727,6 +727,16 @@ class OrganizationMembership(models.Model):
         return f"{self.user} · {self.organization}"
 
 
+def _one_of(field: str, values) -> models.Q:
+    """The field holds one of values. ORs rather than IN: PostgreSQL writes an IN over a
+    varchar column back differently after a dump is restored (the backup test compares)."""
+    conditions = [models.Q(**{field: value}) for value in values]
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    return condition
+
+
 class StaffChange(models.Model):
     """One change to who works for a municipality, made on its staff page: who did what to
     whom, and when. The address is kept beside the account, so the record still names the
@@ -774,7 +784,7 @@ class StaffChange(models.Model):
         constraints = [
             models.CheckConstraint(
                 # Kind.values, which the class body of Meta cannot see.
-                condition=models.Q(kind__in=["invited", "joined", "role_changed", "removed"]),
+                condition=_one_of("kind", ["invited", "joined", "role_changed", "removed"]),
                 name="orgs_staffchange_kind_valid",
             ),
             # A removal leaves no role; everything else gives one.
@@ -783,13 +793,13 @@ class StaffChange(models.Model):
                     models.Q(kind="removed", role="")
                     | (
                         ~models.Q(kind="removed")
-                        & models.Q(role__in=MunicipalityMembership.Role.values)
+                        & _one_of("role", MunicipalityMembership.Role.values)
                     )
                 ),
                 name="orgs_staffchange_role_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(previous_role__in=["", *MunicipalityMembership.Role.values]),
+                condition=_one_of("previous_role", ["", *MunicipalityMembership.Role.values]),
                 name="orgs_staffchange_previous_role_valid",
             ),
             max_length_check("email", 254),

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from orgs import services
@@ -316,3 +316,18 @@ def test_two_coordinators_demoting_each_other_at_once_leave_one_coordinator():
         MunicipalityMembership.objects.filter(municipality=municipality, role=COORDINATOR).count()
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"kind": "promoted", "role": STAFF},
+        {"kind": StaffChange.Kind.REMOVED, "role": STAFF},
+        {"kind": StaffChange.Kind.ROLE_CHANGED, "role": ""},
+        {"kind": StaffChange.Kind.ROLE_CHANGED, "role": "mayor"},
+        {"kind": StaffChange.Kind.ROLE_CHANGED, "role": STAFF, "previous_role": "mayor"},
+    ],
+)
+def test_the_database_refuses_a_record_that_makes_no_sense(municipality, values):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StaffChange.objects.create(municipality=municipality, email="a@example.org", **values)
