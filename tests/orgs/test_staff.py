@@ -243,6 +243,7 @@ class TestInvitationPage:
         )
         page = client.get(link).text
         signup = re.search(r'href="(/en/accounts/signup/[^"]*)"', page)[1].replace("&amp;", "&")
+        form = client.get(signup).text
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 signup,
@@ -251,13 +252,15 @@ class TestInvitationPage:
                     "email": "jauna@example.org",
                     "password1": "an-unusual-passphrase-26",
                     "password2": "an-unusual-passphrase-26",
-                    "next": link,
+                    "next": re.search(r'name="next" value="([^"]*)"', form)[1],
                 },
             )
         confirmation = re.search(
             r"http://testserver(/\S+/confirm-email/\S+)", mail.outbox[-1].body
         )[1]
-        response = client.post(confirmation, {"next": link})
+        page = client.get(confirmation).text
+        next_value = re.search(r'name="next" value="([^"]*)"', page)[1]
+        response = client.post(confirmation, {"next": next_value})
         assert response["Location"] == link
         client.post(link)
         assert MunicipalityMembership.objects.filter(
