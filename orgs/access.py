@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     ImportRecord,
+    Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationChange,
@@ -23,24 +24,17 @@ from .models import (
 
 def staffed_municipality_ids(user):
     """Municipalities the user works for (staff or coordinator)."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        MunicipalityMembership.objects.filter(user=user).values_list("municipality_id", flat=True)
-    )
+    return set(Municipality.objects.staffed_by(user).values_list("pk", flat=True))
 
 
 def is_municipal_staff(user):
     return user.is_authenticated and (
-        user.is_superuser or MunicipalityMembership.objects.filter(user=user).exists()
+        user.is_superuser or Municipality.objects.staffed_by(user).exists()
     )
 
 
 def represents(user, organization):
-    return (
-        user.is_authenticated
-        and OrganizationMembership.objects.filter(user=user, organization=organization).exists()
-    )
+    return Organization.objects.represented_by(user).filter(pk=organization.pk).exists()
 
 
 def can_moderate(user, organization):
@@ -119,7 +113,7 @@ def move_deciders(move):
 def _concerned_entries(user):
     """Entries the user registered or represents."""
     return Organization.objects.filter(
-        Q(memberships__user=user)
+        Q(pk__in=Organization.objects.represented_by(user))
         | Q(changes__kind=OrganizationChange.Kind.CREATED, changes__actor=user)
     )
 

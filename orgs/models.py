@@ -29,6 +29,19 @@ def validate_time_zone(value):
         ) from error
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def staffed_by(self, user, role=None):
+        """The municipalities the user works for (as staff or coordinator), or only those
+        where they have `role`. A subquery, not a join: each municipality comes once, however
+        many colleagues it has. A deactivated account works nowhere."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = MunicipalityMembership.objects.filter(user=user)
+        if role is not None:
+            memberships = memberships.filter(role=role)
+        return self.filter(pk__in=memberships.values("municipality_id"))
+
+
 class Municipality(models.Model):
     """A municipality or region: the public side of a partnership.
 
@@ -49,6 +62,8 @@ class Municipality(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
@@ -167,6 +182,14 @@ class OrganizationQuerySet(models.QuerySet):
         is `excluding`: the number is unique per country."""
         countries = [str(country) for country in countries]
         return self.filter(country__in=countries, registration_number=number).exclude(pk=excluding)
+
+    def represented_by(self, user):
+        """The entries the user represents (a subquery: each entry once). A deactivated
+        account represents none."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = OrganizationMembership.objects.filter(user=user)
+        return self.filter(pk__in=memberships.values("organization_id"))
 
 
 class Organization(models.Model):
