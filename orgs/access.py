@@ -195,10 +195,6 @@ def move_queryset(user):
     return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
 
 
-def _get(pk):
-    return get_object_or_404(Organization.objects.select_related("home_municipality"), pk=pk)
-
-
 def _with_rights_of(user):
     """Entries with what this user may do with each, in the query that fetches them:
     viewer_represents (the user represents it), can_edit (representatives and portal
@@ -246,8 +242,8 @@ def get_organization_for_moderation(user, pk):
     moderation_queryset); nobody one they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
-    organization = _get(pk)
-    if not can_moderate(user, organization):
+    organization = get_object_or_404(_with_rights_of(user), pk=pk)
+    if not organization.can_moderate:
         raise Http404
     if user.pk in entry_concerned_ids(organization):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from orgs.access import (
     can_read_history,
     get_moderation_queues,
     get_organization_for_history,
+    get_organization_for_moderation,
     get_organization_for_viewer,
 )
 from orgs.models import Organization, OrganizationChange
@@ -170,3 +171,32 @@ class TestGetOrganizationForHistory:
         organization.save(update_fields=["status"])
         with pytest.raises(Http404):
             get_organization_for_history(request.getfixturevalue(who), organization.slug)
+
+
+class TestGetOrganizationForModeration:
+    @pytest.fixture
+    def pending(self, organization):
+        organization.status = Organization.Status.PENDING
+        organization.save(update_fields=["status"])
+        return organization
+
+    @pytest.mark.parametrize("who", ["staff", "coordinator", "administrator"])
+    def test_staff_of_the_home_municipality_and_administrators_moderate(
+        self, request, pending, who
+    ):
+        fetched = get_organization_for_moderation(request.getfixturevalue(who), pending.pk)
+        assert fetched == pending and fetched.can_moderate
+
+    def test_who_works_for_no_municipality_gets_403(self, pending, outsider, representative):
+        for user in (outsider, representative):
+            with pytest.raises(PermissionDenied):
+                get_organization_for_moderation(user, pending.pk)
+
+    def test_staff_of_another_municipality_get_404(self, pending, other_staff):
+        with pytest.raises(Http404):
+            get_organization_for_moderation(other_staff, pending.pk)
+
+    def test_staff_who_represent_the_entry_get_403(self, pending, staff):
+        OrganizationMembershipFactory(user=staff, organization=pending)
+        with pytest.raises(PermissionDenied):
+            get_organization_for_moderation(staff, pending.pk)
