@@ -169,6 +169,11 @@ class OrganizationMoveAdmin(ReadOnly, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status"]
     list_select_related = ["organization", "from_municipality", "to_municipality"]
+    # The request first, then its decision (the model lists Decision's fields first).
+    fields = [
+        "organization", "from_municipality", "to_municipality", "requested_by",
+        "status", "decided_by", "decided_at", "reason",
+    ]  # fmt: skip
 
 
 @admin.register(OrganizationClaim)

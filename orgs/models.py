@@ -29,6 +29,19 @@ def validate_time_zone(value):
         ) from error
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def staffed_by(self, user, role=None):
+        """The municipalities the user works for (as staff or coordinator), or only those
+        where they have `role`. A subquery, not a join: each municipality comes once, however
+        many colleagues it has. A deactivated account works nowhere."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = MunicipalityMembership.objects.filter(user=user)
+        if role is not None:
+            memberships = memberships.filter(role=role)
+        return self.filter(pk__in=memberships.values("municipality_id"))
+
+
 class Municipality(models.Model):
     """A municipality or region: the public side of a partnership.
 
@@ -49,6 +62,8 @@ class Municipality(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
@@ -167,6 +182,14 @@ class OrganizationQuerySet(models.QuerySet):
         is `excluding`: the number is unique per country."""
         countries = [str(country) for country in countries]
         return self.filter(country__in=countries, registration_number=number).exclude(pk=excluding)
+
+    def represented_by(self, user):
+        """The entries the user represents (a subquery: each entry once). A deactivated
+        account represents none."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = OrganizationMembership.objects.filter(user=user)
+        return self.filter(pk__in=memberships.values("organization_id"))
 
 
 class Organization(models.Model):
@@ -494,23 +517,15 @@ class ImportRecord(models.Model):
         return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
-class OrganizationClaim(models.Model):
-    """Someone says an entry already listed is theirs; staff decide."""
+class Decision(models.Model):
+    """A request that staff of a municipality approve or reject: who decided, when, why.
+    A request's status may have more values (a move can be withdrawn) but these three."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
-    )
-    message = models.TextField(
-        _("how you are connected to the organization"),
-        max_length=2000,
-        validators=[MaxLengthValidator(2000)],
-    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -524,24 +539,42 @@ class OrganizationClaim(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["created_at"]
+        constraints = [max_length_check("reason", 2000)]
+
+
+class OrganizationClaim(Decision):
+    """Someone says an entry already listed is theirs; staff decide."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
+    )
+    message = models.TextField(
+        _("how you are connected to the organization"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    class Meta(Decision.Meta):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
-        ordering = ["created_at"]
         constraints = [
+            *Decision.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organization", "user"],
                 condition=models.Q(status="pending"),
                 name="orgs_claim_one_pending_per_user",
             ),
             max_length_check("message", 2000),
-            max_length_check("reason", 2000),
         ]
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
 
 
-class OrganizationMove(models.Model):
+class OrganizationMove(Decision):
     """A representative asks to move a published entry to another home municipality.
 
     Staff of the new municipality decide; until then the entry stays where it is. An
@@ -563,29 +596,21 @@ class OrganizationMove(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Decision's, with the choice of withdrawing.
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(
-        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("move to another municipality")
         verbose_name_plural = _("moves to another municipality")
-        ordering = ["created_at"]
         constraints = [
+            *Decision.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=models.Q(status="pending"),
                 name="orgs_move_one_pending_per_organization",
             ),
-            max_length_check("reason", 2000),
             models.CheckConstraint(
                 condition=~models.Q(from_municipality=models.F("to_municipality")),
                 name="orgs_move_to_another_municipality",

@@ -27,11 +27,11 @@ from roadmap_portal.lib.ratelimit import (
 )
 
 from .access import (
-    can_moderate,
     can_read_history,
     claim_queryset,
     get_claim_for_moderation,
     get_import_for_user,
+    get_moderation_queues,
     get_move_for_moderation,
     get_organization_for_edit,
     get_organization_for_history,
@@ -40,7 +40,6 @@ from .access import (
     is_municipal_staff,
     moderation_queryset,
     move_queryset,
-    represents,
     staffed_municipality_ids,
 )
 from .export import csv_chunks, export_rows, xlsx_file
@@ -150,8 +149,8 @@ def organization_detail(request, slug):
             "organization": organization,
             "jsonld": organization_jsonld(organization, request),
             "is_stale": organization.is_public and organization.is_stale(),
-            "can_edit": request.user.is_superuser or represents(request.user, organization),
-            "can_moderate": can_moderate(request.user, organization),
+            "can_edit": organization.can_edit,
+            "can_moderate": organization.can_moderate,
             "can_read_history": can_read_history(request.user, organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
@@ -293,7 +292,7 @@ def registration_received(request):
 @require_http_methods(["GET", "POST"])
 def claim(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
-    if represents(request.user, organization):
+    if organization.viewer_represents:
         messages.info(request, _("You already represent this organization."))
         return redirect(organization)
     form = ClaimForm(request.POST or None)
@@ -341,16 +340,13 @@ def _decision_form(form_class, request_object, data=None):
 def _moderation_page(request, *, sent=None):
     """The queue; `sent` is (request, form) of a decision just sent back with mistakes."""
     sent_object, sent_form = sent or (None, None)
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
-    entries = (
-        moderation_queryset(request.user).select_related("home_municipality").order_by("created_at")
-    )
-    claims = list(claim_queryset(request.user).select_related("organization", "user"))
+    queues = get_moderation_queues(request.user)
+    entries = queues.entries.select_related("home_municipality").order_by("created_at")
+    claims = list(queues.claims.select_related("organization", "user"))
     for claim in claims:
         claim.form = sent_form if claim == sent_object else _decision_form(ClaimDecisionForm, claim)
     moves = list(
-        move_queryset(request.user).select_related(
+        queues.moves.select_related(
             "organization", "from_municipality", "to_municipality", "requested_by"
         )
     )
@@ -574,7 +570,7 @@ def history(request, slug):
         {
             "organization": organization,
             "changes": changes,
-            "can_revert": can_moderate(request.user, organization),
+            "can_revert": organization.can_revert,
         },
     )
 

@@ -1,6 +1,6 @@
 import pytest
 
-from orgs.models import Organization, OrganizationChange
+from orgs.models import Organization, OrganizationChange, OrganizationMove
 from tests.factories import MunicipalityFactory
 
 from .test_edit import edit_data
@@ -202,3 +202,15 @@ def test_the_admin_does_not_publish_a_pending_entry(client, administrator, organ
     assert "can only be archived" in response.text
     organization.refresh_from_db()
     assert organization.status == Organization.Status.PENDING
+
+
+def test_a_moves_page_shows_the_request_before_its_decision(client, administrator, organization):
+    move = OrganizationMove.objects.create(
+        organization=organization,
+        from_municipality=organization.home_municipality,
+        to_municipality=MunicipalityFactory(),
+    )
+    client.force_login(administrator)
+    page = client.get(f"/en/admin/orgs/organizationmove/{move.pk}/change/").text
+    assert page.index("field-organization") < page.index("field-status")
+    assert page.index("field-status") < page.index("field-decided_by")
