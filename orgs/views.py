@@ -59,7 +59,6 @@ from .forms import (
     RevertForm,
     ServiceFormSet,
     services_from,
-    services_with_another_row,
     unbound_copy,
 )
 from .hsds import write_package
@@ -215,12 +214,13 @@ def register(request):
     signup_form = SignupForm(data, prefix="account") if anonymous else None
     services = ServiceFormSet(data, prefix="services")
     duplicates = []
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(RegistrationForm, request.POST)
         signup_form = (
             unbound_copy(SignupForm, request.POST, prefix="account") if anonymous else None
         )
-        services = services_with_another_row(request.POST)
+        services = changed_services
     elif request.method == "POST":
         if form.data.get("fax"):
             # A robot filled the hidden field: look successful, store nothing.
@@ -485,9 +485,10 @@ def moderate_move(request, pk):
 def edit(request, slug):
     organization = get_organization_for_edit(request.user, slug)
     conflict = None
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(OrganizationForm, request.POST, instance=organization)
-        services = services_with_another_row(request.POST)
+        services = changed_services
     elif request.method == "POST":
         form = OrganizationForm(request.POST, instance=organization)
         services = ServiceFormSet(request.POST, prefix="services")

@@ -392,6 +392,41 @@ class TestRevert:
         assert not organization.changes.filter(kind="reverted").exists()
 
 
+def test_a_saved_service_is_removed_with_its_button(client, organization, representative):
+    ServiceFactory(organization=organization, name="Putnu pulciņš", position=0)
+    ServiceFactory(organization=organization, name="Nometne", position=1)
+    client.force_login(representative)
+    url = f"/en/organizations/{organization.slug}/edit/"
+    page = client.get(url).text
+    assert 'name="services-INITIAL_FORMS" value="2"' in page
+    assert "Remove programme or service 1" in page
+    data = edit_data(
+        organization,
+        **{
+            "services-TOTAL_FORMS": "3",
+            "services-INITIAL_FORMS": "2",
+            "services-0-name": "Putnu pulciņš",
+            "services-1-name": "Nometne",
+            "services-2-name": "",
+        },
+    )
+    removed = client.post(url, {**data, "services-row": "remove-0"})
+    assert removed.status_code == 200
+    assert 'name="services-INITIAL_FORMS" value="1"' in removed.text
+    assert "Putnu pulciņš" not in removed.text
+    assert organization.services.count() == 2  # nothing saved yet
+    data.update(
+        {
+            "services-TOTAL_FORMS": "2",
+            "services-INITIAL_FORMS": "1",
+            "services-0-name": "Nometne",
+            "services-1-name": "",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    assert list(organization.services.values_list("name", flat=True)) == ["Nometne"]
+
+
 def invitation_link(client, organization, representative, capture, email="kolega@example.org"):
     client.force_login(representative)
     with capture(execute=True):
