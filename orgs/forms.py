@@ -367,17 +367,6 @@ class InvitationForm(forms.Form):
     )
 
 
-def unbound_copy(form_class, data, **kwargs):
-    """A form that shows what was typed without judging it: the page reloaded for a
-    button of a formset's rows ("Add another"), not submitted, so no errors yet."""
-    probe = form_class(**kwargs)
-    initial = {
-        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
-        for name, field in probe.fields.items()
-    }
-    return form_class(initial=initial, **kwargs)
-
-
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),

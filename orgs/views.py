@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
+from roadmap_portal.lib.formsets import unbound_copy
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.ratelimit import (
@@ -59,7 +60,6 @@ from .forms import (
     RevertForm,
     ServiceFormSet,
     services_from,
-    unbound_copy,
 )
 from .hsds import write_package
 from .imports import ImportReport, read_upload

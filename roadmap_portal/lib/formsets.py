@@ -7,7 +7,7 @@ with the change made and saves nothing:
 
     services = ServiceFormSet.with_row_action(request.POST, prefix="services")
     if services is not None:
-        form = unbound_copy(OrganizationForm, request.POST)  # the rest, unjudged too
+        form = unbound_copy(OrganizationForm, request.POST)  # the rest, unjudged (below)
     elif request.method == "POST":
         services = ServiceFormSet(request.POST, prefix="services")
         ...
@@ -188,3 +188,14 @@ class RowFormSet(forms.BaseFormSet):
             for i in range(total)
         ]
         return rows, initial_count
+
+
+def unbound_copy(form_class, data, **kwargs):
+    """A form that shows what was typed without judging it: the rest of a page reloaded
+    for a row's button, not submitted, so no errors yet."""
+    probe = form_class(**kwargs)
+    initial = {
+        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
+        for name, field in probe.fields.items()
+    }
+    return form_class(initial=initial, **kwargs)

@@ -5,7 +5,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from roadmap_portal.lib.formsets import RowFormSet
+from roadmap_portal.lib.formsets import RowFormSet, unbound_copy
 
 
 class ActionForm(forms.Form):
@@ -230,3 +230,11 @@ def test_an_ordinary_unbound_formset_is_unchanged():
     formset = ActionFormSet(prefix="actions")
     assert formset.total_form_count() == 1 and not formset.is_bound
     assert [b["value"] for b in Page(rendered(formset)).buttons] == ["remove-0", "add"]
+
+
+def test_the_rest_of_the_page_is_shown_as_typed_and_unjudged():
+    data = {"plan-what": "", "plan-who": "Dome", "plan-id": "x"}
+    copy = unbound_copy(ActionForm, data, prefix="plan")
+    assert not copy.is_bound and copy.errors == {}
+    assert copy.initial == {"id": "x", "what": "", "who": "Dome"}
+    assert 'value="Dome"' in copy.as_div()
