@@ -247,10 +247,8 @@ class BaseServiceFormSet(RowFormSet):
         ),
     }
     row_heading = _("Programme or service %(number)s")
+    row_name = _("programme or service %(number)s")
     add_row_label = _("Add another programme or service")
-    remove_row_label = _("Remove programme or service %(number)s")
-    move_up_label = _("Move programme or service %(number)s up")
-    move_down_label = _("Move programme or service %(number)s down")
 
 
 # validate_max and absolute_max: without them Django takes up to 1,000 more forms than

@@ -74,11 +74,14 @@ class Row:
             else:
                 target = formset.rows_anchor
             buttons.append(("remove", formset.remove_row_label, target))
+        # A short visible label, and the row's name for screen readers (MOJ's add another).
+        hidden = formset.row_name % {"number": self.number}
         return [
             {
                 "id": formset.button_id(self.index, action),
                 "value": f"{action}-{self.index}",
-                "label": label % {"number": self.number},
+                "label": label,
+                "hidden": hidden,
                 "target": target,
             }
             for action, label, target in buttons
@@ -93,10 +96,12 @@ class RowFormSet(forms.BaseFormSet):
     can_remove_rows = True
     can_move_rows = True
     row_heading = _("Row %(number)s")
+    # Read after a button's label by screen readers: "Remove" "row 2".
+    row_name = _("row %(number)s")
     add_row_label = _("Add another row")
-    remove_row_label = _("Remove row %(number)s")
-    move_up_label = _("Move row %(number)s up")
-    move_down_label = _("Move row %(number)s down")
+    remove_row_label = _("Remove")
+    move_up_label = _("Move up")
+    move_down_label = _("Move down")
 
     _initial_count = None
     _total_count = None

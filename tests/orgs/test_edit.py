@@ -399,7 +399,7 @@ def test_a_saved_service_is_removed_with_its_button(client, organization, repres
     url = f"/en/organizations/{organization.slug}/edit/"
     page = client.get(url).text
     assert 'name="services-INITIAL_FORMS" value="2"' in page
-    assert "Remove programme or service 1" in page
+    assert 'Remove<span class="visually-hidden"> programme or service 1</span>' in page
     data = edit_data(
         organization,
         **{

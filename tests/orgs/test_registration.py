@@ -256,7 +256,7 @@ def test_services_are_removed_and_reordered_with_buttons_then_saved_in_that_orde
     assert Organization.objects.count() == 0
     assert 'name="services-TOTAL_FORMS" value="2"' in removed.text
     assert "Nometne" not in removed.text
-    assert "Remove programme or service 2" in removed.text
+    assert 'visually-hidden"> programme or service 2</span>' in removed.text
     moved = client.post(
         URL,
         registration_data(
