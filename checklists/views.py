@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
-from roadmap_portal.lib.pdf import render_pdf
+from roadmap_portal.lib.pdf import pdf_response, render_pdf
 
 from .access import (
     can_edit,
@@ -281,12 +281,6 @@ def answer_history(request, pk, code):
     )
 
 
-def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_safe
 def roadmap_pdf(request, pk):
@@ -295,7 +289,7 @@ def roadmap_pdf(request, pk):
     roadmap = get_roadmap_for_user(request.user, pk)
     document = RoadmapPrint(roadmap)
     if not document.in_background:
-        return _pdf_response(document.pdf(), pdf_filename(roadmap))
+        return pdf_response(document.pdf(), filename=pdf_filename(roadmap))
     ready = (
         RoadmapPdf.objects.filter(
             roadmap=roadmap,
@@ -308,7 +302,7 @@ def roadmap_pdf(request, pk):
     )
     if ready is None:
         return redirect("checklists:pdf_status", pk=roadmap.pk)
-    return _pdf_response(bytes(ready.content), pdf_filename(roadmap))
+    return pdf_response(bytes(ready.content), filename=pdf_filename(roadmap))
 
 
 @login_required
@@ -359,4 +353,5 @@ def blank_form_pdf(request, form):
         {"version": version, "steps": steps, "form_name": Form(form).label, "lines": range(6)},
         request=request,
     )
-    return _pdf_response(content, f"roadmap-{form}-form.pdf")
+    # Public, the same for everyone: caches may keep it.
+    return pdf_response(content, filename=f"roadmap-{form}-form.pdf", private=False)

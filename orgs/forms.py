@@ -7,6 +7,7 @@ from django.utils.translation import get_language, get_language_info, ngettext_l
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
 
 from .models import (
@@ -237,7 +238,7 @@ class ServiceForm(forms.Form):
     )
 
 
-class BaseServiceFormSet(forms.BaseFormSet):
+class BaseServiceFormSet(RowFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Enter at most %(num)d programme or service",
@@ -245,20 +246,18 @@ class BaseServiceFormSet(forms.BaseFormSet):
             "num",
         ),
     }
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = _("Remove this programme or service")
+    row_heading = _("Programme or service %(number)s")
+    row_name = _("programme or service %(number)s")
+    add_row_label = _("Add another programme or service")
 
 
 # validate_max and absolute_max: without them Django takes up to 1,000 more forms than
-# max_num, and that many services overflow PostgreSQL's search tsvector (500).
+# max_num, and that many services overflow PostgreSQL's search tsvector (500). Rows are
+# removed and reordered with the formset's buttons: the list is saved as it is shown.
 ServiceFormSet = forms.formset_factory(
     ServiceForm,
     formset=BaseServiceFormSet,
     extra=1,
-    can_delete=True,
     max_num=Organization.SERVICES_MAX,
     absolute_max=Organization.SERVICES_MAX,
     validate_max=True,
@@ -269,7 +268,7 @@ def services_from(formset):
     return [
         [form.cleaned_data["name"], form.cleaned_data.get("description", "")]
         for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data
     ]
 
 
@@ -364,28 +363,6 @@ class InvitationForm(forms.Form):
         max_length=254,  # the standard's limit (RFC 5321); Django would take 320
         validators=[validate_email_local_part],
     )
-
-
-def unbound_copy(form_class, data, **kwargs):
-    """A form that shows what was typed without judging it: the page reloaded for
-    "Add another", not submitted, so no errors yet."""
-    probe = form_class(**kwargs)
-    initial = {
-        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
-        for name, field in probe.fields.items()
-    }
-    return form_class(initial=initial, **kwargs)
-
-
-def services_with_another_row(data):
-    data = data.copy()
-    try:
-        rows = int(data.get("services-TOTAL_FORMS") or 0)
-    except ValueError:
-        rows = 0  # the formset reports the broken management form
-    # Never past the limit: the page would show the last row and refuse it on saving.
-    data["services-TOTAL_FORMS"] = str(min(rows + 1, Organization.SERVICES_MAX))
-    return ServiceFormSet(data, prefix="services")
 
 
 class ImportUploadForm(forms.Form):

@@ -7,7 +7,6 @@ from itertools import batched
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.ratelimit import rate_limited
+from roadmap_portal.lib.signing import LinkInvalid, SignedLink
 
 from .access import (
     claim_concerned_ids,
@@ -797,15 +797,15 @@ def claim_reject(*, claim, actor, reason: str):
     return claim
 
 
-INVITATION_SALT = "orgs.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
+# The purpose's name is the salt of the links sent before SignedLink: they keep working.
+INVITATION = SignedLink(
+    "orgs.invitation", max_age=timedelta(days=14), fields=("organization", "email")
+)
 
 
 def representative_invite(*, organization, inviter, email: str, base_url: str) -> None:
     """E-mail a link that makes whoever signs in with that address a representative."""
-    token = signing.dumps(
-        {"organization": organization.pk, "email": email.lower()}, salt=INVITATION_SALT
-    )
+    token = INVITATION.make({"organization": organization.pk, "email": email.lower()})
     url = base_url + reverse("orgs:invitation", kwargs={"token": token})
     # The colleague's language is not known yet: the inviter's is the best guess.
     email_address(
@@ -817,12 +817,12 @@ def representative_invite(*, organization, inviter, email: str, base_url: str) -
 
 
 def invitation_read(*, token: str):
-    """(organization, invited e-mail) of an invitation link, or ValueError."""
+    """(organization, invited e-mail) of an invitation link; raises LinkInvalid."""
+    data = INVITATION.read(token)
     try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
         return Organization.objects.get(pk=data["organization"]), data["email"]
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid invitation") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 @transaction.atomic
@@ -834,21 +834,23 @@ def invitation_accept(*, token: str, user):
     return organization
 
 
-CONFIRMATION_SALT = "orgs.still-correct"
-CONFIRMATION_MAX_AGE = 60 * 24 * 3600
+STILL_CORRECT = SignedLink(
+    "orgs.still-correct", max_age=timedelta(days=60), fields=("organization",)
+)
 CONFIRMATION_REMINDER_INTERVAL = timedelta(days=30)
 
 
 def still_correct_token(organization) -> str:
-    return signing.dumps({"organization": organization.pk}, salt=CONFIRMATION_SALT)
+    return STILL_CORRECT.make({"organization": organization.pk})
 
 
 def organization_for_still_correct(*, token: str):
+    """The published entry of a "still correct" link; raises LinkInvalid."""
+    data = STILL_CORRECT.read(token)
     try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
         return Organization.objects.published().get(pk=data["organization"])
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid link") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 def organization_confirm_still_correct(*, organization) -> None:

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
+from roadmap_portal.lib.formsets import unbound_copy
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.ratelimit import (
@@ -25,6 +26,7 @@ from roadmap_portal.lib.ratelimit import (
     rate_limit_reached,
     rate_limited,
 )
+from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
     can_read_history,
@@ -57,8 +59,6 @@ from .forms import (
     RevertForm,
     ServiceFormSet,
     services_from,
-    services_with_another_row,
-    unbound_copy,
 )
 from .hsds import write_package
 from .imports import ImportReport, read_upload
@@ -213,12 +213,13 @@ def register(request):
     signup_form = SignupForm(data, prefix="account") if anonymous else None
     services = ServiceFormSet(data, prefix="services")
     duplicates = []
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(RegistrationForm, request.POST)
         signup_form = (
             unbound_copy(SignupForm, request.POST, prefix="account") if anonymous else None
         )
-        services = services_with_another_row(request.POST)
+        services = changed_services
     elif request.method == "POST":
         if form.data.get("fax"):
             # A robot filled the hidden field: look successful, store nothing.
@@ -480,9 +481,10 @@ def moderate_move(request, pk):
 def edit(request, slug):
     organization = get_organization_for_edit(request.user, slug)
     conflict = None
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(OrganizationForm, request.POST, instance=organization)
-        services = services_with_another_row(request.POST)
+        services = changed_services
     elif request.method == "POST":
         form = OrganizationForm(request.POST, instance=organization)
         services = ServiceFormSet(request.POST, prefix="services")
@@ -660,7 +662,7 @@ def _link_invalid(request):
 def invitation(request, token):
     try:
         organization, email = invitation_read(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -687,7 +689,7 @@ def still_correct(request, token):
     by mail scanners)."""
     try:
         organization = organization_for_still_correct(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         organization_confirm_still_correct(organization=organization)

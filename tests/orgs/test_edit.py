@@ -1,8 +1,10 @@
 import datetime
 import re
+import time
+from unittest import mock
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -390,6 +392,41 @@ class TestRevert:
         assert not organization.changes.filter(kind="reverted").exists()
 
 
+def test_a_saved_service_is_removed_with_its_button(client, organization, representative):
+    ServiceFactory(organization=organization, name="Putnu pulciņš", position=0)
+    ServiceFactory(organization=organization, name="Nometne", position=1)
+    client.force_login(representative)
+    url = f"/en/organizations/{organization.slug}/edit/"
+    page = client.get(url).text
+    assert 'name="services-INITIAL_FORMS" value="2"' in page
+    assert 'Remove<span class="visually-hidden"> programme or service 1</span>' in page
+    data = edit_data(
+        organization,
+        **{
+            "services-TOTAL_FORMS": "3",
+            "services-INITIAL_FORMS": "2",
+            "services-0-name": "Putnu pulciņš",
+            "services-1-name": "Nometne",
+            "services-2-name": "",
+        },
+    )
+    removed = client.post(url, {**data, "services-row": "remove-0"})
+    assert removed.status_code == 200
+    assert 'name="services-INITIAL_FORMS" value="1"' in removed.text
+    assert "Putnu pulciņš" not in removed.text
+    assert organization.services.count() == 2  # nothing saved yet
+    data.update(
+        {
+            "services-TOTAL_FORMS": "2",
+            "services-INITIAL_FORMS": "1",
+            "services-0-name": "Nometne",
+            "services-1-name": "",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    assert list(organization.services.values_list("name", flat=True)) == ["Nometne"]
+
+
 def invitation_link(client, organization, representative, capture, email="kolega@example.org"):
     client.force_login(representative)
     with capture(execute=True):
@@ -426,6 +463,42 @@ class TestInvitation:
     def test_a_forged_link_is_refused(self, client, db):
         assert client.get("/en/organizations/invitations/forged/").status_code == 400
 
+    def test_a_link_sent_before_signed_links_were_shared_still_works(self, client, organization):
+        # The format of the links already in mailboxes: signing.dumps with this salt.
+        token = signing.dumps(
+            {"organization": organization.pk, "email": "kolega@example.org"},
+            salt="orgs.invitation",
+        )
+        colleague = UserFactory(email="kolega@example.org")
+        client.force_login(colleague)
+        client.post(f"/en/organizations/invitations/{token}/")
+        assert OrganizationMembership.objects.filter(
+            user=colleague, organization=organization
+        ).exists()
+
+    def test_a_link_older_than_14_days_is_refused(self, client, organization):
+        fifteen_days_ago = time.time() - 15 * 24 * 3600
+        with mock.patch("django.core.signing.time.time", return_value=fifteen_days_ago):
+            token = services.INVITATION.make(
+                {"organization": organization.pk, "email": "kolega@example.org"}
+            )
+        client.force_login(UserFactory(email="kolega@example.org"))
+        assert client.post(f"/en/organizations/invitations/{token}/").status_code == 400
+        assert not OrganizationMembership.objects.filter(organization=organization).exists()
+
+    def test_the_link_of_a_deleted_entry_is_refused(self, client, organization):
+        token = services.INVITATION.make(
+            {"organization": organization.pk, "email": "kolega@example.org"}
+        )
+        organization.delete()
+        assert client.get(f"/en/organizations/invitations/{token}/").status_code == 400
+
+    def test_a_still_correct_link_is_no_invitation(self, client, organization):
+        token = services.still_correct_token(organization)
+        client.force_login(UserFactory(email="kolega@example.org"))
+        assert client.post(f"/en/organizations/invitations/{token}/").status_code == 400
+        assert not OrganizationMembership.objects.filter(organization=organization).exists()
+
     def test_only_representatives_invite(self, client, organization, outsider):
         client.force_login(outsider)
         response = client.post(
@@ -458,6 +531,21 @@ class TestFreshness:
         client.post(link)
         organization.refresh_from_db()
         assert not organization.is_stale()
+
+    def test_a_still_correct_link_sent_before_signed_links_were_shared_still_works(
+        self, client, organization
+    ):
+        token = signing.dumps({"organization": organization.pk}, salt="orgs.still-correct")
+        assert client.get(f"/en/organizations/still-correct/{token}/").status_code == 200
+
+    def test_a_still_correct_link_older_than_60_days_is_refused(self, client, organization):
+        sixty_one_days_ago = time.time() - 61 * 24 * 3600
+        with mock.patch("django.core.signing.time.time", return_value=sixty_one_days_ago):
+            token = services.still_correct_token(organization)
+        before = organization.last_confirmed_at
+        assert client.post(f"/en/organizations/still-correct/{token}/").status_code == 400
+        organization.refresh_from_db()
+        assert organization.last_confirmed_at == before
 
     def test_my_work_lists_my_entries_queue_and_what_is_due(
         self, client, organization, representative, staff
