@@ -341,12 +341,6 @@ class MoveDecisionForm(DecisionForm):
     reason_required = _("Enter a reason for rejecting the move")
 
 
-class RevertForm(forms.Form):
-    """The entry's version when the person saw what the revert would undo."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class ClaimForm(forms.ModelForm):
     class Meta:
         model = OrganizationClaim

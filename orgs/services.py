@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
+from roadmap_portal.lib.locking import bump_version, lock_at_version
 from roadmap_portal.lib.ratelimit import rate_limited
 
 from .access import (
@@ -98,14 +99,6 @@ SIMPLE_FIELDS = [
 RELATION_FIELDS = [
     "municipalities_served", "fields_of_activity", "target_groups", "offers", "seeks",
 ]  # fmt: skip
-
-
-class EditConflict(Exception):
-    """The entry changed since the editor loaded it (optimistic locking)."""
-
-    def __init__(self, current):
-        super().__init__("The entry changed since it was loaded.")
-        self.current = current
 
 
 class AlreadyDecided(Exception):
@@ -299,9 +292,7 @@ def organization_update(
     is until that municipality approves); an entry not yet published simply moves to the
     other municipality's queue; portal administrators move any entry at once. Both
     municipalities are told."""
-    locked = Organization.objects.select_for_update().get(pk=organization.pk)
-    if locked.version != version:
-        raise EditConflict(current=locked)
+    locked = lock_at_version(Organization.objects, pk=organization.pk, version=version)
     values = dict(values)
     old_home = locked.home_municipality_id
     new_home = values.get("home_municipality_id", old_home)
@@ -312,7 +303,7 @@ def organization_update(
     _apply(locked, values)
     change = _record(locked, actor, before, organization_snapshot(locked))
     if change:
-        Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        bump_version(locked)
         organization_reindex(organization=locked)
     move = None
     moved = not move_needs_approval and new_home != old_home
@@ -464,7 +455,7 @@ def move_approve(*, move, actor, base_url: str) -> OrganizationMove:
         organization_snapshot(organization),
         kind=OrganizationChange.Kind.MODERATED,
     )
-    Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
+    bump_version(organization)
     organization_reindex(organization=organization)
     _tell_of_move_decision(move, base_url=base_url, approved=True)
     return move
@@ -500,8 +491,7 @@ def organization_admin_record(
             fields=status,
         )
     if change and before is not None:
-        Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
-        organization.refresh_from_db(fields=["version"])
+        bump_version(organization)
         old_home = before["home_municipality_id"]
         if old_home != organization.home_municipality_id:
             _moves_withdraw(organization, actor=actor)
@@ -631,11 +621,10 @@ def revert_problems(change, organization=None) -> list[tuple[str | None, str]]:
 @transaction.atomic
 def organization_change_revert(*, change, actor, version: int):
     """Put back the values a change replaced; the revert is itself recorded. Refused
-    (EditConflict) if the entry changed since the one reverting saw what it would undo;
-    refused (RevertRefused), writing nothing, if those values are not valid now."""
-    locked = Organization.objects.select_for_update().get(pk=change.organization_id)
-    if locked.version != version:
-        raise EditConflict(current=locked)
+    (roadmap_portal.lib.locking.Conflict) if the entry changed since the one reverting saw
+    what it would undo; refused (RevertRefused), writing nothing, if those values are not
+    valid now."""
+    locked = lock_at_version(Organization.objects, pk=change.organization_id, version=version)
     problems = revert_problems(change, locked)
     if problems:
         raise RevertRefused(problems)
@@ -657,7 +646,7 @@ def organization_change_revert(*, change, actor, version: int):
         kind=OrganizationChange.Kind.REVERTED,
         reverts=change,
     )
-    Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    bump_version(locked)
     organization_reindex(organization=locked)
     return revert
 

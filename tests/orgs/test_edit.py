@@ -144,11 +144,34 @@ class TestEdit:
         # The form still shows what was typed, to correct it.
         assert 'value="Biedrība „Brīnumiņš” Bcc: victim@example.org"' in html
 
-    def test_a_missing_version_is_a_bad_request(self, client, organization, representative):
+    @pytest.mark.parametrize("version", [None, "", "x", "1\x00"])
+    def test_a_missing_or_garbled_version_is_a_form_error_and_nothing_is_saved(
+        self, client, organization, representative, version
+    ):
         client.force_login(representative)
-        data = edit_data(organization)
-        del data["version"]
-        assert client.post(self.url(organization), data).status_code == 400
+        data = edit_data(organization, description="Jauns apraksts")
+        if version is None:
+            del data["version"]
+        else:
+            data["version"] = version
+        response = client.post(self.url(organization), data)
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert "This page is incomplete or out of date. Reload it" in response.text
+        organization.refresh_from_db()
+        assert organization.description != "Jauns apraksts" and organization.version == 1
+
+    def test_a_value_error_of_the_service_is_not_taken_for_a_missing_version(
+        self, client, organization, representative, monkeypatch
+    ):
+        def broken(**kwargs):
+            raise ValueError("a bug in the service")
+
+        monkeypatch.setattr("orgs.views.organization_update", broken)
+        client.force_login(representative)
+        # The test client raises what the view raised: a 500 in production, not a 400.
+        with pytest.raises(ValueError, match="a bug in the service"):
+            client.post(self.url(organization), edit_data(organization, description="Jauns"))
 
 
 class TestHistory:
