@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
+from roadmap_portal.lib.locking import FIRST_VERSION
 
 # Length limits of what people write in a roadmap, in characters. An answer is a few pages
 # at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
@@ -272,7 +273,7 @@ class Answer(models.Model):
         "orgs.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Optimistic locking: a save based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=FIRST_VERSION)
     updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
     single_line_check,
@@ -278,7 +279,7 @@ class Organization(models.Model):
         _("representatives last asked to confirm"), null=True, blank=True
     )
     # Optimistic locking: an edit based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=FIRST_VERSION, editable=False)
     # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
     search_text = models.TextField(editable=False, blank=True)
     facet_tokens = models.TextField(editable=False, blank=True)

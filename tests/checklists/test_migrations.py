@@ -81,3 +81,27 @@ def test_the_migration_reports_nothing_when_every_text_is_within_its_limits(
     reported = []
     migration.truncate_overlong_texts(apps, None, report=reported.append)
     assert reported == []
+
+
+def test_answers_and_their_revisions_move_up_to_versions_that_start_at_one(
+    template, municipality, staff
+):
+    from checklists.services import roadmap_start
+
+    roadmap = roadmap_start(form="municipality", owner=municipality, title="R", actor=staff)
+    answer = roadmap.answers.get(checkpoint__code="1.2")
+    before = [("checklists", "0003_length_limits_and_pdfs")]
+    try:
+        old = migrate(before)
+        Answer = old.get_model("checklists", "Answer")
+        Answer.objects.filter(roadmap_id=roadmap.pk).update(version=0)
+        Answer.objects.filter(pk=answer.pk).update(version=2)
+        old.get_model("checklists", "AnswerRevision").objects.create(
+            answer_id=answer.pk, saved_at="2026-01-01T00:00Z", version=2, content={}
+        )
+    finally:
+        migrate([("checklists", "0004_answer_versions_start_at_one")])
+
+    answer.refresh_from_db()
+    assert answer.version == 3 and answer.revisions.get().version == 3
+    assert set(roadmap.answers.exclude(pk=answer.pk).values_list("version", flat=True)) == {1}
