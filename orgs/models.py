@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,6 +160,18 @@ WORKING_LANGUAGES = [
 FIRST_YEAR_FOUNDED = 1800
 
 
+class EditableField(NamedTuple):
+    """One of the fields Organization.EDITABLE_FIELDS declares."""
+
+    SIMPLE = "simple"  # a column; a foreign key by its id
+    MANY_TO_MANY = "many_to_many"  # sorted ids
+    SERVICES = "services"  # the entry's Service rows, as [name, description] pairs
+
+    name: str  # as the model and the form name it
+    key: str  # in snapshots and the history: a foreign key's attname (home_municipality_id)
+    kind: str
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organization.Status.PUBLISHED)
@@ -186,6 +199,18 @@ class Organization(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
+
+    # What a representative edits, the history records and a revert can put back, in the
+    # order of the form; "services" is the entry's programmes and services (Service).
+    # Declared once: the form (orgs.forms), the snapshot (orgs.services), the admin's
+    # history and the import derive from it, through editable().
+    EDITABLE_FIELDS = (
+        "name", "short_name", "type", "legal_form", "is_social_enterprise",
+        "registration_number", "home_municipality", "municipalities_served", "address",
+        "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
+        "year_founded", "email", "phone", "website", "contact_person", "contact_person_consent",
+        "services",
+    )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
     FRESHNESS_DAYS = 365
@@ -336,6 +361,20 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("orgs:organization", kwargs={"slug": self.slug})
+
+    @classmethod
+    def editable(cls, *kinds: str) -> list[EditableField]:
+        """EDITABLE_FIELDS with their snapshot keys and kinds (only those of `kinds`, if
+        given)."""
+        declared = []
+        for name in cls.EDITABLE_FIELDS:
+            if name == EditableField.SERVICES:
+                declared.append(EditableField(name, name, EditableField.SERVICES))
+                continue
+            field = cls._meta.get_field(name)
+            kind = EditableField.MANY_TO_MANY if field.many_to_many else EditableField.SIMPLE
+            declared.append(EditableField(name, field.attname, kind))
+        return [field for field in declared if not kinds or field.kind in kinds]
 
     @property
     def is_public(self):

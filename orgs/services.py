@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
+from roadmap_portal.lib.history import diff, snapshot
 from roadmap_portal.lib.locking import bump_version, lock_at_version
 from roadmap_portal.lib.ratelimit import rate_limited
 
@@ -33,6 +34,7 @@ from .access import (
     municipality_staff,
 )
 from .models import (
+    EditableField,
     Municipality,
     Organization,
     OrganizationChange,
@@ -90,15 +92,11 @@ def search_words_add(*, organization_ids: list[int]) -> None:
         )
 
 
-# What a representative edits, and what the history records and can revert.
-SIMPLE_FIELDS = [
-    "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
-    "home_municipality_id", "address", "description", "languages", "year_founded", "email",
-    "phone", "website", "contact_person", "contact_person_consent",
-]  # fmt: skip
-RELATION_FIELDS = [
-    "municipalities_served", "fields_of_activity", "target_groups", "offers", "seeks",
-]  # fmt: skip
+# What a representative edits, and what the history records and can revert, by its
+# snapshot keys (Organization.EDITABLE_FIELDS).
+SIMPLE_FIELDS = [field.key for field in Organization.editable(EditableField.SIMPLE)]
+RELATION_FIELDS = [field.key for field in Organization.editable(EditableField.MANY_TO_MANY)]
+SNAPSHOT_KEYS = [field.key for field in Organization.editable()]
 
 
 class AlreadyDecided(Exception):
@@ -111,15 +109,16 @@ def organization_snapshot(organization, relations=None) -> dict:
     `relations` ({relation: sorted ids, "services": [[name, description]]}), when the
     caller has them (the import reads them for thousands of entries at once), saves
     reading them."""
-    snapshot = {field: getattr(organization, field) for field in SIMPLE_FIELDS}
+    simple = [field.name for field in Organization.editable(EditableField.SIMPLE)]
     if relations is not None:
-        return snapshot | {key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]}
-    for field in RELATION_FIELDS:
-        snapshot[field] = sorted(getattr(organization, field).values_list("pk", flat=True))
-    snapshot["services"] = [
+        return snapshot(organization, simple) | {
+            key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]
+        }
+    values = snapshot(organization, simple + RELATION_FIELDS)
+    values["services"] = [
         [service.name, service.description] for service in organization.services.all()
     ]
-    return snapshot
+    return values
 
 
 def _apply(organization, values: dict) -> None:
@@ -144,11 +143,7 @@ def _apply(organization, values: dict) -> None:
 def _record(
     organization, actor, before, after, *, kind=OrganizationChange.Kind.EDITED, reverts=None
 ):
-    changed = {
-        field: {"old": before.get(field), "new": after[field]}
-        for field in after
-        if before.get(field) != after[field]
-    }
+    changed = diff(before, after)
     if not changed:
         return None
     return OrganizationChange.objects.create(
@@ -520,7 +515,7 @@ def revert_values(change) -> dict:
     return {
         field: values["old"]
         for field, values in change.fields.items()
-        if field in SIMPLE_FIELDS + RELATION_FIELDS + ["services"] and field not in NOT_REVERTED
+        if field in SNAPSHOT_KEYS and field not in NOT_REVERTED
     }
 
 
