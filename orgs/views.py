@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
+from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.locking import Conflict, VersionForm
@@ -562,8 +563,10 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = organization.changes.select_related("actor", "import_record__created_by").defer(
-        "import_record__content", "import_record__report"
+    changes = list(
+        organization.changes.select_related("actor", "import_record__created_by").defer(
+            "import_record__content", "import_record__report"
+        )
     )
     return render(
         request,
@@ -571,6 +574,8 @@ def history(request, slug):
         {
             "organization": organization,
             "changes": changes,
+            # The names of the municipalities, taxonomy entries... the values hold, at once.
+            "names": related_names(Organization, (change.fields for change in changes)),
             "can_revert": can_moderate(request.user, organization),
         },
     )

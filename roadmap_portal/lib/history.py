@@ -88,7 +88,16 @@ def related_names(model, diffs: Iterable[dict]) -> dict[str, dict]:
 
 def _relation(model, key):
     for field in model._meta.get_fields():
-        if field.concrete and field.is_relation and key in (field.name, field.attname):
+        # models.Field: the model's own relations, not the reverse ones.
+        if (
+            isinstance(field, models.Field)
+            and field.is_relation
+            and key
+            in (
+                field.name,
+                field.attname,
+            )
+        ):
             return field
     return None
 

@@ -4,13 +4,22 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orgs import services
-from orgs.models import FieldOfActivity, Organization, OrganizationChange, OrganizationMembership
+from orgs.models import (
+    FieldOfActivity,
+    NeedKind,
+    Organization,
+    OrganizationChange,
+    OrganizationMembership,
+)
 from orgs.search import DirectoryQuery, directory_search
 from orgs.services import organization_snapshot
 from tests.factories import (
+    MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
@@ -175,6 +184,51 @@ class TestEdit:
 
 
 class TestHistory:
+    def test_the_history_page_reads_the_same_number_of_queries_for_1_or_20_changes(
+        self, client, organization, staff
+    ):
+        served = [MunicipalityFactory() for _n in range(3)]
+        fields = list(FieldOfActivity.objects.all()[:3])
+        client.force_login(staff)
+        url = f"/en/organizations/{organization.slug}/history/"
+
+        def add_changes(count):
+            for n in range(count):
+                OrganizationChange.objects.create(
+                    organization=organization,
+                    actor=staff,
+                    fields={
+                        "home_municipality_id": {"old": served[n % 3].pk, "new": served[0].pk},
+                        "municipalities_served": {"old": [], "new": [m.pk for m in served]},
+                        "fields_of_activity": {
+                            "old": [fields[0].pk],
+                            "new": [f.pk for f in fields],
+                        },
+                        "offers": {"old": [], "new": [NeedKind.objects.first().pk]},
+                        "services": {"old": [], "new": [["Pulciņš", ""]]},
+                    },
+                )
+
+        add_changes(1)
+        with CaptureQueriesContext(connection) as one:
+            page = client.get(url)
+        assert page.status_code == 200 and served[2].name in page.text
+        add_changes(19)
+        with CaptureQueriesContext(connection) as twenty:
+            page = client.get(url)
+        assert page.status_code == 200 and served[1].name in page.text
+        assert fields[2].name in page.text and "Pulciņš" in page.text
+        assert len(twenty) == len(one)
+
+    def test_a_deleted_value_shows_as_its_id_in_the_history(self, client, organization, staff):
+        OrganizationChange.objects.create(
+            organization=organization,
+            fields={"target_groups": {"old": [987654], "new": []}},
+        )
+        client.force_login(staff)
+        page = client.get(f"/en/organizations/{organization.slug}/history/")
+        assert "987654" in page.text
+
     def test_staff_read_the_history_and_revert_a_change(
         self, client, organization, representative, staff
     ):
