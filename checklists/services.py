@@ -185,16 +185,16 @@ def _revise(answer, *, actor, now, autosave):
     )
     if same_session:
         latest.content, latest.saved_at, latest.version = content, now, answer.version
-        latest.save(update_fields=["content", "saved_at", "version"])
+        latest.freeze().save(update_fields=["content", "content_hash", "saved_at", "version"])
     else:
-        AnswerRevision.objects.create(
+        AnswerRevision(
             answer=answer,
             editor=actor,
             saved_at=now,
             autosave=autosave,
             version=answer.version,
             content=content,
-        )
+        ).freeze().save()
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from roadmap_portal.lib.history import Change
 from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
@@ -425,7 +426,7 @@ class Organization(models.Model):
         return " " + " ".join(tokens) + " "
 
 
-class OrganizationChange(models.Model):
+class OrganizationChange(Change):
     """One recorded change to a directory entry: who, when, and each field before and after."""
 
     class Kind(models.TextChoices):
@@ -439,16 +440,7 @@ class OrganizationChange(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDITED)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    # {"field": {"old": ..., "new": ...}}; relations as lists of ids, services as lists.
-    fields = models.JSONField(_("changes"))
+    # fields: snapshot keys (Organization.editable), services as [name, description] lists.
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
-from roadmap_portal.lib.history import diff, snapshot
+from roadmap_portal.lib.history import snapshot
 from roadmap_portal.lib.locking import bump_version, lock_at_version
 from roadmap_portal.lib.ratelimit import rate_limited
 
@@ -143,12 +143,12 @@ def _apply(organization, values: dict) -> None:
 def _record(
     organization, actor, before, after, *, kind=OrganizationChange.Kind.EDITED, reverts=None
 ):
-    changed = diff(before, after)
-    if not changed:
-        return None
-    return OrganizationChange.objects.create(
-        organization=organization, actor=actor, fields=changed, kind=kind, reverts=reverts
+    change = OrganizationChange.between(
+        before, after, organization=organization, actor=actor, kind=kind, reverts=reverts
     )
+    if change is not None:
+        change.save()
+    return change
 
 
 # Paths under organizations/ that an entry's address must not take.

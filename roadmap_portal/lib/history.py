@@ -24,6 +24,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 SHA256_LENGTH = 64
 
@@ -108,13 +109,25 @@ class Change(models.Model):
     and may override a field to name it in its own words (verbose_name)."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    fields = models.JSONField()
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # {"field": {"old": ..., "new": ...}}: relations as lists of ids.
+    fields = models.JSONField(_("changes"))
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def between(cls, before: dict, after: dict, **values):
+        """An unsaved change from snapshot `before` to `after` (with `values` for the
+        subclass's own fields), or None when nothing changed."""
+        changed = diff(before, after)
+        return cls(fields=changed, **values) if changed else None
 
 
 class Revision(models.Model):

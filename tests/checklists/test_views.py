@@ -3,6 +3,7 @@ import pytest
 from checklists.models import Answer, Roadmap, RoadmapEvent
 from orgs.models import MunicipalityMembership, NeedKind, TargetGroup
 from orgs.services import organization_reindex
+from roadmap_portal.lib.history import content_hash
 from tests.factories import (
     DepartmentFactory,
     MunicipalityMembershipFactory,
@@ -234,6 +235,20 @@ class TestAutosave:
         assert answer.revisions.count() == 1
         client.post(url(municipal_roadmap, "1.2"), answer_data(answer, text="Bērni un jaunieši"))
         assert answer.revisions.count() == 2
+
+    def test_each_revision_is_frozen_with_the_hash_of_its_content_autosaves_too(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        for version, text in enumerate(["B", "Bē"], start=1):
+            client.post(
+                url(municipal_roadmap, "1.2", "autosave"), {"version": version, "text": text}
+            )
+        client.post(url(municipal_roadmap, "1.2"), answer_data(answer, version=3, text="Bērni"))
+        revisions = list(answer.revisions.all())
+        assert [r.content["text"] for r in revisions] == ["Bērni", "Bē"]
+        assert all(r.is_intact and r.content_hash == content_hash(r.content) for r in revisions)
 
     def test_a_stale_autosave_is_refused_with_409(self, client, staff, municipal_roadmap):
         client.force_login(staff)

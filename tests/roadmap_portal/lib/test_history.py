@@ -2,8 +2,12 @@ import datetime
 import hashlib
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from orgs.models import Organization, TargetGroup
+from checklists.models import AnswerRevision
+from checklists.services import roadmap_start, template_publish
+from orgs.models import Organization, OrganizationChange, TargetGroup
 from roadmap_portal.lib.history import (
     canonical_json,
     content_hash,
@@ -78,3 +82,26 @@ def test_related_names_reads_each_related_model_once_however_many_changes(
 def test_related_names_of_no_relation_reads_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert related_names(Organization, [{"name": {"old": "A", "new": "B"}}]) == {}
+
+
+def test_a_change_between_two_snapshots_holds_their_diff_and_none_when_equal():
+    change = OrganizationChange.between({"name": "A"}, {"name": "B"}, kind="edited")
+    assert change.pk is None and change.kind == "edited"
+    assert change.fields == {"name": {"old": "A", "new": "B"}}
+    assert OrganizationChange.between({"name": "A"}, {"name": "A"}) is None
+
+
+def test_a_frozen_revision_is_intact_until_its_content_changes():
+    revision = AnswerRevision(content={"text": "Bērni"}).freeze()
+    assert revision.content_hash == content_hash({"text": "Bērni"}) and revision.is_intact
+    revision.content["text"] = "Pieaugušie"
+    assert not revision.is_intact
+
+
+@pytest.mark.django_db
+def test_a_revision_without_its_hash_is_refused_by_the_database(municipality, staff):
+    template_publish()
+    roadmap = roadmap_start(form="municipality", owner=municipality, title="R", actor=staff)
+    answer = roadmap.answers.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AnswerRevision.objects.create(answer=answer, saved_at=timezone.now(), version=1, content={})
