@@ -325,7 +325,10 @@ class TestAutosave:
             url(municipal_roadmap, "1.2"), answer_data(answer, version=loaded, text="Otrā lapa")
         )
         assert response.status_code == 200
-        assert "Someone else saved this answer while you were writing" in response.text
+        assert "You saved this answer on another page while you were writing here" in (
+            response.text
+        )
+        assert "Pirmā lapa" in response.text and "Otrā lapa" in response.text
         answer.refresh_from_db()
         assert answer.text == "Pirmā lapa"
 
