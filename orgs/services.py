@@ -97,6 +97,7 @@ def search_words_add(*, organization_ids: list[int]) -> None:
 SIMPLE_FIELDS = [field.key for field in Organization.editable(EditableField.SIMPLE)]
 RELATION_FIELDS = [field.key for field in Organization.editable(EditableField.MANY_TO_MANY)]
 SNAPSHOT_KEYS = [field.key for field in Organization.editable()]
+_SIMPLE_NAMES = [field.name for field in Organization.editable(EditableField.SIMPLE)]
 
 
 class AlreadyDecided(Exception):
@@ -109,12 +110,11 @@ def organization_snapshot(organization, relations=None) -> dict:
     `relations` ({relation: sorted ids, "services": [[name, description]]}), when the
     caller has them (the import reads them for thousands of entries at once), saves
     reading them."""
-    simple = [field.name for field in Organization.editable(EditableField.SIMPLE)]
     if relations is not None:
-        return snapshot(organization, simple) | {
+        return snapshot(organization, _SIMPLE_NAMES) | {
             key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]
         }
-    values = snapshot(organization, simple + RELATION_FIELDS)
+    values = snapshot(organization, _SIMPLE_NAMES + RELATION_FIELDS)
     values["services"] = [
         [service.name, service.description] for service in organization.services.all()
     ]
