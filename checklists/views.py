@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
+from roadmap_portal.lib.locking import Conflict
 from roadmap_portal.lib.pdf import pdf_response, render_pdf
 
 from .access import (
@@ -24,7 +25,6 @@ from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer
 from .models import Form, RoadmapPdf, TemplateVersion
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
-    AnswerConflict,
     NotReady,
     answer_save,
     roadmap_complete,
@@ -132,7 +132,7 @@ def checkpoint(request, pk, code):
                     actor=request.user,
                     version=form.cleaned_data["version"],
                 )
-            except AnswerConflict as error:
+            except Conflict as error:
                 conflict = error.current
             else:
                 if "save_and_leave" in request.POST:
@@ -193,7 +193,7 @@ def autosave(request, pk, code):
             version=form.cleaned_data["version"],
             autosave=True,
         )
-    except AnswerConflict as error:
+    except Conflict as error:
         return render(
             request,
             "checklists/_autosave_status.html",

@@ -2,6 +2,7 @@ import copy
 
 from django import forms
 from django.core.cache import cache
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from roadmap_portal.lib.text import validate_email_local_part, validate_single_l
 
 from .models import (
     WORKING_LANGUAGES,
+    EditableField,
     FieldOfActivity,
     Municipality,
     NeedKind,
@@ -21,7 +23,6 @@ from .models import (
     TargetGroup,
 )
 from .search import DirectoryQuery, Sort
-from .services import RELATION_FIELDS
 from .tables import DELIMITERS, ENCODING_LABELS
 
 
@@ -128,19 +129,16 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
+        # The services are a formset of their own (ServiceFormSet).
         fields = [
-            "name", "short_name", "type", "legal_form", "is_social_enterprise",
-            "registration_number", "home_municipality", "municipalities_served", "address",
-            "description", "fields_of_activity", "target_groups", "offers", "seeks",
-            "languages", "year_founded", "email", "phone", "website", "contact_person",
-            "contact_person_consent",
-        ]  # fmt: skip
+            field.name
+            for field in Organization.editable(EditableField.SIMPLE, EditableField.MANY_TO_MANY)
+        ]
         widgets = {
-            "municipalities_served": forms.CheckboxSelectMultiple,
-            "fields_of_activity": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
-            "offers": forms.CheckboxSelectMultiple,
-            "seeks": forms.CheckboxSelectMultiple,
+            **{
+                field.name: forms.CheckboxSelectMultiple
+                for field in Organization.editable(EditableField.MANY_TO_MANY)
+            },
             "description": forms.Textarea(attrs={"rows": 5}),
         }
         labels = {
@@ -209,17 +207,18 @@ class OrganizationForm(forms.ModelForm):
         ).first()
 
     def values(self):
-        """The cleaned data as the services take it (orgs.services.SIMPLE_FIELDS and relations)."""
+        """The cleaned data as the services take it: by snapshot key, a foreign key as
+        its id, many-to-many as sorted ids (Organization.editable)."""
         data = self.cleaned_data
-        values = {
-            field: data[field]
-            for field in self.Meta.fields
-            if field not in ("home_municipality", *RELATION_FIELDS)
-        }
+        values = {}
+        for field in Organization.editable(EditableField.SIMPLE, EditableField.MANY_TO_MANY):
+            value = data[field.name]
+            if field.kind == EditableField.MANY_TO_MANY:
+                value = sorted(item.pk for item in value)
+            elif isinstance(value, models.Model):
+                value = value.pk
+            values[field.key] = value
         values["registration_number"] = values["registration_number"].strip()
-        values["home_municipality_id"] = data["home_municipality"].pk
-        for field in RELATION_FIELDS:
-            values[field] = sorted(item.pk for item in data[field])
         return values
 
 
@@ -338,12 +337,6 @@ class ClaimDecisionForm(DecisionForm):
 
 class MoveDecisionForm(DecisionForm):
     reason_required = _("Enter a reason for rejecting the move")
-
-
-class RevertForm(forms.Form):
-    """The entry's version when the person saw what the revert would undo."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ClaimForm(forms.ModelForm):

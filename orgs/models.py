@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from roadmap_portal.lib.history import Change
+from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
     single_line_check,
@@ -173,6 +176,18 @@ WORKING_LANGUAGES = [
 FIRST_YEAR_FOUNDED = 1800
 
 
+class EditableField(NamedTuple):
+    """One of the fields Organization.EDITABLE_FIELDS declares."""
+
+    SIMPLE = "simple"  # a column; a foreign key by its id
+    MANY_TO_MANY = "many_to_many"  # sorted ids
+    SERVICES = "services"  # the entry's Service rows, as [name, description] pairs
+
+    name: str  # as the model and the form name it
+    key: str  # in snapshots and the history: a foreign key's attname (home_municipality_id)
+    kind: str
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organization.Status.PUBLISHED)
@@ -208,6 +223,18 @@ class Organization(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
+
+    # What a representative edits, the history records and a revert can put back, in the
+    # order of the form; "services" is the entry's programmes and services (Service).
+    # Declared once: the form (orgs.forms), the snapshot (orgs.services), the admin's
+    # history and the import derive from it, through editable().
+    EDITABLE_FIELDS = (
+        "name", "short_name", "type", "legal_form", "is_social_enterprise",
+        "registration_number", "home_municipality", "municipalities_served", "address",
+        "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
+        "year_founded", "email", "phone", "website", "contact_person", "contact_person_consent",
+        "services",
+    )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
     FRESHNESS_DAYS = 365
@@ -301,7 +328,7 @@ class Organization(models.Model):
         _("representatives last asked to confirm"), null=True, blank=True
     )
     # Optimistic locking: an edit based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=FIRST_VERSION, editable=False)
     # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
     search_text = models.TextField(editable=False, blank=True)
     facet_tokens = models.TextField(editable=False, blank=True)
@@ -359,6 +386,20 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("orgs:organization", kwargs={"slug": self.slug})
 
+    @classmethod
+    def editable(cls, *kinds: str) -> list[EditableField]:
+        """EDITABLE_FIELDS with their snapshot keys and kinds (only those of `kinds`, if
+        given)."""
+        declared = []
+        for name in cls.EDITABLE_FIELDS:
+            if name == EditableField.SERVICES:
+                declared.append(EditableField(name, name, EditableField.SERVICES))
+                continue
+            field = cls._meta.get_field(name)
+            kind = EditableField.MANY_TO_MANY if field.many_to_many else EditableField.SIMPLE
+            declared.append(EditableField(name, field.attname, kind))
+        return [field for field in declared if not kinds or field.kind in kinds]
+
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
@@ -408,7 +449,7 @@ class Organization(models.Model):
         return " " + " ".join(tokens) + " "
 
 
-class OrganizationChange(models.Model):
+class OrganizationChange(Change):
     """One recorded change to a directory entry: who, when, and each field before and after."""
 
     class Kind(models.TextChoices):
@@ -422,16 +463,7 @@ class OrganizationChange(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDITED)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    # {"field": {"old": ..., "new": ...}}; relations as lists of ids, services as lists.
-    fields = models.JSONField(_("changes"))
+    # fields: snapshot keys (Organization.editable), services as [name, description] lists.
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -18,8 +18,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.formsets import unbound_copy
+from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
+from roadmap_portal.lib.locking import Conflict, VersionForm
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
@@ -56,7 +58,6 @@ from .forms import (
     OrganizationForm,
     RegistrationForm,
     RejectionForm,
-    RevertForm,
     ServiceFormSet,
     services_from,
 )
@@ -73,7 +74,6 @@ from .search import (
 from .services import (
     CLAIMS_PER_DAY,
     AlreadyDecided,
-    EditConflict,
     MoveRefused,
     RevertRefused,
     TooManyClaims,
@@ -485,10 +485,12 @@ def edit(request, slug):
     if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(OrganizationForm, request.POST, instance=organization)
         services = changed_services
+        version = unbound_copy(VersionForm, request.POST)
     elif request.method == "POST":
         form = OrganizationForm(request.POST, instance=organization)
         services = ServiceFormSet(request.POST, prefix="services")
-        if form.is_valid() and services.is_valid():
+        version = VersionForm(request.POST)
+        if all([form.is_valid(), services.is_valid(), version.is_valid()]):
             same_number = form.same_registration_number()
             if same_number:
                 form.add_error(
@@ -497,17 +499,14 @@ def edit(request, slug):
                 )
             else:
                 try:
-                    version = int(request.POST.get("version", ""))
                     result = organization_update(
                         organization=organization,
                         values=form.values() | {"services": services_from(services)},
                         actor=request.user,
-                        version=version,
+                        version=version.cleaned_data["version"],
                         base_url=base_url(request),
                     )
-                except ValueError:
-                    raise SuspiciousOperation("version missing") from None
-                except EditConflict as error:
+                except Conflict as error:
                     conflict = error.current
                 else:
                     if result.move:
@@ -534,6 +533,7 @@ def edit(request, slug):
         if move and not request.user.is_superuser:
             initial = {"home_municipality": move.to_municipality_id}
         form = OrganizationForm(instance=organization, initial=initial)
+        version = VersionForm(initial={"version": organization.version})
         services = ServiceFormSet(
             prefix="services",
             initial=[
@@ -548,13 +548,11 @@ def edit(request, slug):
             "form": form,
             "services": services,
             # The version the editor started from, until they have seen the newer one.
-            "version": conflict.version
-            if conflict
-            else request.POST.get("version", organization.version),
+            "version": VersionForm(initial={"version": conflict.version}) if conflict else version,
             "conflict": conflict,
             "pending_move": pending_move(organization),
-            "errors": forms_with_errors(form, services),
-            "page_has_errors": bool(forms_with_errors(form, services)),
+            "errors": forms_with_errors(version, form, services),
+            "page_has_errors": bool(forms_with_errors(version, form, services)),
         },
     )
 
@@ -563,8 +561,10 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = organization.changes.select_related("actor", "import_record__created_by").defer(
-        "import_record__content", "import_record__report"
+    changes = list(
+        organization.changes.select_related("actor", "import_record__created_by").defer(
+            "import_record__content", "import_record__report"
+        )
     )
     return render(
         request,
@@ -572,6 +572,8 @@ def history(request, slug):
         {
             "organization": organization,
             "changes": changes,
+            # The names of the municipalities, taxonomy entries... the values hold, at once.
+            "names": related_names(Organization, (change.fields for change in changes)),
             "can_revert": organization.can_revert,
         },
     )
@@ -589,14 +591,14 @@ def revert(request, slug, change_id):
         return redirect("orgs:history", slug=organization.slug)
     conflict, problems = False, None
     if request.method == "POST":
-        form = RevertForm(request.POST)
+        form = VersionForm(request.POST)
         if not form.is_valid():
             raise SuspiciousOperation("version missing")
         try:
             organization_change_revert(
                 change=change, actor=request.user, version=form.cleaned_data["version"]
             )
-        except EditConflict as error:
+        except Conflict as error:
             conflict, organization = True, error.current
         except RevertRefused as error:
             problems = error.problems
@@ -626,7 +628,7 @@ def revert(request, slug, change_id):
             "rows": rows,
             "later": later,
             "kept": [field for field in change.fields if field not in values],
-            "form": RevertForm(initial={"version": organization.version}),
+            "form": VersionForm(initial={"version": organization.version}),
             "conflict": conflict,
             "problems": problems,
         },
