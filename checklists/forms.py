@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
+from orgs.sides import Side
 
 from .models import (
     ANSWER_TEXT_MAX_LENGTH,
@@ -14,7 +15,6 @@ from .models import (
     TITLE_MAX_LENGTH,
     Answer,
     Checkpoint,
-    Form,
 )
 
 SUGGESTION_LIMIT = 12
@@ -66,13 +66,17 @@ class StartRoadmapForm(forms.Form):
         error_messages={"required": _("Enter a name for the initiative")},
     )
 
-    def __init__(self, *args, municipalities=(), organizations=(), **kwargs):
+    KEY_PREFIXES = {Side.MUNICIPALITY: "m", Side.COMMUNITY: "o"}
+
+    def __init__(self, *args, owners=(), **kwargs):
+        """`owners`: [(side, owner), ...] from checklists.access.roadmap_owners_for_user."""
         super().__init__(*args, **kwargs)
-        self.owners = {f"m{m.pk}": (Form.MUNICIPALITY, m) for m in municipalities}
-        self.owners |= {f"o{o.pk}": (Form.COMMUNITY, o) for o in organizations}
+        self.owners = {
+            f"{self.KEY_PREFIXES[side]}{owner.pk}": (side, owner) for side, owner in owners
+        }
         self.fields["owner"].choices = [
             (key, _("%(name)s – municipality form") % {"name": owner.name})
-            if form == Form.MUNICIPALITY
+            if form == Side.MUNICIPALITY
             else (key, _("%(name)s – community organization form") % {"name": owner.name})
             for key, (form, owner) in self.owners.items()
         ]
@@ -164,7 +168,7 @@ class AnswerForm(forms.Form):
         roadmap = self.roadmap
         municipality_id = (
             roadmap.municipality_id
-            if roadmap.form == Form.MUNICIPALITY
+            if roadmap.form == Side.MUNICIPALITY
             else roadmap.organization.home_municipality_id
         )
         related = Answer.objects.filter(roadmap=roadmap)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
+from orgs.sides import Side
 
 # Length limits of what people write in a roadmap, in characters. An answer is a few pages
 # at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
@@ -22,11 +23,11 @@ NEED_DETAIL_MAX_LENGTH = 2_000
 NEEDS_JSON_MAX_LENGTH = 200_000
 
 
-class Form(models.TextChoices):
-    """The roadmap's two forms ("veidlapas")."""
-
-    MUNICIPALITY = "municipality", _("Municipality form")
-    COMMUNITY = "community", _("Community organization form")
+# The roadmap has one form ("veidlapa") per side; a roadmap's and a checkpoint's `form` is a Side.
+FORM_NAMES = {
+    Side.MUNICIPALITY: _("Municipality form"),
+    Side.COMMUNITY: _("Community organization form"),
+}
 
 
 class TemplateVersion(models.Model):
@@ -80,7 +81,7 @@ class Checkpoint(models.Model):
         DEPARTMENT = "department", _("Department and contact person")
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checkpoints")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     code = models.CharField(_("code"), max_length=8, help_text="1.1")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.TEXT)
@@ -119,7 +120,7 @@ class Roadmap(models.Model):
         COMPLETED = "completed", _("Completed")
 
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="roadmaps")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     title = models.CharField(
         _("initiative"),
         max_length=TITLE_MAX_LENGTH,
@@ -185,7 +186,11 @@ class Roadmap(models.Model):
 
     @property
     def owner(self):
-        return self.municipality if self.form == Form.MUNICIPALITY else self.organization
+        return self.municipality if self.form == Side.MUNICIPALITY else self.organization
+
+    @property
+    def form_name(self):
+        return FORM_NAMES[self.form]
 
     @property
     def is_completed(self):

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from orgs.sides import Side
+
 from .models import (
     Answer,
     AnswerRevision,
     Checkpoint,
-    Form,
     Roadmap,
     RoadmapEvent,
     RoadmapPdf,
@@ -107,8 +108,8 @@ def roadmap_start(*, form: str, owner, title: str, actor) -> Roadmap:
         version=version,
         form=form,
         title=title,
-        municipality=owner if form == Form.MUNICIPALITY else None,
-        organization=owner if form == Form.COMMUNITY else None,
+        municipality=owner if form == Side.MUNICIPALITY else None,
+        organization=owner if form == Side.COMMUNITY else None,
         created_by=actor,
     )
     Answer.objects.bulk_create(

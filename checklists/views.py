@@ -9,19 +9,21 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
+from orgs.sides import Side
 from roadmap_portal.lib.pdf import render_pdf
 
 from .access import (
-    can_edit,
+    get_roadmap_for_answers,
+    get_roadmap_for_sharing,
     get_roadmap_for_user,
     get_roadmap_owners_for_start,
+    may_start_roadmap,
     own_roadmaps,
-    roadmap_owners_for_user,
     shared_roadmaps,
     unpublished_organizations_of,
 )
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import Form, RoadmapPdf, TemplateVersion
+from .models import FORM_NAMES, RoadmapPdf, TemplateVersion
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     AnswerConflict,
@@ -39,16 +41,13 @@ from .services import (
 @login_required
 @require_safe
 def roadmap_list(request):
-    mine = own_roadmaps(request.user).with_owner()
-    shared = shared_roadmaps(request.user).with_owner()
-    municipalities, organizations = roadmap_owners_for_user(request.user)
     return render(
         request,
         "checklists/roadmap_list.html",
         {
-            "mine": mine,
-            "shared": shared,
-            "may_start": municipalities.exists() or organizations.exists(),
+            "mine": own_roadmaps(request.user).with_owner(),
+            "shared": shared_roadmaps(request.user).with_owner(),
+            "may_start": may_start_roadmap(request.user),
             "unpublished": unpublished_organizations_of(request.user),
         },
     )
@@ -57,14 +56,11 @@ def roadmap_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
-    municipalities, organizations = get_roadmap_owners_for_start(request.user)
-    form = StartRoadmapForm(
-        request.POST or None, municipalities=municipalities, organizations=organizations
-    )
+    form = StartRoadmapForm(request.POST or None, owners=get_roadmap_owners_for_start(request.user))
     if request.method == "POST" and form.is_valid():
-        form_kind, owner = form.form_and_owner()
+        side, owner = form.form_and_owner()
         roadmap = roadmap_start(
-            form=form_kind, owner=owner, title=form.cleaned_data["title"], actor=request.user
+            form=side, owner=owner, title=form.cleaned_data["title"], actor=request.user
         )
         return redirect(roadmap)
     return render(request, "checklists/roadmap_new.html", {"form": form})
@@ -83,7 +79,7 @@ def roadmap_detail(request, pk):
             "roadmap": roadmap,
             "steps": steps,
             "pdf_in_background": RoadmapPrint(roadmap, steps=steps).in_background,
-            "can_edit": can_edit(request.user, roadmap),
+            "can_edit": roadmap.may_edit,
             "shares": roadmap.shares.select_related("municipality"),
             "events": roadmap.events.select_related("actor", "municipality")[:10],
         },
@@ -115,11 +111,8 @@ def _next_answer(roadmap, answer):
 @require_http_methods(["GET", "POST"])
 def checkpoint(request, pk, code):
     """One question page: the statement, the guidance, the answer and its status."""
-    roadmap = get_roadmap_for_user(request.user, pk, write=request.method == "POST")
+    roadmap = get_roadmap_for_answers(request.user, pk, write=request.method == "POST")
     answer = _answer(roadmap, code)
-    editable = can_edit(request.user, roadmap) and not roadmap.is_completed
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
     conflict = None
     form_kwargs = {"checkpoint": answer.checkpoint, "roadmap": roadmap, "answer": answer}
     if request.method == "POST":
@@ -154,7 +147,8 @@ def checkpoint(request, pk, code):
             "answer": answer,
             "checkpoint": answer.checkpoint,
             "form": form,
-            "editable": editable,
+            "editable": roadmap.may_answer,
+            "can_edit": roadmap.may_edit,
             "conflict": conflict,
             "conflict_version": conflict.version if conflict else None,
             "directory_url": _directory_url(roadmap),
@@ -227,7 +221,7 @@ def check_answers(request, pk):
         {
             "roadmap": roadmap,
             "steps": roadmap.answers_by_step(),
-            "can_edit": can_edit(request.user, roadmap),
+            "can_edit": roadmap.may_edit,
             "open_answers": open_answers,
         },
     )
@@ -245,9 +239,7 @@ def reopen(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def share(request, pk):
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
-    if roadmap.form != Form.COMMUNITY:
-        raise Http404
+    roadmap = get_roadmap_for_sharing(request.user, pk)
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         roadmap_share(
@@ -261,7 +253,7 @@ def share(request, pk):
 @require_POST
 @login_required
 def unshare(request, pk, municipality_id):
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    roadmap = get_roadmap_for_sharing(request.user, pk)
     municipality = get_object_or_404(Municipality, pk=municipality_id)
     roadmap_unshare(roadmap=roadmap, municipality=municipality, actor=request.user)
     messages.success(request, _("The municipality can no longer read this roadmap."))
@@ -346,7 +338,7 @@ def pdf_status(request, pk):
 @require_safe
 def blank_form_pdf(request, form):
     """The empty form, for workshops where people fill it on paper. Public."""
-    if form not in Form.values:
+    if form not in Side.values:
         raise Http404
     version = TemplateVersion.objects.order_by("-number").first()
     if version is None:
@@ -356,7 +348,7 @@ def blank_form_pdf(request, form):
         step.form_checkpoints = step.checkpoints.filter(form=form).order_by("position")
     content = render_pdf(
         "checklists/blank_form_pdf.html",
-        {"version": version, "steps": steps, "form_name": Form(form).label, "lines": range(6)},
+        {"version": version, "steps": steps, "form_name": FORM_NAMES[form], "lines": range(6)},
         request=request,
     )
     return _pdf_response(content, f"roadmap-{form}-form.pdf")

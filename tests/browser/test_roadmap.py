@@ -121,8 +121,8 @@ def test_talsi_staff_fill_the_municipality_form_complete_it_and_export_the_pdf(
 
 
 def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, municipality):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     first = MunicipalityMembershipFactory(
@@ -131,7 +131,7 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
     second = MunicipalityMembershipFactory(
         municipality=municipality, user__email="b@example.org"
     ).user
-    roadmap = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="Kopīgs", actor=first)
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="Kopīgs", actor=first)
     url = f"/en/roadmaps/{roadmap.pk}/1.2/"
 
     context_a, page_a = sign_in(browser, live_server, first.email)
@@ -166,15 +166,15 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
 def test_the_text_stays_and_is_saved_when_the_network_comes_back(
     browser, live_server, municipality
 ):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     staff = MunicipalityMembershipFactory(
         municipality=municipality, user__email="c@example.org"
     ).user
     roadmap = roadmap_start(
-        form=Form.MUNICIPALITY, owner=municipality, title="Bezsaistē", actor=staff
+        form=Side.MUNICIPALITY, owner=municipality, title="Bezsaistē", actor=staff
     )
     context, page = sign_in(browser, live_server, staff.email)
     page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
@@ -200,14 +200,14 @@ def test_the_text_stays_and_is_saved_when_the_network_comes_back(
 def test_a_too_long_answer_is_refused_by_autosave_and_stays_in_the_page(
     browser, live_server, municipality
 ):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     staff = MunicipalityMembershipFactory(
         municipality=municipality, user__email="long@example.org"
     ).user
-    roadmap = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="Garš", actor=staff)
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="Garš", actor=staff)
     context, page = sign_in(browser, live_server, staff.email)
     page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
     answer = page.get_by_label("Your answer in detail")
