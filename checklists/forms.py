@@ -118,9 +118,13 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, checkpoint, roadmap, answer, **kwargs):
+    def __init__(self, *args, checkpoint, roadmap, answer, later=False, **kwargs):
+        """`later`: "Save and come back later", which saves without a status ticked."""
         super().__init__(*args, **kwargs)
         self.checkpoint, self.roadmap, self.answer = checkpoint, roadmap, answer
+        self.later = later
+        if later:
+            self.fields["status"].required = False
         kind = checkpoint.kind
         if kind == Checkpoint.Kind.TARGET_GROUP:
             self.fields["target_groups"] = forms.ModelMultipleChoiceField(
@@ -195,6 +199,13 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.later and not cleaned.get("status") and "status" not in self.errors:
+            # Whatever is written is kept as a draft; nothing written leaves it not started.
+            cleaned["status"] = (
+                Answer.Status.IN_PROGRESS
+                if self.has_content(cleaned)
+                else Answer.Status.NOT_STARTED
+            )
         status = cleaned.get("status")
         if status == Answer.Status.NOT_APPLICABLE and not cleaned.get("not_applicable_reason"):
             self.add_error(

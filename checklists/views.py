@@ -116,7 +116,7 @@ def checkpoint(request, pk, code):
     conflict = None
     form_kwargs = {"checkpoint": answer.checkpoint, "roadmap": roadmap, "answer": answer}
     if request.method == "POST":
-        form = AnswerForm(request.POST, **form_kwargs)
+        form = AnswerForm(request.POST, later="save_and_leave" in request.POST, **form_kwargs)
         if form.is_valid():
             try:
                 answer_save(

@@ -104,6 +104,43 @@ class TestCheckpoint:
         assert answer.version == 1
         assert answer.revisions.count() == 1
 
+    def test_save_and_come_back_later_keeps_the_text_as_in_progress_without_a_status(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text="Pusē", status="", save_and_leave="1"),
+        )
+        assert response["Location"] == url(municipal_roadmap)
+        answer.refresh_from_db()
+        assert (answer.text, answer.status, answer.version) == ("Pusē", "in_progress", 1)
+
+    def test_save_and_come_back_later_with_nothing_written_leaves_it_not_started(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text=" ", status="", save_and_leave="1"),
+        )
+        assert response["Location"] == url(municipal_roadmap)
+        answer.refresh_from_db()
+        assert answer.status == "not_started"
+
+    def test_save_and_continue_still_asks_for_a_status(self, client, staff, municipal_roadmap):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text="Pusē", status="", save_and_continue="1"),
+        )
+        assert "Say whether you have completed this checkpoint" in response.text
+        answer.refresh_from_db()
+        assert answer.version == 0
+
     def test_the_structured_answers_are_kept(self, client, staff, municipal_roadmap, municipality):
         client.force_login(staff)
         youth = TargetGroup.objects.get(slug="youth")
