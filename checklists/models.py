@@ -206,12 +206,8 @@ class Roadmap(models.Model):
             .prefetch_related("target_groups", "organizations")
             .order_by("checkpoint__step__number", "checkpoint__position")
         )
-        need_names = dict(NeedKind.objects.values_list("slug", "name"))
         steps = {}
-        for answer in answers:
-            answer.need_items = [
-                (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
-            ]
+        for answer in with_need_items(answers):
             steps.setdefault(answer.checkpoint.step, []).append(answer)
         return [
             {
@@ -222,6 +218,18 @@ class Roadmap(models.Model):
             }
             for step, items in steps.items()
         ]
+
+
+def with_need_items(answers):
+    """The answers, each with `need_items`: [(name of the kind of need, detail), ...], as
+    templates/checklists/includes/answer.html shows them."""
+    answers = list(answers)
+    need_names = dict(NeedKind.objects.values_list("slug", "name"))
+    for answer in answers:
+        answer.need_items = [
+            (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
+        ]
+    return answers
 
 
 class RoadmapShare(models.Model):

@@ -10,6 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
 from orgs.sides import Side
+from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.pdf import render_pdf
 
 from .access import (
@@ -23,7 +24,7 @@ from .access import (
     unpublished_organizations_of,
 )
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import FORM_NAMES, RoadmapPdf, TemplateVersion
+from .models import FORM_NAMES, RoadmapPdf, TemplateVersion, with_need_items
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     AnswerConflict,
@@ -88,7 +89,9 @@ def roadmap_detail(request, pk):
 
 def _answer(roadmap, code):
     answer = (
-        roadmap.answers.select_related("checkpoint__step").filter(checkpoint__code=code).first()
+        roadmap.answers.select_related("checkpoint__step", "department__municipality")
+        .filter(checkpoint__code=code)
+        .first()
     )
     if answer is None:
         raise Http404
@@ -139,6 +142,8 @@ def checkpoint(request, pk, code):
                 )
     else:
         form = AnswerForm(initial=answer_initial(answer), **form_kwargs)
+    if not roadmap.may_answer:
+        with_need_items([answer])
     return render(
         request,
         "checklists/checkpoint.html",
@@ -243,7 +248,10 @@ def share(request, pk):
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         roadmap_share(
-            roadmap=roadmap, municipality=form.cleaned_data["municipality"], actor=request.user
+            roadmap=roadmap,
+            municipality=form.cleaned_data["municipality"],
+            actor=request.user,
+            base_url=base_url(request),
         )
         messages.success(request, _("Shared. The municipality's coordinators can read it now."))
         return redirect(roadmap)

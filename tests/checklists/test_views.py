@@ -1,6 +1,8 @@
 import pytest
+from django.core import mail
 
 from checklists.models import Answer, Roadmap, RoadmapEvent
+from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership, NeedKind, TargetGroup
 from orgs.services import organization_reindex
 from tests.factories import (
@@ -250,6 +252,103 @@ class TestCheckpoint:
         assert client.get(url(community_roadmap)).status_code == 404
         kinds = list(community_roadmap.events.values_list("kind", flat=True))
         assert kinds[:2] == ["unshared", "shared"]
+
+
+class TestReadingASharedRoadmap:
+    @pytest.fixture
+    def answered(self, community_roadmap, municipality, representative):
+        """A shared roadmap whose structured answers are filled in, and its reader."""
+        youth = TargetGroup.objects.get(slug="youth")
+        near = OrganizationFactory(name="Jauniešu klubs", home_municipality=municipality)
+        department = DepartmentFactory(
+            municipality=municipality, name="Sociālais dienests", contact_person="Ilze Kalna"
+        )
+        answers = {a.checkpoint.code: a for a in community_roadmap.answers.all()}
+        answers["1.1"].target_groups.add(youth)
+        answers["1.3"].needs = {"funding": "Līdzfinansējums"}
+        answers["1.3"].save(update_fields=["needs"])
+        answers["1.4"].organizations.add(near)
+        answers["2.2"].department = department
+        answers["2.2"].save(update_fields=["department"])
+        roadmap_share(roadmap=community_roadmap, municipality=municipality, actor=representative)
+        return MunicipalityMembershipFactory(
+            municipality=municipality, role=MunicipalityMembership.Role.COORDINATOR
+        ).user
+
+    @pytest.mark.parametrize(
+        "code, shown",
+        [
+            ("1.1", ["Young people"]),
+            ("1.3", ["Līdzfinansējums"]),
+            ("1.4", ["Jauniešu klubs"]),
+            ("2.2", ["Sociālais dienests, Talsu novads", "Ilze Kalna"]),
+        ],
+    )
+    def test_every_read_only_checkpoint_shows_the_structured_answer(
+        self, client, community_roadmap, answered, code, shown
+    ):
+        client.force_login(answered)
+        page = client.get(url(community_roadmap, code)).text
+        assert 'name="text"' not in page
+        for text in shown:
+            assert text in page, text
+
+    def test_check_your_answers_shows_the_same(self, client, community_roadmap, answered):
+        client.force_login(answered)
+        page = client.get(url(community_roadmap, action="check")).text
+        for text in ["Young people", "Līdzfinansējums", "Jauniešu klubs", "Ilze Kalna"]:
+            assert text in page
+
+
+class TestSharing:
+    def test_the_coordinators_are_told_in_their_language_once_it_is_committed(
+        self,
+        client,
+        community_roadmap,
+        municipality,
+        representative,
+        staff,
+        django_capture_on_commit_callbacks,
+    ):
+        readers = {
+            language: MunicipalityMembershipFactory(
+                municipality=municipality,
+                role=MunicipalityMembership.Role.COORDINATOR,
+                user__language=language,
+            ).user
+            for language in ("lv", "en")
+        }
+        client.force_login(representative)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            client.post(url(community_roadmap, action="share"), {"municipality": municipality.pk})
+        assert mail.outbox == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+        by_reader = {message.to[0]: message for message in mail.outbox}
+        assert set(by_reader) == {readers["lv"].email, readers["en"].email}  # not plain staff
+        for language, reader in readers.items():
+            message = by_reader[reader.email]
+            assert f"http://testserver/{language}/roadmaps/{community_roadmap.pk}/" in message.body
+            assert "Atelpas brīži" in message.body
+            assert "Biedrība „Brīnumiņš”" in message.subject  # plain text, not &bdquo;
+        assert "shared a roadmap with Talsu novads" in by_reader[readers["en"].email].subject
+
+    def test_sharing_again_tells_nobody_again(
+        self,
+        client,
+        community_roadmap,
+        municipality,
+        representative,
+        coordinator,
+        django_capture_on_commit_callbacks,
+    ):
+        client.force_login(representative)
+        for _attempt in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(
+                    url(community_roadmap, action="share"), {"municipality": municipality.pk}
+                )
+        assert [message.to for message in mail.outbox] == [[coordinator.email]]
 
 
 class TestAutosave:
