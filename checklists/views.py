@@ -24,7 +24,7 @@ from .access import (
     unpublished_organizations_of,
 )
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import FORM_NAMES, RoadmapPdf, TemplateVersion, with_need_items
+from .models import FORM_NAMES, Checkpoint, RoadmapPdf, TemplateVersion, with_need_items
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     AnswerConflict,
@@ -117,7 +117,20 @@ def checkpoint(request, pk, code):
     roadmap = get_roadmap_for_answers(request.user, pk, write=request.method == "POST")
     answer = _answer(roadmap, code)
     conflict = None
-    form_kwargs = {"checkpoint": answer.checkpoint, "roadmap": roadmap, "answer": answer}
+    form_kwargs = {
+        "checkpoint": answer.checkpoint,
+        "roadmap": roadmap,
+        "answer": answer,
+        "departments_url": request.path,
+    }
+    if request.htmx and request.method == "GET" and roadmap.may_answer:
+        municipality_id = request.GET.get("municipality", "")
+        if answer.checkpoint.kind == Checkpoint.Kind.DEPARTMENT and municipality_id.isdigit():
+            # The municipality was chosen: only its departments, swapped into the page.
+            form = AnswerForm(
+                initial=answer_initial(answer), departments_of=int(municipality_id), **form_kwargs
+            )
+            return render(request, "checklists/includes/department_field.html", {"form": form})
     if request.method == "POST":
         form = AnswerForm(request.POST, later="save_and_leave" in request.POST, **form_kwargs)
         if form.is_valid():

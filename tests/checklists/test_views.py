@@ -7,6 +7,7 @@ from orgs.models import MunicipalityMembership, NeedKind, TargetGroup
 from orgs.services import organization_reindex
 from tests.factories import (
     DepartmentFactory,
+    MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     UserFactory,
@@ -188,6 +189,89 @@ class TestCheckpoint:
         )
         answer.refresh_from_db()
         assert answer.department == department
+
+    @pytest.fixture
+    def departments(self, municipality, organization):
+        """Departments of five municipalities: the organization's home, one it serves, and
+        three others, one of them alphabetically first."""
+        served = MunicipalityFactory(name="Region Dalarna", slug="dalarna", country="SE")
+        organization.municipalities_served.add(served)
+        braga = MunicipalityFactory(name="Braga", slug="braga", country="PT")
+        others = [MunicipalityFactory(name=f"Zeta {n}", slug=f"zeta-{n}") for n in (1, 2)]
+        return {
+            municipality.slug: DepartmentFactory(
+                municipality=municipality, name="Sociālais dienests"
+            ),
+            "dalarna": DepartmentFactory(municipality=served, name="Socialtjänsten"),
+            "braga": DepartmentFactory(municipality=braga, name="Ação Social"),
+            "braga-culture": DepartmentFactory(municipality=braga, name="Cultura"),
+            **{m.slug: DepartmentFactory(municipality=m) for m in others},
+        }
+
+    def test_the_department_picker_asks_for_the_municipality_first_nearest_first(
+        self, client, representative, community_roadmap, departments
+    ):
+        client.force_login(representative)
+        page = client.get(url(community_roadmap, "2.2")).text
+        municipality_select = page[page.index('name="municipality"') :]
+        municipality_select = municipality_select[: municipality_select.index("</select>")]
+        assert (
+            municipality_select.index("Talsu novads")
+            < municipality_select.index("Region Dalarna")
+            < municipality_select.index("Braga")
+        )
+        assert page.index('name="municipality"') < page.index('name="department"')
+        # Without JavaScript every department is there, grouped by municipality, nearest first.
+        department_select = page[page.index('name="department"') :]
+        department_select = department_select[: department_select.index("</select>")]
+        groups = [
+            part.split('"', 1)[0] for part in department_select.split('<optgroup label="')[1:]
+        ]
+        assert groups == ["Talsu novads", "Region Dalarna", "Braga", "Zeta 1", "Zeta 2"]
+
+    def test_choosing_the_municipality_with_htmx_narrows_the_departments(
+        self, client, representative, community_roadmap, departments
+    ):
+        braga = departments["braga"].municipality
+        client.force_login(representative)
+        response = client.get(
+            url(community_roadmap, "2.2"),
+            {"municipality": braga.pk},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert "<html" not in response.text  # only the department field, swapped into the page
+        assert 'id="department-field"' in response.text
+        assert "Ação Social" in response.text and "Cultura" in response.text
+        assert "Sociālais dienests" not in response.text and "Socialtjänsten" not in response.text
+
+    def test_a_department_must_belong_to_the_chosen_municipality(
+        self, client, representative, community_roadmap, municipality, departments
+    ):
+        client.force_login(representative)
+        answer = community_roadmap.answers.get(checkpoint__code="2.2")
+        response = client.post(
+            url(community_roadmap, "2.2"),
+            answer_data(
+                answer, text="", municipality=municipality.pk, department=departments["braga"].pk
+            ),
+        )
+        assert "Choose a department of Talsu novads" in response.text
+        answer.refresh_from_db()
+        assert answer.department is None and answer.version == 0
+        client.post(
+            url(community_roadmap, "2.2"),
+            answer_data(
+                answer,
+                text="",
+                municipality=municipality.pk,
+                department=departments[municipality.slug].pk,
+            ),
+        )
+        answer.refresh_from_db()
+        assert answer.department == departments[municipality.slug]
+        page = client.get(url(community_roadmap, "2.2")).text
+        assert f'<option value="{municipality.pk}" selected>' in page
 
     def test_not_applicable_needs_a_reason_and_completed_needs_an_answer(
         self, client, staff, municipal_roadmap
