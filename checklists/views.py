@@ -123,14 +123,21 @@ def checkpoint(request, pk, code):
         "answer": answer,
         "departments_url": request.path,
     }
-    if request.htmx and request.method == "GET" and roadmap.may_answer:
-        municipality_id = request.GET.get("municipality", "")
-        if answer.checkpoint.kind == Checkpoint.Kind.DEPARTMENT and municipality_id.isdigit():
-            # The municipality was chosen: only its departments, swapped into the page.
-            form = AnswerForm(
-                initial=answer_initial(answer), departments_of=int(municipality_id), **form_kwargs
-            )
-            return render(request, "checklists/includes/department_field.html", {"form": form})
+    if (
+        request.htmx
+        and "municipality" in request.GET
+        and answer.checkpoint.kind == Checkpoint.Kind.DEPARTMENT
+        and roadmap.may_answer
+    ):
+        # The municipality was chosen: its departments (all of them, grouped, when the
+        # choice was emptied), swapped into the page.
+        municipality_id = request.GET["municipality"]
+        form = AnswerForm(
+            initial=answer_initial(answer),
+            departments_of=int(municipality_id) if municipality_id.isdigit() else None,
+            **form_kwargs,
+        )
+        return render(request, "checklists/includes/department_field.html", {"form": form})
     if request.method == "POST":
         form = AnswerForm(request.POST, later="save_and_leave" in request.POST, **form_kwargs)
         if form.is_valid():

@@ -244,6 +244,20 @@ class TestCheckpoint:
         assert 'id="department-field"' in response.text
         assert "Ação Social" in response.text and "Cultura" in response.text
         assert "Sociālais dienests" not in response.text and "Socialtjänsten" not in response.text
+        emptied = client.get(
+            url(community_roadmap, "2.2"), {"municipality": ""}, headers={"HX-Request": "true"}
+        )
+        assert "<html" not in emptied.text
+        assert "Sociālais dienests" in emptied.text and '<optgroup label="Braga">' in emptied.text
+
+    def test_the_owner_of_a_completed_roadmap_is_told_to_reopen_it(
+        self, client, staff, municipal_roadmap
+    ):
+        Roadmap.objects.filter(pk=municipal_roadmap.pk).update(status=Roadmap.Status.COMPLETED)
+        client.force_login(staff)
+        page = client.get(url(municipal_roadmap, "1.2")).text
+        assert 'name="text"' not in page
+        assert "The roadmap is completed: reopen it to change an answer." in page
 
     def test_a_department_must_belong_to_the_chosen_municipality(
         self, client, representative, community_roadmap, municipality, departments
