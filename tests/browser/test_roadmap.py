@@ -231,3 +231,39 @@ def test_a_too_long_answer_is_refused_by_autosave_and_stays_in_the_page(
     expect(status).to_contain_text("Saved at", timeout=8000)
     assert len(roadmap.answers.get(checkpoint__code="1.2").text) == 20_000
     context.close()
+
+
+def test_choosing_the_municipality_narrows_the_departments_of_checkpoint_2_2(
+    browser, live_server, municipality, organization, representative
+):
+    from checklists.services import roadmap_start
+    from orgs.sides import Side
+    from tests.factories import DepartmentFactory, MunicipalityFactory
+
+    template_publish()
+    braga = MunicipalityFactory(name="Braga", slug="braga", country="PT")
+    DepartmentFactory(municipality=braga, name="Ação Social")
+    social = DepartmentFactory(municipality=municipality, name="Sociālais dienests")
+    roadmap = roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    context, page = sign_in(browser, live_server, representative.email)
+    page.goto(f"/en/roadmaps/{roadmap.pk}/2.2/")
+    departments = page.get_by_label("Its most suitable department and contact person")
+    expect(departments.locator("optgroup")).to_have_count(2)  # without a choice: all, grouped
+
+    page.get_by_label("Municipality to work with").select_option(label="Talsu novads")
+    expect(departments.locator("optgroup")).to_have_count(0)
+    expect(departments.locator("option")).to_have_text(
+        ["Choose a department", "Sociālais dienests"]
+    )
+    assert_accessible(page)
+
+    page.get_by_label("Its most suitable department and contact person").select_option(
+        label="Sociālais dienests"
+    )
+    page.get_by_label("Yes, I have completed this checkpoint").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("h1")).to_contain_text("2.4")
+    assert roadmap.answers.get(checkpoint__code="2.2").department == social
+    context.close()
