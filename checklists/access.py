@@ -55,15 +55,20 @@ def shared_roadmaps(user):
     ).distinct()
 
 
+def _owners_for_start(user):
+    """(municipalities, organizations) whose roadmaps this user may start: those they
+    work for, those they represent if published."""
+    municipalities = Municipality.objects.filter(memberships__user=user).distinct()
+    organizations = Organization.objects.published().filter(memberships__user=user).distinct()
+    return municipalities, organizations.order_by("name")
+
+
 def roadmap_owners_for_user(user):
     """[(side, owner), ...]: the municipalities (their form) and published organizations
     (the community form) this user may start a roadmap for."""
     if not user.is_authenticated:
         return []
-    municipalities = Municipality.objects.filter(memberships__user=user).distinct()
-    organizations = (
-        Organization.objects.published().filter(memberships__user=user).distinct().order_by("name")
-    )
+    municipalities, organizations = _owners_for_start(user)
     return [(Side.MUNICIPALITY, m) for m in municipalities] + [
         (Side.COMMUNITY, o) for o in organizations
     ]
@@ -73,10 +78,8 @@ def may_start_roadmap(user):
     """Whether "Start a roadmap" is offered: the user may start one for someone."""
     if not user.is_authenticated:
         return False
-    return (
-        Municipality.objects.filter(memberships__user=user).exists()
-        or Organization.objects.published().filter(memberships__user=user).exists()
-    )
+    municipalities, organizations = _owners_for_start(user)
+    return municipalities.exists() or organizations.exists()
 
 
 def get_roadmap_owners_for_start(user):
