@@ -24,12 +24,12 @@ from checklists.models import (  # noqa: E402
     NEED_DETAIL_MAX_LENGTH,
     Answer,
     Checkpoint,
-    Form,
     TemplateVersion,
 )
 from checklists.pdf import RoadmapPrint  # noqa: E402
 from checklists.services import roadmap_start, template_publish  # noqa: E402
 from orgs.models import Municipality, NeedKind, Organization  # noqa: E402
+from orgs.sides import Side  # noqa: E402
 from roadmap_portal.lib.pdf import html_to_pdf  # noqa: E402
 
 WORDS = [
@@ -86,9 +86,9 @@ def main():
         # Every answer at its limit (both forms), then a roadmap just under the threshold:
         # the longest one printed in a request.
         cases = [
-            (Form.MUNICIPALITY, municipality, ANSWER_TEXT_MAX_LENGTH, NEED_DETAIL_MAX_LENGTH),
-            (Form.COMMUNITY, organization, ANSWER_TEXT_MAX_LENGTH, NEED_DETAIL_MAX_LENGTH),
-            (Form.MUNICIPALITY, municipality, 5_800, 0),
+            (Side.MUNICIPALITY, municipality, ANSWER_TEXT_MAX_LENGTH, NEED_DETAIL_MAX_LENGTH),
+            (Side.COMMUNITY, organization, ANSWER_TEXT_MAX_LENGTH, NEED_DETAIL_MAX_LENGTH),
+            (Side.MUNICIPALITY, municipality, 5_800, 0),
         ]
         for form, owner, text_length, need_length in cases:
             roadmap = roadmap_start(form=form, owner=owner, title="Bench", actor=None)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
+from orgs.sides import Side
 from roadmap_portal.lib.history import Event, Revision
 from roadmap_portal.lib.locking import FIRST_VERSION
 
@@ -24,11 +25,11 @@ NEED_DETAIL_MAX_LENGTH = 2_000
 NEEDS_JSON_MAX_LENGTH = 200_000
 
 
-class Form(models.TextChoices):
-    """The roadmap's two forms ("veidlapas")."""
-
-    MUNICIPALITY = "municipality", _("Municipality form")
-    COMMUNITY = "community", _("Community organization form")
+# The roadmap has one form ("veidlapa") per side; a roadmap's and a checkpoint's `form` is a Side.
+FORM_NAMES = {
+    Side.MUNICIPALITY: _("Municipality form"),
+    Side.COMMUNITY: _("Community organization form"),
+}
 
 
 class TemplateVersion(models.Model):
@@ -82,7 +83,7 @@ class Checkpoint(models.Model):
         DEPARTMENT = "department", _("Department and contact person")
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checkpoints")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     code = models.CharField(_("code"), max_length=8, help_text="1.1")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.TEXT)
@@ -121,7 +122,7 @@ class Roadmap(models.Model):
         COMPLETED = "completed", _("Completed")
 
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="roadmaps")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     title = models.CharField(
         _("initiative"),
         max_length=TITLE_MAX_LENGTH,
@@ -187,7 +188,11 @@ class Roadmap(models.Model):
 
     @property
     def owner(self):
-        return self.municipality if self.form == Form.MUNICIPALITY else self.organization
+        return self.municipality if self.form == Side.MUNICIPALITY else self.organization
+
+    @property
+    def form_name(self):
+        return FORM_NAMES[self.form]
 
     @property
     def is_completed(self):
@@ -203,12 +208,8 @@ class Roadmap(models.Model):
             .prefetch_related("target_groups", "organizations")
             .order_by("checkpoint__step__number", "checkpoint__position")
         )
-        need_names = dict(NeedKind.objects.values_list("slug", "name"))
         steps = {}
-        for answer in answers:
-            answer.need_items = [
-                (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
-            ]
+        for answer in with_need_items(answers):
             steps.setdefault(answer.checkpoint.step, []).append(answer)
         return [
             {
@@ -219,6 +220,18 @@ class Roadmap(models.Model):
             }
             for step, items in steps.items()
         ]
+
+
+def with_need_items(answers):
+    """The answers, each with `need_items`: [(name of the kind of need, detail), ...], as
+    templates/checklists/includes/answer.html shows them."""
+    answers = list(answers)
+    need_names = dict(NeedKind.objects.values_list("slug", "name"))
+    for answer in answers:
+        answer.need_items = [
+            (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
+        ]
+    return answers
 
 
 class RoadmapShare(models.Model):

@@ -4,15 +4,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from orgs.sides import Side
+from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.locking import lock_at_version
 
+from .access import share_readers
 from .models import (
     Answer,
     AnswerRevision,
     Checkpoint,
-    Form,
     Roadmap,
     RoadmapEvent,
     RoadmapPdf,
@@ -101,8 +103,8 @@ def roadmap_start(*, form: str, owner, title: str, actor) -> Roadmap:
         version=version,
         form=form,
         title=title,
-        municipality=owner if form == Form.MUNICIPALITY else None,
-        organization=owner if form == Form.COMMUNITY else None,
+        municipality=owner if form == Side.MUNICIPALITY else None,
+        organization=owner if form == Side.COMMUNITY else None,
         created_by=actor,
     )
     Answer.objects.bulk_create(
@@ -218,14 +220,29 @@ def roadmap_reopen(*, roadmap, actor):
 
 
 @transaction.atomic
-def roadmap_share(*, roadmap, municipality, actor):
+def roadmap_share(*, roadmap, municipality, actor, base_url: str | None = None):
+    """Share an organization's roadmap with a municipality and tell its coordinators, who
+    read it from then on. `base_url` starts the link in the e-mail (the portal's address,
+    settings.PORTAL_URL, outside a request). Sharing it again changes and sends nothing."""
     _share, created = RoadmapShare.objects.get_or_create(
         roadmap=roadmap, municipality=municipality, defaults={"shared_by": actor}
     )
-    if created:
-        RoadmapEvent.objects.create(
-            roadmap=roadmap, kind=RoadmapEvent.Kind.SHARED, actor=actor, municipality=municipality
-        )
+    if not created:
+        return
+    RoadmapEvent.objects.create(
+        roadmap=roadmap, kind=RoadmapEvent.Kind.SHARED, actor=actor, municipality=municipality
+    )
+    base_url = base_url or settings.PORTAL_URL
+    context = {
+        "organization": roadmap.organization.name,
+        "title": roadmap.title,
+        "municipality": municipality.name,
+    }
+    for reader in share_readers(municipality).exclude(pk=actor.pk):
+        # The link opens the page in the reader's language, as the e-mail is written.
+        with translation.override(reader.language or settings.LANGUAGE_CODE):
+            url = base_url + roadmap.get_absolute_url()
+        email_user(reader, "roadmap_shared", context | {"url": url})
 
 
 @transaction.atomic
