@@ -27,9 +27,9 @@ def email_confirmation_token_for(user) -> str:
 
 
 def email_confirmation_check(user, data) -> None:
-    """Whether data (read from a link) still confirms user; raises LinkInvalid(USED) for a
-    genuine link of this account that has since been used (it matches the account as it
-    was before confirming, the password unchanged), LinkInvalid(STALE) otherwise."""
+    """Returns when data (read from a link) still confirms user; raises LinkInvalid(USED)
+    for a genuine link of this account that has since been used (it matches the account as
+    it was before confirming, the password unchanged), LinkInvalid(STALE) otherwise."""
     if EMAIL_CONFIRMATION.check_state(data["state"], *_state(user)):
         return
     before = copy.copy(user)

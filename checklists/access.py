@@ -10,15 +10,17 @@ started before that rule stay readable to its representatives, and editable once
 is published.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from orgs.models import Municipality, MunicipalityMembership, Organization
+from orgs.sides import Side
 from roadmap_portal.lib.http import PermissionDeniedWithReason
 
-from .models import Form, Roadmap
+from .models import Roadmap
 
 
 def own_roadmaps(user):
@@ -26,45 +28,66 @@ def own_roadmaps(user):
     if not user.is_authenticated:
         return Roadmap.objects.none()
     return Roadmap.objects.filter(
-        Q(form=Form.MUNICIPALITY, municipality__memberships__user=user)
-        | Q(form=Form.COMMUNITY, organization__memberships__user=user)
-    ).distinct()
+        Q(form=Side.MUNICIPALITY, municipality__in=Municipality.objects.staffed_by(user))
+        | Q(form=Side.COMMUNITY, organization__in=Organization.objects.represented_by(user))
+    )
+
+
+# The rule that makes an own roadmap read-only: it is an unpublished entry's (see above).
+_OF_AN_UNPUBLISHED_ENTRY = Q(form=Side.COMMUNITY) & ~Q(
+    organization__status=Organization.Status.PUBLISHED
+)
 
 
 def editable_roadmaps(user):
     """The user's own roadmaps but those of an entry that is not published."""
-    return own_roadmaps(user).exclude(
-        Q(form=Form.COMMUNITY) & ~Q(organization__status=Organization.Status.PUBLISHED)
-    )
+    return own_roadmaps(user).exclude(_OF_AN_UNPUBLISHED_ENTRY)
 
 
 def shared_roadmaps(user):
     """Roadmaps organizations shared with a municipality this user coordinates."""
     if not user.is_authenticated:
         return Roadmap.objects.none()
+    coordinated = Municipality.objects.staffed_by(
+        user, role=MunicipalityMembership.Role.COORDINATOR
+    )
     return Roadmap.objects.filter(
-        form=Form.COMMUNITY,
-        shares__municipality__memberships__user=user,
-        shares__municipality__memberships__role=MunicipalityMembership.Role.COORDINATOR,
+        form=Side.COMMUNITY, shares__municipality__in=coordinated
     ).distinct()
 
 
+def _owners_for_start(user):
+    """(municipalities, organizations) whose roadmaps this user may start: those they
+    work for, those they represent if published."""
+    municipalities = Municipality.objects.staffed_by(user)
+    organizations = Organization.objects.published().represented_by(user)
+    return municipalities, organizations.order_by("name")
+
+
 def roadmap_owners_for_user(user):
-    """(municipalities, organizations) this user may start a roadmap for."""
+    """[(side, owner), ...]: the municipalities (their form) and published organizations
+    (the community form) this user may start a roadmap for."""
     if not user.is_authenticated:
-        return Municipality.objects.none(), Organization.objects.none()
-    municipalities = Municipality.objects.filter(memberships__user=user).distinct()
-    organizations = (
-        Organization.objects.published().filter(memberships__user=user).distinct().order_by("name")
-    )
-    return municipalities, organizations
+        return []
+    municipalities, organizations = _owners_for_start(user)
+    return [(Side.MUNICIPALITY, m) for m in municipalities] + [
+        (Side.COMMUNITY, o) for o in organizations
+    ]
+
+
+def may_start_roadmap(user):
+    """Whether "Start a roadmap" is offered: the user may start one for someone."""
+    if not user.is_authenticated:
+        return False
+    municipalities, organizations = _owners_for_start(user)
+    return municipalities.exists() or organizations.exists()
 
 
 def get_roadmap_owners_for_start(user):
-    """(municipalities, organizations) this user may start a roadmap for; 403 if none,
-    saying so when an entry they represent is only waiting to be published."""
-    municipalities, organizations = roadmap_owners_for_user(user)
-    if not municipalities and not organizations:
+    """roadmap_owners_for_user, or 403 if there is nobody, saying so when an entry they
+    represent is only waiting to be published."""
+    owners = roadmap_owners_for_user(user)
+    if not owners:
         raise PermissionDeniedWithReason(
             *(
                 _(
@@ -76,7 +99,7 @@ def get_roadmap_owners_for_start(user):
                 for organization in unpublished_organizations_of(user)
             )
         )
-    return municipalities, organizations
+    return owners
 
 
 def unpublished_organizations_of(user):
@@ -84,25 +107,61 @@ def unpublished_organizations_of(user):
     if not user.is_authenticated:
         return Organization.objects.none()
     return (
-        Organization.objects.filter(memberships__user=user)
+        Organization.objects.represented_by(user)
         .exclude(status=Organization.Status.PUBLISHED)
-        .distinct()
         .order_by("name")
     )
 
 
 def get_roadmap_for_user(user, pk, *, write=False):
-    roadmap = own_roadmaps(user).with_owner().filter(pk=pk).first()
-    if roadmap is not None:
-        if write and not can_edit(user, roadmap):
-            raise PermissionDenied
-        return roadmap
-    if shared_roadmaps(user).filter(pk=pk).exists():
-        if write:
-            raise PermissionDenied
-        return Roadmap.objects.with_owner().get(pk=pk)
-    raise Http404
+    """The roadmap with `may_edit`, whether this user may change it, found in one lookup.
+    An outsider gets 404; a reader (or an unpublished entry's representative) who writes 403."""
+    roadmap = (
+        own_roadmaps(user)
+        .with_owner()
+        .annotate(
+            may_edit=Case(
+                When(_OF_AN_UNPUBLISHED_ENTRY, then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if roadmap is None:
+        roadmap = shared_roadmaps(user).with_owner().filter(pk=pk).first()
+        if roadmap is None:
+            raise Http404
+        roadmap.may_edit = False
+    if write and not roadmap.may_edit:
+        raise PermissionDenied
+    return roadmap
 
 
-def can_edit(user, roadmap):
-    return editable_roadmaps(user).filter(pk=roadmap.pk).exists()
+def get_roadmap_for_answers(user, pk, *, write=False):
+    """get_roadmap_for_user, with `may_answer`: whether this user may change its answers
+    now. A completed roadmap is reopened first: writing to one is 403."""
+    roadmap = get_roadmap_for_user(user, pk, write=write)
+    roadmap.may_answer = roadmap.may_edit and not roadmap.is_completed
+    if write and not roadmap.may_answer:
+        raise PermissionDenied
+    return roadmap
+
+
+def get_roadmap_for_sharing(user, pk):
+    """A roadmap this user may share or stop sharing: an organization's (municipalities do
+    not share theirs with each other, 404); 403 for a reader."""
+    roadmap = get_roadmap_for_user(user, pk, write=True)
+    if roadmap.form != Side.COMMUNITY:
+        raise Http404
+    return roadmap
+
+
+def share_readers(municipality):
+    """Who reads the roadmaps shared with a municipality: its active coordinators."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        municipality_memberships__municipality=municipality,
+        municipality_memberships__role=MunicipalityMembership.Role.COORDINATOR,
+    )

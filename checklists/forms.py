@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
+from orgs.sides import Side
+from roadmap_portal.lib.locking import VersionField
 
 from .models import (
     ANSWER_TEXT_MAX_LENGTH,
@@ -14,7 +16,6 @@ from .models import (
     TITLE_MAX_LENGTH,
     Answer,
     Checkpoint,
-    Form,
 )
 
 SUGGESTION_LIMIT = 12
@@ -66,13 +67,17 @@ class StartRoadmapForm(forms.Form):
         error_messages={"required": _("Enter a name for the initiative")},
     )
 
-    def __init__(self, *args, municipalities=(), organizations=(), **kwargs):
+    KEY_PREFIXES = {Side.MUNICIPALITY: "m", Side.COMMUNITY: "o"}
+
+    def __init__(self, *args, owners=(), **kwargs):
+        """`owners`: [(side, owner), ...] from checklists.access.roadmap_owners_for_user."""
         super().__init__(*args, **kwargs)
-        self.owners = {f"m{m.pk}": (Form.MUNICIPALITY, m) for m in municipalities}
-        self.owners |= {f"o{o.pk}": (Form.COMMUNITY, o) for o in organizations}
+        self.owners = {
+            f"{self.KEY_PREFIXES[side]}{owner.pk}": (side, owner) for side, owner in owners
+        }
         self.fields["owner"].choices = [
             (key, _("%(name)s – municipality form") % {"name": owner.name})
-            if form == Form.MUNICIPALITY
+            if form == Side.MUNICIPALITY
             else (key, _("%(name)s – community organization form") % {"name": owner.name})
             for key, (form, owner) in self.owners.items()
         ]
@@ -92,7 +97,7 @@ class AnswerForm(forms.Form):
         (Answer.Status.NOT_APPLICABLE, _("It does not apply to us")),
     ]
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     text = answer_text_field(
         label=_("Your answer in detail"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -114,9 +119,25 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, checkpoint, roadmap, answer, **kwargs):
+    def __init__(
+        self,
+        *args,
+        checkpoint,
+        roadmap,
+        answer,
+        later=False,
+        departments_url="",
+        departments_of=None,
+        **kwargs,
+    ):
+        """`later`: "Save and come back later", which saves without a status ticked.
+        `departments_url` answers htmx with the department field; `departments_of`, a
+        municipality's id, narrows the departments to that municipality's."""
         super().__init__(*args, **kwargs)
         self.checkpoint, self.roadmap, self.answer = checkpoint, roadmap, answer
+        self.later = later
+        if later:
+            self.fields["status"].required = False
         kind = checkpoint.kind
         if kind == Checkpoint.Kind.TARGET_GROUP:
             self.fields["target_groups"] = forms.ModelMultipleChoiceField(
@@ -149,14 +170,64 @@ class AnswerForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         elif kind == Checkpoint.Kind.DEPARTMENT:
-            self.fields["department"] = forms.ModelChoiceField(
-                label=_("Department and contact person"),
-                queryset=Department.objects.select_related("municipality").order_by(
-                    "municipality__name", "name"
-                ),
+            municipalities = self.municipality_choices()
+            self.fields["municipality"] = forms.ModelChoiceField(
+                label=_("Municipality to work with"),
+                queryset=municipalities,
                 required=False,
+                empty_label=_("Choose a municipality"),
+                help_text=_("Those your organization works in come first."),
+            )
+            self.fields["municipality"].widget.attrs |= {
+                # htmx: choosing the municipality narrows the departments (see the view);
+                # without JavaScript the departments are grouped by municipality.
+                "hx-get": departments_url,
+                "hx-trigger": "change",
+                "hx-target": "#department-field",
+                "hx-swap": "outerHTML",
+                "aria-controls": "id_department",
+            }
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("Its most suitable department and contact person"),
+                queryset=Department.objects.select_related("municipality"),
+                required=False,
+                empty_label=_("Choose a department"),
                 help_text=_("From the departments municipalities list in the portal."),
             )
+            self.fields["department"].choices = self.department_choices(
+                municipalities, only=departments_of
+            )
+
+    def municipality_choices(self):
+        """Every municipality: the organization's home first, then those it serves."""
+        organization = self.roadmap.organization
+        return Municipality.objects.annotate(
+            distance=Case(
+                When(pk=organization.home_municipality_id, then=Value(0)),
+                When(pk__in=organization.municipalities_served.values("pk"), then=Value(1)),
+                default=Value(2),
+            )
+        ).order_by("distance", "name")
+
+    def department_choices(self, municipalities, *, only=None):
+        """The departments grouped by municipality (<optgroup>), in the municipalities'
+        order; only one municipality's, ungrouped, when `only` is its id."""
+        empty = [("", self.fields["department"].empty_label)]
+        departments = Department.objects.order_by("name")
+        if only is not None:
+            return empty + [
+                (d.pk, _department_label(d)) for d in departments.filter(municipality=only)
+            ]
+        by_municipality = {}
+        for department in departments:
+            by_municipality.setdefault(department.municipality_id, []).append(
+                (department.pk, _department_label(department))
+            )
+        return empty + [
+            (municipality.name, by_municipality[municipality.pk])
+            for municipality in municipalities
+            if municipality.pk in by_municipality
+        ]
 
     def organization_choices(self):
         """Suggestions: published organizations of the same municipality that work with the
@@ -164,7 +235,7 @@ class AnswerForm(forms.Form):
         roadmap = self.roadmap
         municipality_id = (
             roadmap.municipality_id
-            if roadmap.form == Form.MUNICIPALITY
+            if roadmap.form == Side.MUNICIPALITY
             else roadmap.organization.home_municipality_id
         )
         related = Answer.objects.filter(roadmap=roadmap)
@@ -191,10 +262,24 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.later and not cleaned.get("status") and "status" not in self.errors:
+            # Whatever is written is kept as a draft; nothing written leaves it not started.
+            cleaned["status"] = (
+                Answer.Status.IN_PROGRESS
+                if self.has_content(cleaned)
+                else Answer.Status.NOT_STARTED
+            )
         status = cleaned.get("status")
         if status == Answer.Status.NOT_APPLICABLE and not cleaned.get("not_applicable_reason"):
             self.add_error(
                 "not_applicable_reason", _("Say why this checkpoint does not apply to you")
+            )
+        department, municipality = cleaned.get("department"), cleaned.get("municipality")
+        if department and municipality and department.municipality_id != municipality.pk:
+            self.add_error(
+                "department",
+                _("Choose a department of %(municipality)s, or another municipality")
+                % {"municipality": municipality.name},
             )
         if status == Answer.Status.COMPLETED and not self.has_content(cleaned):
             self.add_error("text", _("Write your answer, or say that it does not apply"))
@@ -237,6 +322,12 @@ class AnswerForm(forms.Form):
         return values
 
 
+def _department_label(department):
+    if department.contact_person:
+        return f"{department.name} ({department.contact_person})"
+    return department.name
+
+
 def answer_initial(answer):
     initial = {
         "version": answer.version,
@@ -246,13 +337,14 @@ def answer_initial(answer):
         "target_groups": list(answer.target_groups.all()),
         "organizations": list(answer.organizations.all()),
         "department": answer.department,
+        "municipality": answer.department.municipality_id if answer.department_id else None,
     }
     initial |= {f"need_{slug}": detail for slug, detail in answer.needs.items()}
     return initial
 
 
 class AutosaveForm(forms.Form):
-    version = forms.IntegerField()
+    version = VersionField()
     text = answer_text_field()
 
 

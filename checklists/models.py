@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
+from orgs.sides import Side
+from roadmap_portal.lib.history import Event, Revision
+from roadmap_portal.lib.locking import FIRST_VERSION
 
 # Length limits of what people write in a roadmap, in characters. An answer is a few pages
 # at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
@@ -22,11 +25,11 @@ NEED_DETAIL_MAX_LENGTH = 2_000
 NEEDS_JSON_MAX_LENGTH = 200_000
 
 
-class Form(models.TextChoices):
-    """The roadmap's two forms ("veidlapas")."""
-
-    MUNICIPALITY = "municipality", _("Municipality form")
-    COMMUNITY = "community", _("Community organization form")
+# The roadmap has one form ("veidlapa") per side; a roadmap's and a checkpoint's `form` is a Side.
+FORM_NAMES = {
+    Side.MUNICIPALITY: _("Municipality form"),
+    Side.COMMUNITY: _("Community organization form"),
+}
 
 
 class TemplateVersion(models.Model):
@@ -80,7 +83,7 @@ class Checkpoint(models.Model):
         DEPARTMENT = "department", _("Department and contact person")
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="checkpoints")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     code = models.CharField(_("code"), max_length=8, help_text="1.1")
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.TEXT)
@@ -119,7 +122,7 @@ class Roadmap(models.Model):
         COMPLETED = "completed", _("Completed")
 
     version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="roadmaps")
-    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Side.choices)
     title = models.CharField(
         _("initiative"),
         max_length=TITLE_MAX_LENGTH,
@@ -185,7 +188,11 @@ class Roadmap(models.Model):
 
     @property
     def owner(self):
-        return self.municipality if self.form == Form.MUNICIPALITY else self.organization
+        return self.municipality if self.form == Side.MUNICIPALITY else self.organization
+
+    @property
+    def form_name(self):
+        return FORM_NAMES[self.form]
 
     @property
     def is_completed(self):
@@ -201,12 +208,8 @@ class Roadmap(models.Model):
             .prefetch_related("target_groups", "organizations")
             .order_by("checkpoint__step__number", "checkpoint__position")
         )
-        need_names = dict(NeedKind.objects.values_list("slug", "name"))
         steps = {}
-        for answer in answers:
-            answer.need_items = [
-                (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
-            ]
+        for answer in with_need_items(answers):
             steps.setdefault(answer.checkpoint.step, []).append(answer)
         return [
             {
@@ -217,6 +220,18 @@ class Roadmap(models.Model):
             }
             for step, items in steps.items()
         ]
+
+
+def with_need_items(answers):
+    """The answers, each with `need_items`: [(name of the kind of need, detail), ...], as
+    templates/checklists/includes/answer.html shows them."""
+    answers = list(answers)
+    need_names = dict(NeedKind.objects.values_list("slug", "name"))
+    for answer in answers:
+        answer.need_items = [
+            (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()
+        ]
+    return answers
 
 
 class RoadmapShare(models.Model):
@@ -272,7 +287,7 @@ class Answer(models.Model):
         "orgs.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Optimistic locking: a save based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=FIRST_VERSION)
     updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -311,28 +326,26 @@ class Answer(models.Model):
         return self.status in (self.Status.COMPLETED, self.Status.NOT_APPLICABLE)
 
 
-class AnswerRevision(models.Model):
+class AnswerRevision(Revision):
     """The history of an answer: one revision per explicit save or per editing session of
-    autosaves (autosaves within a session update its revision)."""
+    autosaves (autosaves within a session update its revision, and its hash)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField()
     autosave = models.BooleanField(default=False)
     version = models.PositiveIntegerField()
-    content = models.JSONField()
 
-    class Meta:
+    class Meta(Revision.Meta):
         ordering = ["-saved_at", "-id"]
 
     def __str__(self):
         return f"{self.answer} · v{self.version}"
 
 
-class RoadmapEvent(models.Model):
+class RoadmapEvent(Event):
     """Started, completed, reopened, shared, unshared: recorded with who and when."""
 
     class Kind(models.TextChoices):
@@ -344,16 +357,12 @@ class RoadmapEvent(models.Model):
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     municipality = models.ForeignKey(
         "orgs.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Event.Meta):
+        pass
 
     def __str__(self):
         return f"{self.roadmap} · {self.get_kind_display()}"

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,22 +8,25 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
-from roadmap_portal.lib.pdf import render_pdf
+from orgs.sides import Side
+from roadmap_portal.lib.http import base_url
+from roadmap_portal.lib.locking import Conflict
+from roadmap_portal.lib.pdf import pdf_response, render_pdf
 
 from .access import (
-    can_edit,
+    get_roadmap_for_answers,
+    get_roadmap_for_sharing,
     get_roadmap_for_user,
     get_roadmap_owners_for_start,
+    may_start_roadmap,
     own_roadmaps,
-    roadmap_owners_for_user,
     shared_roadmaps,
     unpublished_organizations_of,
 )
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import Form, RoadmapPdf, TemplateVersion
+from .models import FORM_NAMES, Checkpoint, RoadmapPdf, TemplateVersion, with_need_items
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
-    AnswerConflict,
     NotReady,
     answer_save,
     roadmap_complete,
@@ -39,16 +41,13 @@ from .services import (
 @login_required
 @require_safe
 def roadmap_list(request):
-    mine = own_roadmaps(request.user).with_owner()
-    shared = shared_roadmaps(request.user).with_owner()
-    municipalities, organizations = roadmap_owners_for_user(request.user)
     return render(
         request,
         "checklists/roadmap_list.html",
         {
-            "mine": mine,
-            "shared": shared,
-            "may_start": municipalities.exists() or organizations.exists(),
+            "mine": own_roadmaps(request.user).with_owner(),
+            "shared": shared_roadmaps(request.user).with_owner(),
+            "may_start": may_start_roadmap(request.user),
             "unpublished": unpublished_organizations_of(request.user),
         },
     )
@@ -57,14 +56,11 @@ def roadmap_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
-    municipalities, organizations = get_roadmap_owners_for_start(request.user)
-    form = StartRoadmapForm(
-        request.POST or None, municipalities=municipalities, organizations=organizations
-    )
+    form = StartRoadmapForm(request.POST or None, owners=get_roadmap_owners_for_start(request.user))
     if request.method == "POST" and form.is_valid():
-        form_kind, owner = form.form_and_owner()
+        side, owner = form.form_and_owner()
         roadmap = roadmap_start(
-            form=form_kind, owner=owner, title=form.cleaned_data["title"], actor=request.user
+            form=side, owner=owner, title=form.cleaned_data["title"], actor=request.user
         )
         return redirect(roadmap)
     return render(request, "checklists/roadmap_new.html", {"form": form})
@@ -83,7 +79,7 @@ def roadmap_detail(request, pk):
             "roadmap": roadmap,
             "steps": steps,
             "pdf_in_background": RoadmapPrint(roadmap, steps=steps).in_background,
-            "can_edit": can_edit(request.user, roadmap),
+            "can_edit": roadmap.may_edit,
             "shares": roadmap.shares.select_related("municipality"),
             "events": roadmap.events.select_related("actor", "municipality")[:10],
         },
@@ -92,7 +88,9 @@ def roadmap_detail(request, pk):
 
 def _answer(roadmap, code):
     answer = (
-        roadmap.answers.select_related("checkpoint__step").filter(checkpoint__code=code).first()
+        roadmap.answers.select_related("checkpoint__step", "department__municipality")
+        .filter(checkpoint__code=code)
+        .first()
     )
     if answer is None:
         raise Http404
@@ -115,15 +113,32 @@ def _next_answer(roadmap, answer):
 @require_http_methods(["GET", "POST"])
 def checkpoint(request, pk, code):
     """One question page: the statement, the guidance, the answer and its status."""
-    roadmap = get_roadmap_for_user(request.user, pk, write=request.method == "POST")
+    roadmap = get_roadmap_for_answers(request.user, pk, write=request.method == "POST")
     answer = _answer(roadmap, code)
-    editable = can_edit(request.user, roadmap) and not roadmap.is_completed
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
     conflict = None
-    form_kwargs = {"checkpoint": answer.checkpoint, "roadmap": roadmap, "answer": answer}
+    form_kwargs = {
+        "checkpoint": answer.checkpoint,
+        "roadmap": roadmap,
+        "answer": answer,
+        "departments_url": request.path,
+    }
+    if (
+        request.htmx
+        and "municipality" in request.GET
+        and answer.checkpoint.kind == Checkpoint.Kind.DEPARTMENT
+        and roadmap.may_answer
+    ):
+        # The municipality was chosen: its departments (all of them, grouped, when the
+        # choice was emptied), swapped into the page.
+        municipality_id = request.GET["municipality"]
+        form = AnswerForm(
+            initial=answer_initial(answer),
+            departments_of=int(municipality_id) if municipality_id.isdigit() else None,
+            **form_kwargs,
+        )
+        return render(request, "checklists/includes/department_field.html", {"form": form})
     if request.method == "POST":
-        form = AnswerForm(request.POST, **form_kwargs)
+        form = AnswerForm(request.POST, later="save_and_leave" in request.POST, **form_kwargs)
         if form.is_valid():
             try:
                 answer_save(
@@ -132,7 +147,7 @@ def checkpoint(request, pk, code):
                     actor=request.user,
                     version=form.cleaned_data["version"],
                 )
-            except AnswerConflict as error:
+            except Conflict as error:
                 conflict = error.current
             else:
                 if "save_and_leave" in request.POST:
@@ -146,6 +161,8 @@ def checkpoint(request, pk, code):
                 )
     else:
         form = AnswerForm(initial=answer_initial(answer), **form_kwargs)
+    if not roadmap.may_answer:
+        with_need_items([answer])
     return render(
         request,
         "checklists/checkpoint.html",
@@ -154,7 +171,8 @@ def checkpoint(request, pk, code):
             "answer": answer,
             "checkpoint": answer.checkpoint,
             "form": form,
-            "editable": editable,
+            "editable": roadmap.may_answer,
+            "can_edit": roadmap.may_edit,
             "conflict": conflict,
             "conflict_version": conflict.version if conflict else None,
             "directory_url": _directory_url(roadmap),
@@ -171,9 +189,7 @@ def _directory_url(roadmap):
 @login_required
 def autosave(request, pk, code):
     """htmx: save the text while the user types. 409 with both texts on a conflict."""
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
-    if roadmap.is_completed:
-        raise PermissionDenied
+    roadmap = get_roadmap_for_answers(request.user, pk, write=True)
     answer = _answer(roadmap, code)
     form = AutosaveForm(request.POST)
     if not form.is_valid():
@@ -193,7 +209,7 @@ def autosave(request, pk, code):
             version=form.cleaned_data["version"],
             autosave=True,
         )
-    except AnswerConflict as error:
+    except Conflict as error:
         return render(
             request,
             "checklists/_autosave_status.html",
@@ -227,7 +243,7 @@ def check_answers(request, pk):
         {
             "roadmap": roadmap,
             "steps": roadmap.answers_by_step(),
-            "can_edit": can_edit(request.user, roadmap),
+            "can_edit": roadmap.may_edit,
             "open_answers": open_answers,
         },
     )
@@ -245,13 +261,14 @@ def reopen(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def share(request, pk):
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
-    if roadmap.form != Form.COMMUNITY:
-        raise Http404
+    roadmap = get_roadmap_for_sharing(request.user, pk)
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         roadmap_share(
-            roadmap=roadmap, municipality=form.cleaned_data["municipality"], actor=request.user
+            roadmap=roadmap,
+            municipality=form.cleaned_data["municipality"],
+            actor=request.user,
+            base_url=base_url(request),
         )
         messages.success(request, _("Shared. The municipality's coordinators can read it now."))
         return redirect(roadmap)
@@ -261,7 +278,7 @@ def share(request, pk):
 @require_POST
 @login_required
 def unshare(request, pk, municipality_id):
-    roadmap = get_roadmap_for_user(request.user, pk, write=True)
+    roadmap = get_roadmap_for_sharing(request.user, pk)
     municipality = get_object_or_404(Municipality, pk=municipality_id)
     roadmap_unshare(roadmap=roadmap, municipality=municipality, actor=request.user)
     messages.success(request, _("The municipality can no longer read this roadmap."))
@@ -281,12 +298,6 @@ def answer_history(request, pk, code):
     )
 
 
-def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_safe
 def roadmap_pdf(request, pk):
@@ -295,7 +306,7 @@ def roadmap_pdf(request, pk):
     roadmap = get_roadmap_for_user(request.user, pk)
     document = RoadmapPrint(roadmap)
     if not document.in_background:
-        return _pdf_response(document.pdf(), pdf_filename(roadmap))
+        return pdf_response(document.pdf(), filename=pdf_filename(roadmap))
     ready = (
         RoadmapPdf.objects.filter(
             roadmap=roadmap,
@@ -308,7 +319,7 @@ def roadmap_pdf(request, pk):
     )
     if ready is None:
         return redirect("checklists:pdf_status", pk=roadmap.pk)
-    return _pdf_response(bytes(ready.content), pdf_filename(roadmap))
+    return pdf_response(bytes(ready.content), filename=pdf_filename(roadmap))
 
 
 @login_required
@@ -346,7 +357,7 @@ def pdf_status(request, pk):
 @require_safe
 def blank_form_pdf(request, form):
     """The empty form, for workshops where people fill it on paper. Public."""
-    if form not in Form.values:
+    if form not in Side.values:
         raise Http404
     version = TemplateVersion.objects.order_by("-number").first()
     if version is None:
@@ -356,7 +367,8 @@ def blank_form_pdf(request, form):
         step.form_checkpoints = step.checkpoints.filter(form=form).order_by("position")
     content = render_pdf(
         "checklists/blank_form_pdf.html",
-        {"version": version, "steps": steps, "form_name": Form(form).label, "lines": range(6)},
+        {"version": version, "steps": steps, "form_name": FORM_NAMES[form], "lines": range(6)},
         request=request,
     )
-    return _pdf_response(content, f"roadmap-{form}-form.pdf")
+    # Public, the same for everyone: caches may keep it.
+    return pdf_response(content, filename=f"roadmap-{form}-form.pdf", private=False)

@@ -4,9 +4,11 @@ An outsider gets 404 for anything not public (nothing tells them it exists); a s
 user whose role is too low for something they can see gets 403.
 """
 
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -24,24 +26,17 @@ from .models import (
 
 def staffed_municipality_ids(user):
     """Municipalities the user works for (staff or coordinator)."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        MunicipalityMembership.objects.filter(user=user).values_list("municipality_id", flat=True)
-    )
+    return set(Municipality.objects.staffed_by(user).values_list("pk", flat=True))
 
 
 def is_municipal_staff(user):
     return user.is_authenticated and (
-        user.is_superuser or MunicipalityMembership.objects.filter(user=user).exists()
+        user.is_superuser or Municipality.objects.staffed_by(user).exists()
     )
 
 
 def represents(user, organization):
-    return (
-        user.is_authenticated
-        and OrganizationMembership.objects.filter(user=user, organization=organization).exists()
-    )
+    return Organization.objects.represented_by(user).filter(pk=organization.pk).exists()
 
 
 def can_moderate(user, organization):
@@ -49,10 +44,6 @@ def can_moderate(user, organization):
     if not user.is_authenticated:
         return False
     return user.is_superuser or organization.home_municipality_id in staffed_municipality_ids(user)
-
-
-def can_see_unpublished(user, organization):
-    return can_moderate(user, organization) or represents(user, organization)
 
 
 # Nobody decides on their own request. Each request has the people it concerns (a claim:
@@ -120,7 +111,7 @@ def move_deciders(move):
 def _concerned_entries(user):
     """Entries the user registered or represents."""
     return Organization.objects.filter(
-        Q(memberships__user=user)
+        Q(pk__in=Organization.objects.represented_by(user))
         | Q(changes__kind=OrganizationChange.Kind.CREATED, changes__actor=user)
     )
 
@@ -204,30 +195,44 @@ def move_queryset(user):
     return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
 
 
-def _get(slug=None, pk=None):
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
-    return get_object_or_404(Organization.objects.select_related("home_municipality"), **lookup)
+def _with_rights_of(user):
+    """Entries with what this user may do with each, in the query that fetches them:
+    viewer_represents (the user represents it), can_edit (representatives and portal
+    administrators), can_moderate (staff of its home municipality and portal
+    administrators)."""
+    represents_it = Exists(Organization.objects.represented_by(user).filter(pk=OuterRef("pk")))
+    staffs_its_home = Exists(
+        Municipality.objects.staffed_by(user).filter(pk=OuterRef("home_municipality_id"))
+    )
+    if user.is_superuser:
+        can_edit = can_moderate = Value(True)
+    else:
+        can_edit, can_moderate = represents_it, staffs_its_home
+    return Organization.objects.select_related("home_municipality").annotate(
+        viewer_represents=represents_it, can_edit=can_edit, can_moderate=can_moderate
+    )
+
+
+def _visible_or_404(organization):
+    """For an entry fetched with _with_rights_of: published, or the user is an insider."""
+    if not (organization.is_public or organization.can_moderate or organization.viewer_represents):
+        raise Http404
 
 
 def get_organization_for_viewer(user, slug):
-    """The public page: published entries for everyone, others for insiders only."""
-    organization = _get(slug=slug)
-    if organization.is_public or can_see_unpublished(user, organization):
-        return organization
-    raise Http404
-
-
-def _visible_or_404(user, organization):
-    if not (organization.is_public or can_see_unpublished(user, organization)):
-        raise Http404
+    """The public page: published entries for everyone, others for insiders only. The
+    entry comes with the user's rights on it (_with_rights_of), from the same query."""
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    _visible_or_404(organization)
+    return organization
 
 
 def get_organization_for_edit(user, slug):
     """Representatives edit their entry (portal administrators too)."""
-    organization = _get(slug=slug)
-    if user.is_superuser or represents(user, organization):
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    if organization.can_edit:
         return organization
-    _visible_or_404(user, organization)
+    _visible_or_404(organization)
     raise PermissionDenied
 
 
@@ -237,8 +242,8 @@ def get_organization_for_moderation(user, pk):
     moderation_queryset); nobody one they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
-    organization = _get(pk=pk)
-    if not can_moderate(user, organization):
+    organization = get_object_or_404(_with_rights_of(user), pk=pk)
+    if not organization.can_moderate:
         raise Http404
     if user.pk in entry_concerned_ids(organization):
         raise PermissionDenied
@@ -260,8 +265,9 @@ def former_home_municipality_ids(organization):
 
 def can_read_history(user, organization):
     """Staff of every municipality the entry ever belonged to read its history (a move
-    does not take it from the former one); portal administrators too."""
-    if can_moderate(user, organization):
+    does not take it from the former one), the home municipality's included; portal
+    administrators too."""
+    if user.is_superuser:
         return True
     staffed = staffed_municipality_ids(user)
     return bool(staffed) and bool(staffed & former_home_municipality_ids(organization))
@@ -269,16 +275,36 @@ def can_read_history(user, organization):
 
 def get_organization_for_history(user, slug, *, write=False):
     """Staff of the home municipality read the history and revert changes; staff of a
-    former home municipality read it only (403 to revert)."""
-    organization = _get(slug=slug)
-    if can_moderate(user, organization):
+    former home municipality read it only (403 to revert). The entry says which:
+    can_revert."""
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    organization.can_revert = organization.can_moderate
+    if organization.can_revert:
         return organization
     if can_read_history(user, organization):
         if write:
             raise PermissionDenied
         return organization
-    _visible_or_404(user, organization)
+    _visible_or_404(organization)
     raise PermissionDenied
+
+
+class ModerationQueues(NamedTuple):
+    entries: QuerySet
+    claims: QuerySet
+    moves: QuerySet
+
+
+def get_moderation_queues(user):
+    """The entries, claims and moves waiting for this user's decision; 403 for a user who
+    works for no municipality (portal administrators work for all)."""
+    if not is_municipal_staff(user):
+        raise PermissionDenied
+    return ModerationQueues(
+        entries=moderation_queryset(user),
+        claims=claim_queryset(user),
+        moves=move_queryset(user),
+    )
 
 
 def get_claim_for_moderation(user, pk):
@@ -333,18 +359,22 @@ def get_import_for_user(user, pk):
 def get_municipality_for_staff_management(user, slug):
     """The municipality whose staff accounts the user manages: its coordinators do, and
     portal administrators. Its other staff see that it has a staff page (403); anyone else
-    gets 404, since who works for a municipality is not public."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if user.is_superuser:
-        return municipality
-    role = (
-        MunicipalityMembership.objects.filter(user=user, municipality=municipality)
-        .values_list("role", flat=True)
-        .first()
+    gets 404, since who works for a municipality is not public. The user's standing there
+    comes in the query that fetches it."""
+    staffed = Municipality.objects.staffed_by(user)
+    coordinated = Municipality.objects.staffed_by(
+        user, role=MunicipalityMembership.Role.COORDINATOR
     )
-    if role == MunicipalityMembership.Role.COORDINATOR:
+    municipality = get_object_or_404(
+        Municipality.objects.annotate(
+            viewer_works_here=Exists(staffed.filter(pk=OuterRef("pk"))),
+            viewer_coordinates=Exists(coordinated.filter(pk=OuterRef("pk"))),
+        ),
+        slug=slug,
+    )
+    if user.is_superuser or municipality.viewer_coordinates:
         return municipality
-    if role is not None:
+    if municipality.viewer_works_here:
         raise PermissionDenied
     raise Http404
 
@@ -362,8 +392,4 @@ def get_membership_for_management(user, slug, pk):
 
 def coordinated_municipalities(user):
     """Municipalities whose staff accounts the user manages as their coordinator."""
-    if not user.is_authenticated:
-        return Municipality.objects.none()
-    return Municipality.objects.filter(
-        memberships__user=user, memberships__role=MunicipalityMembership.Role.COORDINATOR
-    )
+    return Municipality.objects.staffed_by(user, role=MunicipalityMembership.Role.COORDINATOR)

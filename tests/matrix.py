@@ -34,7 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import now
 
 from accounts.services import email_confirmation_send
-from checklists.models import Form, Roadmap
+from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
 from orgs.models import (
     ImportRecord,
@@ -45,6 +45,7 @@ from orgs.models import (
     OrganizationMove,
 )
 from orgs.services import representative_invite, staff_invite, still_correct_token
+from orgs.sides import Side
 
 from .factories import (
     MunicipalityFactory,
@@ -358,7 +359,7 @@ def build_cast():
 
     def community_roadmap(title):
         return roadmap_start(
-            form=Form.COMMUNITY, owner=published, title=title, actor=representative
+            form=Side.COMMUNITY, owner=published, title=title, actor=representative
         )
 
     shared = community_roadmap("Atelpas brīži")
@@ -439,16 +440,16 @@ def build_cast():
             organization=published, user=users["staff"], message="Esmu biedre."
         ),
         MUNICIPAL_ROADMAP: roadmap_start(
-            form=Form.MUNICIPALITY, owner=talsi, title="Dienas centrs", actor=users["staff"]
+            form=Side.MUNICIPALITY, owner=talsi, title="Dienas centrs", actor=users["staff"]
         ),
         UNSHARED_ROADMAP: community_roadmap("Nedalīts"),
         SHARED_ROADMAP: shared,
         COMPLETED_ROADMAP: completed,
         # Started while the entry was published; it went back to the queue since.
         PENDING_ENTRYS_ROADMAP: roadmap_start(
-            form=Form.COMMUNITY, owner=pending, title="Gaidām", actor=pending_representative
+            form=Side.COMMUNITY, owner=pending, title="Gaidām", actor=pending_representative
         ),
-        COMMUNITY_FORM: Form.COMMUNITY,
+        COMMUNITY_FORM: Side.COMMUNITY,
         UNKNOWN_FORM: "no-such-form",
         VALID_INVITATION: invitation,
         VALID_STAFF_INVITATION: staff_invitation,

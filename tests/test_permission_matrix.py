@@ -360,7 +360,8 @@ MATRIX = {
     "checklists:unshare": Url(
         kwargs=share_of,
         GET=post_only(roadmap_writers(302)),
-        POST=roadmap_writers(302),
+        # A municipality's roadmap is never shared: nothing to stop (as checklists:share).
+        POST=roadmap_writers(302) | {MUNICIPAL_ROADMAP: signed_in(404)},
     ),
     # A completed roadmap is reopened before it changes.
     "checklists:checkpoint": Url(

@@ -13,6 +13,8 @@ link keeps its format as long as its purpose keeps its name.
 
 A link that must work once (an e-mail confirmation) signs a fingerprint of the state that
 using it changes: `state_fingerprint(...)` in the value, `link.check_state(...)` on reading.
+A link that vouches for a document signs what identifies it, say a signed action plan's
+revision and the SHA-256 of its content, and the reader compares them with the stored ones.
 """
 
 from dataclasses import dataclass

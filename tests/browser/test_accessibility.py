@@ -2,7 +2,6 @@
 
 import pytest
 
-from checklists.models import Form
 from checklists.services import roadmap_share, roadmap_start, template_publish
 from orgs.models import (
     MunicipalityMembership,
@@ -11,6 +10,7 @@ from orgs.models import (
     OrganizationClaim,
     OrganizationMove,
 )
+from orgs.sides import Side
 from tests.factories import (
     PASSWORD,
     DepartmentFactory,
@@ -71,11 +71,11 @@ def test_every_page_passes_axe(browser, live_server, municipality):
         requested_by=representative,
     )
     community = roadmap_start(
-        form=Form.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
     )
     roadmap_share(roadmap=community, municipality=municipality, actor=representative)
     municipal = roadmap_start(
-        form=Form.MUNICIPALITY, owner=municipality, title="Centrs", actor=coordinator
+        form=Side.MUNICIPALITY, owner=municipality, title="Centrs", actor=coordinator
     )
     colleague = MunicipalityMembershipFactory(municipality=municipality)
 

@@ -121,8 +121,8 @@ def test_talsi_staff_fill_the_municipality_form_complete_it_and_export_the_pdf(
 
 
 def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, municipality):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     first = MunicipalityMembershipFactory(
@@ -131,7 +131,7 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
     second = MunicipalityMembershipFactory(
         municipality=municipality, user__email="b@example.org"
     ).user
-    roadmap = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="Kopīgs", actor=first)
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="Kopīgs", actor=first)
     url = f"/en/roadmaps/{roadmap.pk}/1.2/"
 
     context_a, page_a = sign_in(browser, live_server, first.email)
@@ -163,7 +163,7 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
     context_b.close()
 
 
-def test_the_text_stays_and_is_saved_when_the_network_comes_back(
+def test_save_clicked_while_ones_own_autosave_is_on_its_way_saves_the_status(
     browser, live_server, municipality
 ):
     from checklists.models import Form
@@ -171,10 +171,46 @@ def test_the_text_stays_and_is_saved_when_the_network_comes_back(
 
     template_publish()
     staff = MunicipalityMembershipFactory(
+        municipality=municipality, user__email="d@example.org"
+    ).user
+    roadmap = roadmap_start(
+        form=Form.MUNICIPALITY, owner=municipality, title="Steidzami", actor=staff
+    )
+    context, page = sign_in(browser, live_server, staff.email)
+    # The autosave reaches the server, but its answer (with the new version) is held
+    # back: the page still has the version it loaded when Save is clicked.
+    held = []
+    page.route("**/autosave/", lambda route: held.append((route, route.fetch())))
+    page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
+    page.get_by_label("Your answer in detail").fill("Teksts, kas saglabājas pats")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held and held[0][1].status == 200
+    page.get_by_label("Your answer in detail").fill("Teksts, kas saglabājas pats, un vēl")
+    page.get_by_label("Yes, I have completed this checkpoint").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.locator("h1")).to_have_text(re.compile(r"^1\.3 "))
+    answer = roadmap.answers.get(checkpoint__code="1.2")
+    assert answer.status == "completed"
+    assert answer.text == "Teksts, kas saglabājas pats, un vēl"
+    context.close()
+
+
+def test_the_text_stays_and_is_saved_when_the_network_comes_back(
+    browser, live_server, municipality
+):
+    from checklists.services import roadmap_start
+    from orgs.sides import Side
+
+    template_publish()
+    staff = MunicipalityMembershipFactory(
         municipality=municipality, user__email="c@example.org"
     ).user
     roadmap = roadmap_start(
-        form=Form.MUNICIPALITY, owner=municipality, title="Bezsaistē", actor=staff
+        form=Side.MUNICIPALITY, owner=municipality, title="Bezsaistē", actor=staff
     )
     context, page = sign_in(browser, live_server, staff.email)
     page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
@@ -200,14 +236,14 @@ def test_the_text_stays_and_is_saved_when_the_network_comes_back(
 def test_a_too_long_answer_is_refused_by_autosave_and_stays_in_the_page(
     browser, live_server, municipality
 ):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     staff = MunicipalityMembershipFactory(
         municipality=municipality, user__email="long@example.org"
     ).user
-    roadmap = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="Garš", actor=staff)
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="Garš", actor=staff)
     context, page = sign_in(browser, live_server, staff.email)
     page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
     answer = page.get_by_label("Your answer in detail")
@@ -230,4 +266,40 @@ def test_a_too_long_answer_is_refused_by_autosave_and_stays_in_the_page(
     answer.press("Backspace")
     expect(status).to_contain_text("Saved at", timeout=8000)
     assert len(roadmap.answers.get(checkpoint__code="1.2").text) == 20_000
+    context.close()
+
+
+def test_choosing_the_municipality_narrows_the_departments_of_checkpoint_2_2(
+    browser, live_server, municipality, organization, representative
+):
+    from checklists.services import roadmap_start
+    from orgs.sides import Side
+    from tests.factories import DepartmentFactory, MunicipalityFactory
+
+    template_publish()
+    braga = MunicipalityFactory(name="Braga", slug="braga", country="PT")
+    DepartmentFactory(municipality=braga, name="Ação Social")
+    social = DepartmentFactory(municipality=municipality, name="Sociālais dienests")
+    roadmap = roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    context, page = sign_in(browser, live_server, representative.email)
+    page.goto(f"/en/roadmaps/{roadmap.pk}/2.2/")
+    departments = page.get_by_label("Its most suitable department and contact person")
+    expect(departments.locator("optgroup")).to_have_count(2)  # without a choice: all, grouped
+
+    page.get_by_label("Municipality to work with").select_option(label="Talsu novads")
+    expect(departments.locator("optgroup")).to_have_count(0)
+    expect(departments.locator("option")).to_have_text(
+        ["Choose a department", "Sociālais dienests"]
+    )
+    assert_accessible(page)
+
+    page.get_by_label("Its most suitable department and contact person").select_option(
+        label="Sociālais dienests"
+    )
+    page.get_by_label("Yes, I have completed this checkpoint").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("h1")).to_contain_text("2.4")
+    assert roadmap.answers.get(checkpoint__code="2.2").department == social
     context.close()

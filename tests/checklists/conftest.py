@@ -1,7 +1,7 @@
 import pytest
 
-from checklists.models import Form
 from checklists.services import roadmap_start, template_publish
+from orgs.sides import Side
 
 
 @pytest.fixture
@@ -12,12 +12,12 @@ def template(db):
 @pytest.fixture
 def municipal_roadmap(template, municipality, staff):
     return roadmap_start(
-        form=Form.MUNICIPALITY, owner=municipality, title="Bērnu dienas centrs", actor=staff
+        form=Side.MUNICIPALITY, owner=municipality, title="Bērnu dienas centrs", actor=staff
     )
 
 
 @pytest.fixture
 def community_roadmap(template, organization, representative):
     return roadmap_start(
-        form=Form.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
+        form=Side.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
     )

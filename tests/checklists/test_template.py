@@ -3,8 +3,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from checklists.models import Checkpoint, Form, TemplateVersion
+from checklists.models import Checkpoint, TemplateVersion
 from checklists.services import TEMPLATE_PATH, roadmap_start, template_publish
+from orgs.sides import Side
 from orgs.taxonomies import TAXONOMIES_PATH
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +75,12 @@ def test_the_seven_kinds_of_need_are_worded_for_both_forms():
 def test_publishing_creates_a_version_with_a_row_per_form_and_checkpoint(template):
     assert template.number == DATA["version"]
     rows = Checkpoint.objects.filter(step__version=template)
-    assert rows.filter(form=Form.MUNICIPALITY).count() == 11
-    assert rows.filter(form=Form.COMMUNITY).count() == len(codes("community"))
+    assert rows.filter(form=Side.MUNICIPALITY).count() == 11
+    assert rows.filter(form=Side.COMMUNITY).count() == len(codes("community"))
     assert rows.values("code").distinct().count() == 16
-    first = rows.get(form=Form.MUNICIPALITY, code="1.1")
+    first = rows.get(form=Side.MUNICIPALITY, code="1.1")
     assert first.statement_lv and first.statement_en and first.guidance_en
-    assert rows.get(form=Form.MUNICIPALITY, code="1.1").kind == Checkpoint.Kind.TARGET_GROUP
+    assert rows.get(form=Side.MUNICIPALITY, code="1.1").kind == Checkpoint.Kind.TARGET_GROUP
 
 
 def test_the_command_refuses_to_publish_a_version_twice(template, capsys):
@@ -93,7 +94,7 @@ def test_the_command_refuses_to_publish_a_version_twice(template, capsys):
 def test_a_new_version_does_not_touch_roadmaps_started_on_the_old_one(
     template, municipality, staff, tmp_path
 ):
-    old = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="A", actor=staff)
+    old = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="A", actor=staff)
     changed = json.loads(json.dumps(DATA))
     changed["version"] = DATA["version"] + 1
     changed["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"] = "New wording"
@@ -101,7 +102,7 @@ def test_a_new_version_does_not_touch_roadmaps_started_on_the_old_one(
     path.write_text(json.dumps(changed), encoding="utf-8")
     template_publish(path=path)
 
-    new = roadmap_start(form=Form.MUNICIPALITY, owner=municipality, title="B", actor=staff)
+    new = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="B", actor=staff)
     assert old.answers.get(checkpoint__code="1.1").checkpoint.statement_en != "New wording"
     assert new.answers.get(checkpoint__code="1.1").checkpoint.statement_en == "New wording"
     assert old.version.number == DATA["version"]

@@ -1,10 +1,15 @@
 import pytest
+from django.core import mail
 
 from checklists.models import Answer, Roadmap, RoadmapEvent
+from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership, NeedKind, TargetGroup
 from orgs.services import organization_reindex
+from roadmap_portal.lib.history import content_hash
+from roadmap_portal.lib.locking import FIRST_VERSION
 from tests.factories import (
     DepartmentFactory,
+    MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     UserFactory,
@@ -101,8 +106,49 @@ class TestCheckpoint:
         assert response["Location"] == url(municipal_roadmap, "1.3")
         answer.refresh_from_db()
         assert answer.status == Answer.Status.COMPLETED
-        assert answer.version == 1
+        assert answer.version == 2
         assert answer.revisions.count() == 1
+
+    def test_save_and_come_back_later_keeps_the_text_as_in_progress_without_a_status(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text="Pusē", status="", save_and_leave="1"),
+        )
+        assert response["Location"] == url(municipal_roadmap)
+        answer.refresh_from_db()
+        assert (answer.text, answer.status, answer.version) == (
+            "Pusē",
+            "in_progress",
+            FIRST_VERSION + 1,
+        )
+
+    def test_save_and_come_back_later_with_nothing_written_leaves_it_not_started(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text=" ", status="", save_and_leave="1"),
+        )
+        assert response["Location"] == url(municipal_roadmap)
+        answer.refresh_from_db()
+        assert answer.status == "not_started"
+
+    def test_save_and_continue_still_asks_for_a_status(self, client, staff, municipal_roadmap):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, text="Pusē", status="", save_and_continue="1"),
+        )
+        assert "Say whether you have completed this checkpoint" in response.text
+        answer.refresh_from_db()
+        assert answer.version == FIRST_VERSION
 
     def test_the_structured_answers_are_kept(self, client, staff, municipal_roadmap, municipality):
         client.force_login(staff)
@@ -150,6 +196,103 @@ class TestCheckpoint:
         answer.refresh_from_db()
         assert answer.department == department
 
+    @pytest.fixture
+    def departments(self, municipality, organization):
+        """Departments of five municipalities: the organization's home, one it serves, and
+        three others, one of them alphabetically first."""
+        served = MunicipalityFactory(name="Region Dalarna", slug="dalarna", country="SE")
+        organization.municipalities_served.add(served)
+        braga = MunicipalityFactory(name="Braga", slug="braga", country="PT")
+        others = [MunicipalityFactory(name=f"Zeta {n}", slug=f"zeta-{n}") for n in (1, 2)]
+        return {
+            municipality.slug: DepartmentFactory(
+                municipality=municipality, name="Sociālais dienests"
+            ),
+            "dalarna": DepartmentFactory(municipality=served, name="Socialtjänsten"),
+            "braga": DepartmentFactory(municipality=braga, name="Ação Social"),
+            "braga-culture": DepartmentFactory(municipality=braga, name="Cultura"),
+            **{m.slug: DepartmentFactory(municipality=m) for m in others},
+        }
+
+    def test_the_department_picker_asks_for_the_municipality_first_nearest_first(
+        self, client, representative, community_roadmap, departments
+    ):
+        client.force_login(representative)
+        page = client.get(url(community_roadmap, "2.2")).text
+        municipality_select = page[page.index('name="municipality"') :]
+        municipality_select = municipality_select[: municipality_select.index("</select>")]
+        assert (
+            municipality_select.index("Talsu novads")
+            < municipality_select.index("Region Dalarna")
+            < municipality_select.index("Braga")
+        )
+        assert page.index('name="municipality"') < page.index('name="department"')
+        # Without JavaScript every department is there, grouped by municipality, nearest first.
+        department_select = page[page.index('name="department"') :]
+        department_select = department_select[: department_select.index("</select>")]
+        groups = [
+            part.split('"', 1)[0] for part in department_select.split('<optgroup label="')[1:]
+        ]
+        assert groups == ["Talsu novads", "Region Dalarna", "Braga", "Zeta 1", "Zeta 2"]
+
+    def test_choosing_the_municipality_with_htmx_narrows_the_departments(
+        self, client, representative, community_roadmap, departments
+    ):
+        braga = departments["braga"].municipality
+        client.force_login(representative)
+        response = client.get(
+            url(community_roadmap, "2.2"),
+            {"municipality": braga.pk},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert "<html" not in response.text  # only the department field, swapped into the page
+        assert 'id="department-field"' in response.text
+        assert "Ação Social" in response.text and "Cultura" in response.text
+        assert "Sociālais dienests" not in response.text and "Socialtjänsten" not in response.text
+        emptied = client.get(
+            url(community_roadmap, "2.2"), {"municipality": ""}, headers={"HX-Request": "true"}
+        )
+        assert "<html" not in emptied.text
+        assert "Sociālais dienests" in emptied.text and '<optgroup label="Braga">' in emptied.text
+
+    def test_the_owner_of_a_completed_roadmap_is_told_to_reopen_it(
+        self, client, staff, municipal_roadmap
+    ):
+        Roadmap.objects.filter(pk=municipal_roadmap.pk).update(status=Roadmap.Status.COMPLETED)
+        client.force_login(staff)
+        page = client.get(url(municipal_roadmap, "1.2")).text
+        assert 'name="text"' not in page
+        assert "The roadmap is completed: reopen it to change an answer." in page
+
+    def test_a_department_must_belong_to_the_chosen_municipality(
+        self, client, representative, community_roadmap, municipality, departments
+    ):
+        client.force_login(representative)
+        answer = community_roadmap.answers.get(checkpoint__code="2.2")
+        response = client.post(
+            url(community_roadmap, "2.2"),
+            answer_data(
+                answer, text="", municipality=municipality.pk, department=departments["braga"].pk
+            ),
+        )
+        assert "Choose a department of Talsu novads" in response.text
+        answer.refresh_from_db()
+        assert answer.department is None and answer.version == FIRST_VERSION
+        client.post(
+            url(community_roadmap, "2.2"),
+            answer_data(
+                answer,
+                text="",
+                municipality=municipality.pk,
+                department=departments[municipality.slug].pk,
+            ),
+        )
+        answer.refresh_from_db()
+        assert answer.department == departments[municipality.slug]
+        page = client.get(url(community_roadmap, "2.2")).text
+        assert f'<option value="{municipality.pk}" selected>' in page
+
     def test_not_applicable_needs_a_reason_and_completed_needs_an_answer(
         self, client, staff, municipal_roadmap
     ):
@@ -164,7 +307,7 @@ class TestCheckpoint:
         response = client.post(url(municipal_roadmap, "1.2"), answer_data(answer, status=""))
         assert "<title>Error:" in response.text
         answer.refresh_from_db()
-        assert answer.version == 0
+        assert answer.version == 1
 
     def test_the_second_of_two_editors_sees_both_texts_and_nothing_is_lost(
         self, client, staff, municipal_roadmap, municipality
@@ -180,7 +323,7 @@ class TestCheckpoint:
         assert response.status_code == 200
         assert "Someone else saved this answer while you were writing" in response.text
         assert "Mans teksts" in response.text and "Kolēģa teksts" in response.text
-        assert 'name="version" id="id_version" value="1"' in response.text
+        assert 'name="version" id="id_version" value="2"' in response.text
         answer.refresh_from_db()
         assert answer.text == "Mans teksts"
 
@@ -199,7 +342,7 @@ class TestCheckpoint:
         assert client.post(url(community_roadmap, "1.1"), answer_data(answer)).status_code == 403
         assert (
             client.post(
-                url(community_roadmap, "1.1", "autosave"), {"version": 0, "text": "x"}
+                url(community_roadmap, "1.1", "autosave"), {"version": 1, "text": "x"}
             ).status_code
             == 403
         )
@@ -215,13 +358,110 @@ class TestCheckpoint:
         assert kinds[:2] == ["unshared", "shared"]
 
 
+class TestReadingASharedRoadmap:
+    @pytest.fixture
+    def answered(self, community_roadmap, municipality, representative):
+        """A shared roadmap whose structured answers are filled in, and its reader."""
+        youth = TargetGroup.objects.get(slug="youth")
+        near = OrganizationFactory(name="Jauniešu klubs", home_municipality=municipality)
+        department = DepartmentFactory(
+            municipality=municipality, name="Sociālais dienests", contact_person="Ilze Kalna"
+        )
+        answers = {a.checkpoint.code: a for a in community_roadmap.answers.all()}
+        answers["1.1"].target_groups.add(youth)
+        answers["1.3"].needs = {"funding": "Līdzfinansējums"}
+        answers["1.3"].save(update_fields=["needs"])
+        answers["1.4"].organizations.add(near)
+        answers["2.2"].department = department
+        answers["2.2"].save(update_fields=["department"])
+        roadmap_share(roadmap=community_roadmap, municipality=municipality, actor=representative)
+        return MunicipalityMembershipFactory(
+            municipality=municipality, role=MunicipalityMembership.Role.COORDINATOR
+        ).user
+
+    @pytest.mark.parametrize(
+        "code, shown",
+        [
+            ("1.1", ["Young people"]),
+            ("1.3", ["Līdzfinansējums"]),
+            ("1.4", ["Jauniešu klubs"]),
+            ("2.2", ["Sociālais dienests, Talsu novads", "Ilze Kalna"]),
+        ],
+    )
+    def test_every_read_only_checkpoint_shows_the_structured_answer(
+        self, client, community_roadmap, answered, code, shown
+    ):
+        client.force_login(answered)
+        page = client.get(url(community_roadmap, code)).text
+        assert 'name="text"' not in page
+        for text in shown:
+            assert text in page, text
+
+    def test_check_your_answers_shows_the_same(self, client, community_roadmap, answered):
+        client.force_login(answered)
+        page = client.get(url(community_roadmap, action="check")).text
+        for text in ["Young people", "Līdzfinansējums", "Jauniešu klubs", "Ilze Kalna"]:
+            assert text in page
+
+
+class TestSharing:
+    def test_the_coordinators_are_told_in_their_language_once_it_is_committed(
+        self,
+        client,
+        community_roadmap,
+        municipality,
+        representative,
+        staff,
+        django_capture_on_commit_callbacks,
+    ):
+        readers = {
+            language: MunicipalityMembershipFactory(
+                municipality=municipality,
+                role=MunicipalityMembership.Role.COORDINATOR,
+                user__language=language,
+            ).user
+            for language in ("lv", "en")
+        }
+        client.force_login(representative)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            client.post(url(community_roadmap, action="share"), {"municipality": municipality.pk})
+        assert mail.outbox == []  # nothing before the commit
+        for callback in callbacks:
+            callback()
+        by_reader = {message.to[0]: message for message in mail.outbox}
+        assert set(by_reader) == {readers["lv"].email, readers["en"].email}  # not plain staff
+        for language, reader in readers.items():
+            message = by_reader[reader.email]
+            assert f"http://testserver/{language}/roadmaps/{community_roadmap.pk}/" in message.body
+            assert "Atelpas brīži" in message.body
+            assert "Biedrība „Brīnumiņš”" in message.subject  # plain text, not &bdquo;
+        assert "shared a roadmap with Talsu novads" in by_reader[readers["en"].email].subject
+
+    def test_sharing_again_tells_nobody_again(
+        self,
+        client,
+        community_roadmap,
+        municipality,
+        representative,
+        coordinator,
+        django_capture_on_commit_callbacks,
+    ):
+        client.force_login(representative)
+        for _attempt in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(
+                    url(community_roadmap, action="share"), {"municipality": municipality.pk}
+                )
+        assert [message.to for message in mail.outbox] == [[coordinator.email]]
+
+
 class TestAutosave:
     def test_it_saves_the_text_and_one_session_makes_one_history_entry(
         self, client, staff, municipal_roadmap
     ):
         client.force_login(staff)
         answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
-        for version, text in enumerate(["B", "Bē", "Bērni"]):
+        for version, text in enumerate(["B", "Bē", "Bērni"], start=1):
             response = client.post(
                 url(municipal_roadmap, "1.2", "autosave"), {"version": version, "text": text}
             )
@@ -235,14 +475,101 @@ class TestAutosave:
         client.post(url(municipal_roadmap, "1.2"), answer_data(answer, text="Bērni un jaunieši"))
         assert answer.revisions.count() == 2
 
+    def test_each_revision_is_frozen_with_the_hash_of_its_content_autosaves_too(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        for version, text in enumerate(["B", "Bē"], start=1):
+            client.post(
+                url(municipal_roadmap, "1.2", "autosave"), {"version": version, "text": text}
+            )
+        client.post(url(municipal_roadmap, "1.2"), answer_data(answer, version=3, text="Bērni"))
+        revisions = list(answer.revisions.all())
+        assert [r.content["text"] for r in revisions] == ["Bērni", "Bē"]
+        assert all(r.is_intact and r.content_hash == content_hash(r.content) for r in revisions)
+
     def test_a_stale_autosave_is_refused_with_409(self, client, staff, municipal_roadmap):
         client.force_login(staff)
-        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": 0, "text": "Pirmais"})
+        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": 1, "text": "Pirmais"})
         response = client.post(
-            url(municipal_roadmap, "1.2", "autosave"), {"version": 0, "text": "Otrais"}
+            url(municipal_roadmap, "1.2", "autosave"), {"version": 1, "text": "Otrais"}
         )
         assert response.status_code == 409
         assert municipal_roadmap.answers.get(checkpoint__code="1.2").text == "Pirmais"
+
+    def test_ones_own_autosave_in_flight_is_not_a_conflict_for_the_save_button(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version  # the page's version when Save was clicked
+        response = client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "Bērni"}
+        )
+        assert response.status_code == 200
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, version=loaded, text="Bērni un jaunieši", status="completed"),
+        )
+        assert response.status_code == 302
+        answer.refresh_from_db()
+        assert answer.text == "Bērni un jaunieši"
+        assert answer.status == Answer.Status.COMPLETED
+        assert answer.version == loaded + 2
+
+    def test_a_colleagues_autosave_since_the_page_loaded_is_still_a_conflict(
+        self, client, staff, municipal_roadmap, municipality
+    ):
+        colleague = MunicipalityMembershipFactory(municipality=municipality).user
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.force_login(colleague)
+        client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "Kolēģa"}
+        )
+        client.force_login(staff)
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, version=loaded, text="Mans", status="completed"),
+        )
+        assert response.status_code == 200
+        assert "Someone else saved this answer while you were writing" in response.text
+        answer.refresh_from_db()
+        assert answer.text == "Kolēģa" and answer.status == Answer.Status.IN_PROGRESS
+
+    def test_ones_own_autosave_after_ones_own_autosave_from_then_is_a_conflict(
+        self, client, staff, municipal_roadmap
+    ):
+        # A page sends one autosave at a time and takes the new version from its answer:
+        # an autosave at an older version comes from another page, which must not win.
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "A"})
+        response = client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "B"}
+        )
+        assert response.status_code == 409
+
+    def test_ones_own_explicit_save_since_is_a_conflict_for_the_save_button(
+        self, client, staff, municipal_roadmap
+    ):
+        # Two pages of the same answer: the later Save shows both texts.
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.post(url(municipal_roadmap, "1.2"), answer_data(answer, text="Pirmā lapa"))
+        response = client.post(
+            url(municipal_roadmap, "1.2"), answer_data(answer, version=loaded, text="Otrā lapa")
+        )
+        assert response.status_code == 200
+        assert "You saved this answer on another page while you were writing here" in (
+            response.text
+        )
+        assert "Pirmā lapa" in response.text and "Otrā lapa" in response.text
+        answer.refresh_from_db()
+        assert answer.text == "Pirmā lapa"
 
     def test_bad_input_and_wrong_method(self, client, staff, municipal_roadmap):
         client.force_login(staff)

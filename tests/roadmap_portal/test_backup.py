@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
-from checklists.models import Answer, Form, RoadmapPdf
+from checklists.models import Answer, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
 from orgs.models import (
     FieldOfActivity,
@@ -38,6 +38,7 @@ from orgs.models import (
     TargetGroup,
 )
 from orgs.services import organization_reindex
+from orgs.sides import Side
 from orgs.taxonomies import taxonomies_load
 from tests.factories import (
     DepartmentFactory,
@@ -122,7 +123,7 @@ def fill_every_table():
 
     template_publish()
     roadmap = roadmap_start(
-        form=Form.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
+        form=Side.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
     )
     answer = Answer.objects.filter(roadmap=roadmap).first()
     answer_save(
