@@ -7,6 +7,7 @@ from django.utils.translation import get_language, get_language_info, ngettext_l
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from exchange.tables import DELIMITERS, ENCODING_LABELS
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
 
 from .models import (
@@ -21,7 +22,6 @@ from .models import (
 )
 from .search import DirectoryQuery, Sort
 from .services import RELATION_FIELDS
-from .tables import DELIMITERS, ENCODING_LABELS
 
 
 def directory_choices():

@@ -461,7 +461,7 @@ class ImportRecord(models.Model):
     all_or_nothing = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
     counts = models.JSONField(default=dict)
-    # The last check's or the import's report (orgs.imports.ImportReport.as_json).
+    # The last check's or the import's report (exchange.imports.ImportReport.as_json).
     report = models.JSONField(default=dict)
     # Progress of a big file's check or import, which runs as a background task.
     rows_total = models.PositiveIntegerField(default=0)

@@ -16,6 +16,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
+from exchange.export import csv_chunks, export_rows, xlsx_file
+from exchange.hsds import write_package
+from exchange.imports import ImportReport, read_upload
+from exchange.tables import ImportFileError, check_size, checksum
+from exchange.tasks import (
+    import_confirm,
+    import_reread,
+    import_retry,
+    imports_fail_stalled,
+    start_import,
+)
 from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
@@ -43,7 +54,6 @@ from .access import (
     represents,
     staffed_municipality_ids,
 )
-from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
     ClaimDecisionForm,
     ClaimForm,
@@ -61,8 +71,6 @@ from .forms import (
     services_with_another_row,
     unbound_copy,
 )
-from .hsds import write_package
-from .imports import ImportReport, read_upload
 from .models import ImportRecord, Municipality, Organization
 from .search import (
     DirectoryQuery,
@@ -100,14 +108,6 @@ from .services import (
     revert_problems,
     revert_values,
     still_correct_token,
-)
-from .tables import ImportFileError, check_size, checksum
-from .tasks import (
-    import_confirm,
-    import_reread,
-    import_retry,
-    imports_fail_stalled,
-    start_import,
 )
 
 
@@ -836,7 +836,7 @@ def import_upload(request):
     )
     for record in imports:
         record.labelled_counts = ImportReport(rows=[], counts=record.counts).labelled_counts
-    return render(request, "orgs/import_upload.html", {"form": form, "imports": imports})
+    return render(request, "exchange/import_upload.html", {"form": form, "imports": imports})
 
 
 # The preview lists every row with a problem, and of the others only this many.
@@ -877,9 +877,9 @@ def import_preview(request, pk):
     if request.htmx and not record.is_running:
         return HttpResponseClientRefresh()  # done: the whole page shows the result
     if record.is_running:
-        template = "orgs/import_progress.html"
+        template = "exchange/import_progress.html"
         if request.htmx:
-            template = "orgs/includes/import_progress_status.html"
+            template = "exchange/includes/import_progress_status.html"
         return render(request, template, context)
     stored = record.report
     if "rows" in stored:
@@ -903,7 +903,7 @@ def import_preview(request, pk):
             }
         ),
     }
-    return render(request, "orgs/import_preview.html", context)
+    return render(request, "exchange/import_preview.html", context)
 
 
 @require_safe

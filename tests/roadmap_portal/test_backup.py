@@ -157,7 +157,7 @@ def fill_every_table():
     DBTaskResult.objects.create(
         id=uuid.uuid4(),
         args_kwargs={"args": [], "kwargs": {"organization_id": organization.pk}},
-        task_path="orgs.tasks.import_check",
+        task_path="exchange.tasks.import_check",
         backend_name="default",
         queue_name="default",
         run_after=timezone.now() + timedelta(minutes=5),

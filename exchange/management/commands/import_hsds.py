@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.hsds import read_package
-from orgs.imports import ImportFileError
-from orgs.management.importing import (
+from exchange.hsds import read_package
+from exchange.imports import ImportFileError
+from exchange.management.importing import (
     account_by_email,
     import_and_report,
     municipality_by_slug,

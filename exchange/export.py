@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from .models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
+from orgs.models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
 
 CHUNK = 2000
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).

@@ -19,8 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orgs.search import normalize
+
 from .export import STAFF_COLUMNS
-from .search import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def kind_of(content, filename):
         if "content.xml" in names:
             return "ods"
         if any(PurePosixPath(name).name.lower() == "organizations.csv" for name in names):
-            return "hsds"  # an Open Referral package: orgs/hsds.py reads it
+            return "hsds"  # an Open Referral package: exchange/hsds.py reads it
         raise ImportFileError(_("The file is a zip archive but not a spreadsheet."))
     if name.endswith((".xlsx", ".ods", ".xls")):
         raise ImportFileError(

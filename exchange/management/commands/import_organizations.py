@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.imports import ImportFileError, read_upload
-from orgs.management.importing import account_by_email, import_and_report, municipality_by_slug
+from exchange.imports import ImportFileError, read_upload
+from exchange.management.importing import account_by_email, import_and_report, municipality_by_slug
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from orgs.imports import ProgressWriter, import_record
+from exchange.imports import ProgressWriter, import_record
 from orgs.models import ImportRecord, Organization, Service
+from tests.exchange.test_hsds import HSDS_1_1, needs_shared
 from tests.factories import MunicipalityMembershipFactory
-from tests.orgs.test_hsds import HSDS_1_1, needs_shared
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_a_failed_background_import_says_so_and_writes_nothing(
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr("orgs.tasks.import_record", broken)
+    monkeypatch.setattr("exchange.tasks.import_record", broken)
     # The worker logs the error and keeps the task's failure; the page shows it.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"])
@@ -286,7 +286,7 @@ def test_a_check_that_stalled_is_shown_failed_in_the_list_of_imports(client, sta
 
 
 def test_a_run_given_up_on_while_it_runs_writes_nothing(staff, municipality):
-    from orgs.tasks import imports_fail_stalled  # here: the other tests run on main too
+    from exchange.tasks import imports_fail_stalled  # here: the other tests run on main too
 
     record = ImportRecord.objects.create(
         created_by=staff,

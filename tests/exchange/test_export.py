@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from orgs.export import safe_cell
+from exchange.export import safe_cell
 from orgs.models import Organization
 from tests.factories import OrganizationFactory
 
@@ -88,7 +88,7 @@ def test_cells_that_would_run_as_formulas_are_escaped(value, safe):
 
 
 def test_the_export_queries_grow_with_chunks_not_rows(client, municipality, monkeypatch):
-    from orgs import export
+    from exchange import export
 
     def queries(url):
         cache.clear()

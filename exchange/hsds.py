@@ -37,8 +37,9 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from orgs.models import Service
+
 from .export import value_chunks
-from .models import Service
 from .tables import (
     MAX_BYTES,
     ImportFileError,

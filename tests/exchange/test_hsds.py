@@ -12,13 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
-from orgs import hsds
-from orgs.hsds import html_to_text, read_package, split_address, write_package
-from orgs.imports import ImportFileError, run_import
+from exchange import hsds
+from exchange.hsds import html_to_text, read_package, split_address, write_package
+from exchange.imports import ImportFileError, run_import
 from orgs.models import Organization, Service
 from tests.factories import MunicipalityFactory, OrganizationFactory, ServiceFactory
-
-from .helpers import greek_text
+from tests.orgs.helpers import greek_text
 
 pytestmark = pytest.mark.django_db
 
@@ -585,7 +584,7 @@ def test_the_export_queries_grow_with_chunks_not_rows(municipality, monkeypatch)
     for _ in range(30):
         ServiceFactory(organization=OrganizationFactory(home_municipality=municipality))
     assert queries() == few
-    monkeypatch.setattr("orgs.export.CHUNK", 10)  # four chunks now: two queries each
+    monkeypatch.setattr("exchange.export.CHUNK", 10)  # four chunks now: two queries each
     assert queries() == few + 3 * 2
 
 

@@ -1,7 +1,7 @@
 """Importing the directory from spreadsheets (CSV, XLSX, ODS) and Open Referral packages
 with django-import-export.
 
-Files are read into rows by orgs/tables.py (spreadsheets) and orgs/hsds.py (packages).
+Files are read into rows by exchange/tables.py (spreadsheets) and exchange/hsds.py (packages).
 `OrganizationResource` turns rows into entries: it matches an existing entry (same
 registration number in the same country, else the same folded name in the same
 municipality), refuses rows for another municipality, rows that match an entry the
@@ -31,11 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from roadmap_portal.lib.bulk import bulk_insert, bulk_update
-
-from .export import RELATIONS, related_ids
-from .hsds import read_package
-from .models import (
+from orgs.models import (
     FIRST_YEAR_FOUNDED,
     WORKING_LANGUAGES,
     FieldOfActivity,
@@ -47,13 +43,18 @@ from .models import (
     Service,
     TargetGroup,
 )
-from .services import (
+from orgs.services import (
     RELATION_FIELDS,
     SIMPLE_FIELDS,
     organization_snapshot,
     search_words_add,
     unique_slugs,
 )
+from orgs.templatetags.orgs_history import field_label
+from roadmap_portal.lib.bulk import bulk_insert, bulk_update
+
+from .export import RELATIONS, related_ids
+from .hsds import read_package
 from .tables import (
     ImportFileError,
     Table,
@@ -63,7 +64,6 @@ from .tables import (
     read_table,
     refuses_unreadable_files,
 )
-from .templatetags.orgs_history import field_label
 
 logger = logging.getLogger(__name__)
 
@@ -1057,7 +1057,7 @@ def import_record(record, *, write: bool, language: str, progress=None, table=No
     the file as the caller has just read it, so it is not read again.
 
     The run is the record's attempt as it was when it started: if the run was given up
-    on meanwhile (no sign of progress for too long, orgs.tasks.imports_fail_stalled),
+    on meanwhile (no sign of progress for too long, exchange.tasks.imports_fail_stalled),
     it writes nothing, neither entries nor the record."""
     Status = ImportRecord.Status
     attempt = record.attempt
