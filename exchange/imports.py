@@ -31,11 +31,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from exchange.models import ImportRecord
 from orgs.models import (
     FIRST_YEAR_FOUNDED,
     WORKING_LANGUAGES,
     FieldOfActivity,
-    ImportRecord,
     Municipality,
     NeedKind,
     Organization,

@@ -10,9 +10,8 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone, translation
 
-from orgs.models import ImportRecord
-
 from .imports import ProgressWriter, import_record
+from .models import ImportRecord
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from exchange.imports import ImportReport, import_record, run_import
+from exchange.models import ImportRecord
 from exchange.tables import checksum
-from orgs.models import ImportRecord, Municipality
+from orgs.models import Municipality
 
 
 def municipality_by_slug(slug):

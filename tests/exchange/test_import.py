@@ -19,10 +19,10 @@ from exchange.imports import (
     read_upload,
     run_import,
 )
+from exchange.models import ImportRecord
 from exchange.tables import Table
 from orgs.models import (
     FieldOfActivity,
-    ImportRecord,
     NeedKind,
     Organization,
     OrganizationChange,

@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from exchange.imports import ProgressWriter, import_record
-from orgs.models import ImportRecord, Organization, Service
+from exchange.models import ImportRecord
+from orgs.models import Organization, Service
 from tests.exchange.test_hsds import HSDS_1_1, needs_shared
 from tests.factories import MunicipalityMembershipFactory
 
@@ -94,7 +95,7 @@ def test_a_failed_background_import_says_so_and_writes_nothing(
 def test_the_preview_lists_problems_first_and_only_the_first_other_rows(
     client, staff, municipality, monkeypatch
 ):
-    monkeypatch.setattr("orgs.views.PREVIEW_ROWS", 1)
+    monkeypatch.setattr("exchange.views.PREVIEW_ROWS", 1)
     client.force_login(staff)
     response = upload(client, CSV.encode())
     page = client.get(response["Location"]).text

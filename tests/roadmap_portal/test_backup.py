@@ -26,9 +26,9 @@ from psycopg import sql
 
 from checklists.models import Answer, Form, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
+from exchange.models import ImportRecord
 from orgs.models import (
     FieldOfActivity,
-    ImportRecord,
     NeedKind,
     Organization,
     OrganizationChange,
