@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orgs.search import normalize
+from roadmap_portal.lib.spreadsheets import unescape_cell
 
 from .export import STAFF_COLUMNS
 
@@ -74,9 +75,6 @@ def header_names():
     for key, aliases in HEADERS.items():
         names |= dict.fromkeys(aliases, key)
     return names
-
-
-FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 class ImportFileError(Exception):
@@ -249,7 +247,7 @@ def cell_text(value):
     if value is None:
         return ""
     text = str(value).strip()
-    return FORMULA_ESCAPE.sub("", text) if text.startswith("'") else text
+    return unescape_cell(text)
 
 
 @functools.lru_cache(maxsize=100_000)  # an import folds each name of its file several times

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRefresh
@@ -16,9 +16,10 @@ from orgs.access import is_municipal_staff, staffed_municipality_ids
 from orgs.forms import DirectoryFilterForm
 from orgs.models import Municipality, Organization
 from orgs.search import directory_matches
+from roadmap_portal.lib.spreadsheets import csv_response, xlsx_response
 
 from .access import get_import_for_user
-from .export import csv_chunks, export_rows, xlsx_file
+from .export import export_rows
 from .forms import ImportReadingForm, ImportUploadForm
 from .hsds import write_package
 from .imports import ImportReport, read_upload
@@ -45,15 +46,8 @@ def directory_form(request):
 def _export_response(request, organizations, *, staff, name):
     rows = export_rows(organizations, staff=staff)
     if request.GET.get("format") == "xlsx":
-        return FileResponse(
-            xlsx_file(rows),
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+        return xlsx_response(rows, filename=f"{name}.xlsx", sheet_title="Organizations")
+    return csv_response(rows, filename=f"{name}.csv")
 
 
 @require_safe

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from exchange.export import safe_cell
 from orgs.models import Organization
 from tests.factories import OrganizationFactory
 
@@ -69,22 +68,6 @@ def test_representatives_and_the_public_get_no_staff_export(client, representati
     assert client.get("/en/moderation/export/").status_code == 302
     client.force_login(representative)
     assert client.get("/en/moderation/export/").status_code == 403
-
-
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+371 2000", "'+371 2000"),
-        ("-2", "'-2"),
-        ("@cmd", "'@cmd"),
-        ("\tx", "'\tx"),
-        ("Biedrība", "Biedrība"),
-        (2004, 2004),
-    ],
-)
-def test_cells_that_would_run_as_formulas_are_escaped(value, safe):
-    assert safe_cell(value) == safe
 
 
 def test_the_export_queries_grow_with_chunks_not_rows(client, municipality, monkeypatch):
