@@ -5,20 +5,23 @@ import tempfile
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Q
+from django.core.exceptions import SuspiciousOperation
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from orgs.access import is_municipal_staff, staffed_municipality_ids
 from orgs.forms import DirectoryFilterForm
-from orgs.models import Municipality, Organization
 from orgs.search import directory_matches
 from roadmap_portal.lib.spreadsheets import csv_response, xlsx_response
 
-from .access import get_import_for_user
+from .access import (
+    get_import_for_user,
+    import_municipalities,
+    imports_visible_to,
+    may_act_on_import,
+    organizations_for_staff_export,
+)
 from .export import export_rows
 from .forms import ImportReadingForm, ImportUploadForm
 from .hsds import write_package
@@ -63,23 +66,10 @@ def directory_export(request):
 def staff_export(request):
     """For municipal staff: the published directory and every entry of their municipalities,
     pending and rejected included, with their status."""
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
+    visible = organizations_for_staff_export(request.user)
     form = directory_form(request)
-    visible = Organization.objects.filter(
-        Q(status=Organization.Status.PUBLISHED)
-        | Q(home_municipality_id__in=staffed_municipality_ids(request.user))
-    )
-    if request.user.is_superuser:
-        visible = Organization.objects.all()
     organizations = directory_matches(form.directory_query(), base=visible)
     return _export_response(request, organizations, staff=True, name="organizations-staff")
-
-
-def _staffed_municipalities(user):
-    if user.is_superuser:
-        return Municipality.objects.order_by("name")
-    return Municipality.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
 @login_required
@@ -87,12 +77,10 @@ def _staffed_municipalities(user):
 def import_upload(request):
     """Staff upload a spreadsheet or an Open Referral package; nothing is written before
     they confirm the preview."""
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
     form = ImportUploadForm(
         request.POST or None,
         request.FILES or None,
-        municipalities=_staffed_municipalities(request.user),
+        municipalities=import_municipalities(request.user),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -116,9 +104,7 @@ def import_upload(request):
             )
             start_import(record, write=False, table=table)
             return redirect("exchange:import_preview", pk=record.pk)
-    listed = ImportRecord.objects.filter(
-        Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
-    )
+    listed = imports_visible_to(request.user)
     imports_fail_stalled(listed)
     imports = (
         listed.exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
@@ -141,7 +127,7 @@ def import_preview(request, pk):
     A big file's check or import runs in the background and this page shows how far.
     Every change of state is a POST: import (the default), read the file again with
     another encoding or separator ("reread"), or start a failed run again ("retry")."""
-    record = get_import_for_user(request.user, pk)
+    record = get_import_for_user(request.user, pk, write=request.method == "POST")
     # A run whose worker or database died is given up on here, when someone looks.
     if record.is_running and imports_fail_stalled(ImportRecord.objects.filter(pk=record.pk)):
         record.refresh_from_db()
@@ -164,7 +150,7 @@ def import_preview(request, pk):
         if not started:
             raise Http404  # imported already, never checked, or not failed
         return redirect("exchange:import_preview", pk=record.pk)
-    context = {"record": record}
+    context = {"record": record, "may_act": may_act_on_import(request.user, record)}
     if request.htmx and not record.is_running:
         return HttpResponseClientRefresh()  # done: the whole page shows the result
     if record.is_running:

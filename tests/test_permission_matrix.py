@@ -245,22 +245,21 @@ MATRIX = {
     "orgs:moderation": Url(GET=ANY_STAFF),
     "exchange:staff_export": Url(GET=ANY_STAFF),
     "exchange:import": Url(GET=ANY_STAFF, POST=ANY_STAFF),
-    # Only its uploader sees an import (the file may hold personal data).
+    # An import is its municipality's: the uploader's colleagues see it (administrators
+    # every import); only the uploader acts on it (exchange/access.py).
     "exchange:import_preview": Url(
         kwargs=pk,
         GET={
             MY_IMPORT: ANY_STAFF,
             COLLEAGUES_IMPORT: signed_in(
-                403, other_staff=404, staff=404, coordinator=404, administrator=404
+                403, other_staff=404, staff=200, coordinator=200, administrator=200
             ),
         },
         POST={
             MY_IMPORT: signed_in(
                 403, other_staff=302, staff=302, coordinator=302, administrator=302
             ),
-            COLLEAGUES_IMPORT: signed_in(
-                403, other_staff=404, staff=404, coordinator=404, administrator=404
-            ),
+            COLLEAGUES_IMPORT: signed_in(403, other_staff=404),
         },
     ),
     # Approving a published entry: "someone else has already decided", back to the queue.
