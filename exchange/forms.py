@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Municipality
 
-from .tables import DELIMITERS, ENCODING_LABELS
+from .readers import DELIMITERS, ENCODING_LABELS
 
 
 class ImportUploadForm(forms.Form):

@@ -24,10 +24,11 @@ from .access import (
 )
 from .export import export_rows
 from .forms import ImportReadingForm, ImportUploadForm
-from .hsds import write_package
-from .imports import ImportReport, read_upload
+from .hsds_write import write_package
 from .models import ImportRecord
-from .tables import ImportFileError, check_size, checksum
+from .readers import ImportFileError, check_size, checksum
+from .reports import ImportReport
+from .services import read_upload
 from .tasks import (
     import_confirm,
     import_reread,

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
-from exchange import hsds
-from exchange.hsds import html_to_text, read_package, split_address, write_package
-from exchange.imports import ImportFileError, run_import
+from exchange import hsds_write as hsds
+from exchange.hsds_read import html_to_text, read_package
+from exchange.hsds_write import split_address, write_package
+from exchange.readers import ImportFileError
+from exchange.services import run_import
 from orgs.models import Organization, Service
 from tests.factories import MunicipalityFactory, OrganizationFactory, ServiceFactory
 from tests.orgs.helpers import greek_text

@@ -12,15 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from exchange.export import STAFF_COLUMNS
-from exchange.imports import (
-    ImportFileError,
-    OrganizationResource,
-    read_table,
-    read_upload,
-    run_import,
-)
 from exchange.models import ImportRecord
-from exchange.tables import Table
+from exchange.readers import ImportFileError, Table, read_table
+from exchange.resource import OrganizationResource
+from exchange.services import read_upload, run_import
 from orgs.models import (
     FieldOfActivity,
     NeedKind,
@@ -444,7 +439,7 @@ def test_a_write_the_database_refuses_leaves_nothing_and_says_so(
         raise IntegrityError("duplicate key")
 
     # After the entries and their services are written, so they must be rolled back.
-    monkeypatch.setattr("exchange.imports.search_words_add", refuse)
+    monkeypatch.setattr("exchange.resource.search_words_add", refuse)
     table = full_row_file(
         ["Biedrība A", "Talsu novads", "", "", "", "", "", "Pulciņi", "", "", "", ""]
     )
@@ -465,7 +460,7 @@ def test_a_database_error_in_the_write_ends_in_the_report_not_an_exception(
     administrator, municipality, organization, monkeypatch, write
 ):
     # bulk_insert writes the new entries, bulk_update the changed ones.
-    monkeypatch.setattr(f"exchange.imports.{write}", _refuse_in_the_database)
+    monkeypatch.setattr(f"exchange.resource.{write}", _refuse_in_the_database)
     table = rows_file(
         ["Biedrība Jaunā", "Talsu novads", "", ""],
         [organization.name, "Talsu novads", "", "jauns@example.lv"],
@@ -489,7 +484,7 @@ def test_the_page_says_the_database_refused_the_import_and_keeps_the_file(
         "/en/moderation/import/",
         {"file": SimpleUploadedFile("d.csv", b"Name,Home municipality\nBiedriba A,Talsu novads\n")},
     )
-    monkeypatch.setattr("exchange.imports.bulk_insert", _refuse_in_the_database)
+    monkeypatch.setattr("exchange.resource.bulk_insert", _refuse_in_the_database)
     client.post(upload["Location"])
     record = ImportRecord.objects.get()
     assert record.status == ImportRecord.Status.FAILED and bytes(record.content)

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from exchange.imports import ProgressWriter, import_record
 from exchange.models import ImportRecord
+from exchange.services import ProgressWriter, import_record
 from orgs.models import Organization, Service
 from tests.exchange.test_hsds import HSDS_1_1, needs_shared
 from tests.factories import MunicipalityMembershipFactory

@@ -2,13 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exchange.hsds import read_package
-from exchange.imports import ImportFileError
+from exchange.hsds_read import read_package
 from exchange.management.importing import (
     account_by_email,
     import_and_report,
     municipality_by_slug,
 )
+from exchange.readers import ImportFileError
 
 
 class Command(BaseCommand):

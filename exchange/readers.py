@@ -144,7 +144,7 @@ def kind_of(content, filename):
         if "content.xml" in names:
             return "ods"
         if any(PurePosixPath(name).name.lower() == "organizations.csv" for name in names):
-            return "hsds"  # an Open Referral package: exchange/hsds.py reads it
+            return "hsds"  # an Open Referral package: exchange/hsds_read.py reads it
         raise ImportFileError(_("The file is a zip archive but not a spreadsheet."))
     if name.endswith((".xlsx", ".ods", ".xls")):
         raise ImportFileError(
