@@ -14,7 +14,7 @@ from django.utils import timezone
 from exchange.models import ImportRecord
 from exchange.services import ProgressWriter, import_record
 from orgs.models import Organization, Service
-from tests.exchange.test_hsds import HSDS_1_1, needs_shared
+from tests.exchange.helpers import HSDS_1_1, needs_shared
 from tests.factories import MunicipalityMembershipFactory
 
 pytestmark = pytest.mark.django_db
