@@ -38,9 +38,10 @@ SPOOL_BYTES = 1024 * 1024
 def field(name, type="string", format=None, enum=None):
     """A Frictionless field descriptor, the choices as a constraint. As in HSDS's own
     tabular profile (schema/tabular.json), no field is marked required: the schemas'
-    required fields are columns of every table written (tests/orgs/test_hsds.py checks it),
-    though a cell stays empty where the directory has no value (an organization without a
-    purpose, an address that does not split into street, city and postal code)."""
+    required fields are columns of every table written (tests/exchange/test_hsds_write.py
+    checks it), though a cell stays empty where the directory has no value (an
+    organization without a purpose, an address that does not split into street, city and
+    postal code)."""
     descriptor = {"name": name, "type": type}
     if format:
         descriptor["format"] = format

@@ -279,7 +279,7 @@ class Organization(models.Model):
     )
     # Optimistic locking: an edit based on an older version is refused, never overwrites.
     version = models.PositiveIntegerField(default=1, editable=False)
-    # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
+    # Search material kept up to date by orgs.services.organization_reindex; see orgs/search/.
     search_text = models.TextField(editable=False, blank=True)
     facet_tokens = models.TextField(editable=False, blank=True)
 
@@ -589,7 +589,7 @@ def facet_tokens(
 ):
     """One word per filter value: what an organization carries and a search asks for.
 
-    See orgs/search.py: on PostgreSQL a GIN index over these words answers any mix of
+    See orgs/search/postgresql.py: on PostgreSQL a GIN index over these words answers any mix of
     filters at once; on SQLite they are matched with LIKE.
     """
     tokens = []
