@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
-    ImportRecord,
     Municipality,
     MunicipalityMembership,
     Organization,
@@ -344,13 +343,3 @@ def get_move_for_moderation(user, pk):
     if user.pk == move.requested_by_id or user.pk in entry_concerned_ids(move.organization):
         raise PermissionDenied
     return move
-
-
-def get_import_for_user(user, pk):
-    """An import is seen by the staff member who uploaded it only: the file may hold
-    personal data. Other signed-in users get 403, other staff 404."""
-    if not is_municipal_staff(user):
-        raise PermissionDenied
-    return get_object_or_404(
-        ImportRecord.objects.select_related("created_by", "municipality"), pk=pk, created_by=user
-    )

@@ -48,7 +48,7 @@ from .search import normalize
 
 def organization_reindex(*, organization: Organization) -> None:
     """Refresh what the directory search reads after any change to an organization,
-    its services or its taxonomies (orgs/search.py)."""
+    its services or its taxonomies (orgs/search/)."""
     search_text = organization.build_search_text()
     facet_tokens = organization.build_facet_tokens()
     # .update(): the search material is not an edit, so updated_at stays as it is.

@@ -6,8 +6,6 @@ app_name = "orgs"
 
 urlpatterns = [
     path("organizations/", views.directory, name="directory"),
-    path("organizations/export/", views.directory_export, name="export"),
-    path("organizations/export/hsds.zip", views.directory_export_hsds, name="export_hsds"),
     path("organizations/register/", views.register, name="register"),
     path(
         "organizations/register/received/",
@@ -28,9 +26,6 @@ urlpatterns = [
     ),
     path("municipalities/<slug:slug>/", views.municipality_detail, name="municipality"),
     path("moderation/", views.moderation, name="moderation"),
-    path("moderation/export/", views.staff_export, name="staff_export"),
-    path("moderation/import/", views.import_upload, name="import"),
-    path("moderation/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),
     path("moderation/claims/<int:pk>/", views.moderate_claim, name="moderate_claim"),
     path("moderation/moves/<int:pk>/", views.moderate_move, name="moderate_move"),

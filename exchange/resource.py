@@ -1,14 +1,12 @@
-"""Importing the directory from spreadsheets (CSV, XLSX, ODS) and Open Referral packages
-with django-import-export.
+"""The django-import-export resource that turns rows into directory entries.
 
-Files are read into rows by orgs/tables.py (spreadsheets) and orgs/hsds.py (packages).
-`OrganizationResource` turns rows into entries: it matches an existing entry (same
-registration number in the same country, else the same folded name in the same
-municipality), refuses rows for another municipality, rows that match an entry the
-importer may not edit (another municipality's), two rows of one file for the same
-organization, and what the model's validation refuses; any cell a widget cannot take is
-its row's error, never the file's. `run_import` runs it as a dry run (the preview) or for
-real, in one transaction, and then reports what the database holds.
+Files are read into rows by exchange/readers.py (spreadsheets) and exchange/hsds_read.py
+(packages); exchange/services.py runs this resource. `OrganizationResource` matches an
+existing entry (same registration number in the same country, else the same folded name
+in the same municipality), refuses rows for another municipality, rows that match an
+entry the importer may not edit (another municipality's), two rows of one file for the
+same organization, and what the model's validation refuses; any cell a widget cannot
+take is its row's error, never the file's.
 """
 
 import contextlib
@@ -17,29 +15,22 @@ import functools
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import Count
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from roadmap_portal.lib.bulk import bulk_insert, bulk_update
-
-from .export import RELATIONS, related_ids
-from .hsds import read_package
-from .models import (
+from orgs.models import (
     FIRST_YEAR_FOUNDED,
     WORKING_LANGUAGES,
     FieldOfActivity,
-    ImportRecord,
     Municipality,
     NeedKind,
     Organization,
@@ -47,27 +38,23 @@ from .models import (
     Service,
     TargetGroup,
 )
-from .services import (
+from orgs.services import (
     RELATION_FIELDS,
     SIMPLE_FIELDS,
     organization_snapshot,
     search_words_add,
     unique_slugs,
 )
-from .tables import (
-    ImportFileError,
-    Table,
-    cell_text,
-    folded_name,
-    kind_of,
-    read_table,
-    refuses_unreadable_files,
-)
-from .templatetags.orgs_history import field_label
+from orgs.templatetags.orgs_history import field_label
+from roadmap_portal.lib.bulk import bulk_insert, bulk_update
+
+from .export import RELATIONS, related_ids
+from .readers import cell_text, folded_name
 
 logger = logging.getLogger(__name__)
 
 # The columns the import reads; the export's other columns (status, dates) are ignored.
+# lead: derive from the model-level declaration of an organization's fields.
 IMPORT_COLUMNS = [
     "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
     "home_municipality", "municipalities_served", "address", "description", "services",
@@ -717,6 +704,7 @@ class OrganizationResource(resources.ModelResource):
                 by_fields = defaultdict(list)
                 for instance in changed:
                     instance.updated_at = now
+                    # lead: the shared locking helper's version bump replaces this line.
                     instance.version += 1  # an editor holding the old version gets a conflict
                     _set_search_material(instance)
                     fields = {key.removesuffix("_id") for key in instance.changed_fields}
@@ -776,6 +764,7 @@ TAXONOMY_COLUMNS = {
     "seeks": NeedKind,
 }
 # What an import may change, for bulk_update; and what changes with every update.
+# lead: derive from the model-level declaration of an organization's fields.
 UPDATABLE = {key.removesuffix("_id") for key in SIMPLE_FIELDS}
 ALWAYS_UPDATED = ["country", "updated_at", "version", "search_text", "facet_tokens"]
 
@@ -798,81 +787,6 @@ def _set_search_material(instance):
     instance.facet_tokens = instance.build_facet_tokens(relations=relations)
 
 
-STATUS_LABELS = {
-    "new": gettext_lazy("New"),
-    "updated": gettext_lazy("Updated"),
-    "unchanged": gettext_lazy("Unchanged"),
-    "error": gettext_lazy("Error"),
-}
-
-
-@dataclass
-class RowReport:
-    number: int
-    status: str  # new, updated, unchanged, error
-    name: str
-    messages: list
-    changes: list = field(default_factory=list)  # [[field, before, after]] of an update
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self.status]
-
-    def as_json(self):
-        return [self.number, self.status, self.name, self.messages, self.changes]
-
-
-@dataclass
-class ImportReport:
-    rows: list
-    counts: dict
-    written: bool = False
-    notes: list = field(default_factory=list)  # about the whole file, not one row
-    failed: bool = False  # the database refused the write, or lost it: worth another try
-
-    @property
-    def has_errors(self):
-        return self.counts.get("error", 0) > 0
-
-    @property
-    def every_row_refused(self):
-        return bool(self.rows) and self.counts.get("error", 0) == len(self.rows)
-
-    @property
-    def labelled_counts(self):
-        return [
-            (STATUS_LABELS[key], self.counts[key]) for key in STATUS_LABELS if key in self.counts
-        ]
-
-    def as_json(self):
-        return {
-            "rows": [row.as_json() for row in self.rows],
-            "counts": self.counts,
-            "written": self.written,
-            "notes": self.notes,
-            "failed": self.failed,
-        }
-
-    @classmethod
-    def from_json(cls, data):
-        return cls(
-            rows=[RowReport(*row) for row in data["rows"]],
-            counts=data["counts"],
-            written=data["written"],
-            notes=data["notes"],
-            failed=data.get("failed", False),  # not kept by reports before it
-        )
-
-
-STATUS = {
-    RowResult.IMPORT_TYPE_NEW: "new",
-    RowResult.IMPORT_TYPE_UPDATE: "updated",
-    RowResult.IMPORT_TYPE_SKIP: "unchanged",
-    RowResult.IMPORT_TYPE_INVALID: "error",
-    RowResult.IMPORT_TYPE_ERROR: "error",
-}
-
-
 @contextlib.contextmanager
 def _cell_problems_as_value_errors(value):
     """A cell a widget cannot take (ValueError, or anything else the library's own
@@ -888,265 +802,3 @@ def _cell_problems_as_value_errors(value):
             _("“%(value)s” cannot be read here.")
             % {"value": text[:60] + "…" if len(text) > 60 else text}
         ) from error
-
-
-def _column_label(column):
-    # As the history names them: "Programmes and services", not the column's "services".
-    return "" if column == "__all__" else str(field_label(column))
-
-
-def _messages(row_result):
-    messages = []
-    error = row_result.validation_error
-    if error is not None:
-        if hasattr(error, "error_dict"):
-            for column, errors in error.message_dict.items():
-                label = _column_label(column)
-                messages += [
-                    f"{label}: {text}" if label and not text.startswith(label) else text
-                    for text in errors
-                ]
-        else:
-            messages += list(error.messages)
-    for error in row_result.errors:
-        messages.append(str(error.error))
-    return messages
-
-
-def run_import(
-    table: Table,
-    *,
-    actor,
-    default_municipality=None,
-    dry_run=True,
-    all_or_nothing=False,
-    progress=None,
-    record=None,
-    before_commit=None,
-):
-    """Import the rows; a dry run writes nothing. With all_or_nothing, one refused row
-    means nothing is written. `progress(rows_done)` is called as rows are checked.
-
-    `record` (an ImportRecord) marks the changes written, in the entries' history; the
-    report then says what the database holds once the transaction is over, counted from
-    those changes, not what the check expected. `before_commit()`, called last inside
-    the transaction, may answer False to write nothing (a run that was given up on)."""
-    resource = OrganizationResource(
-        actor=actor,
-        default_municipality=default_municipality,
-        progress=progress,
-        record=record,
-    )
-    report = None
-    try:
-        with transaction.atomic():
-            result = resource.import_data(
-                table.dataset, dry_run=dry_run, raise_errors=False, lock_entries=not dry_run
-            )
-            rows = []
-            for number, row_result in enumerate(result.rows, 1):
-                values = dict(zip(table.dataset.headers, table.dataset[number - 1], strict=False))
-                rows.append(
-                    RowReport(
-                        number=number + 1,  # the spreadsheet's own row number, after the header
-                        status=STATUS.get(row_result.import_type, "error"),
-                        name=cell_text(values.get("name")),
-                        messages=_messages(row_result),
-                        changes=resource.readable_changes(row_result),
-                    )
-                )
-            counts = {}
-            for row in rows:
-                counts[row.status] = counts.get(row.status, 0) + 1
-            report = ImportReport(
-                rows=rows, counts=counts, written=not dry_run, notes=list(table.notes)
-            )
-            if result.base_errors:
-                # The database refused a write that the checks let through (another import
-                # at the same moment, say): the library rolled it all back.
-                logger.error("Import failed", exc_info=result.base_errors[0].error)
-                report.failed = True
-                report.notes.append(
-                    _("Nothing was written: the database refused the import. Try again.")
-                )
-            if (
-                dry_run
-                or result.has_errors()
-                or (all_or_nothing and report.has_errors)
-                # Every row refused or unchanged: nothing written, whatever the report says.
-                or not (counts.get("new") or counts.get("updated"))
-                or (before_commit is not None and not before_commit())
-            ):
-                report.written = False
-                raise _RollBack
-    except _RollBack:
-        pass
-    if record is not None and not dry_run:
-        _report_what_was_written(report, record)
-    return report
-
-
-WRITTEN_KINDS = {
-    OrganizationChange.Kind.CREATED: "new",
-    OrganizationChange.Kind.EDITED: "updated",
-}
-
-
-def _report_what_was_written(report, record):
-    """After the transaction: the new and updated entries the database holds from this
-    import, counted from the changes recorded for it. A report never claims rows that
-    are not there."""
-    held = dict.fromkeys(WRITTEN_KINDS.values(), 0)
-    for kind, count in (
-        OrganizationChange.objects.filter(import_record=record)
-        .values_list("kind")
-        .annotate(count=Count("id"))
-    ):
-        held[WRITTEN_KINDS.get(kind, kind)] = count
-    expected = {key: report.counts.get(key, 0) if report.written else 0 for key in held}
-    if held != expected:
-        logger.error(
-            "Import %s: expected %s written, the database holds %s", record.pk, expected, held
-        )
-        report.notes.append(
-            _(
-                "The check expected %(expected_new)s new and %(expected_updated)s updated "
-                "entries; the database holds %(new)s new and %(updated)s updated ones from "
-                "this import. The counts below are the database's."
-            )
-            % {
-                "expected_new": expected["new"],
-                "expected_updated": expected["updated"],
-                "new": held["new"],
-                "updated": held["updated"],
-            }
-        )
-    for key, count in held.items():
-        if count:
-            report.counts[key] = count
-        else:
-            report.counts.pop(key, None)
-    # Written means the database holds something of it: a file whose every row was
-    # refused (or unchanged) wrote nothing, whatever the check expected.
-    report.written = any(held.values())
-    if any(expected.values()) and not report.written:
-        report.failed = True  # the write was lost: the file is kept to start it again
-
-
-class _RollBack(Exception):
-    pass
-
-
-@refuses_unreadable_files
-def read_upload(content: bytes, filename: str, *, encoding="", delimiter="") -> Table:
-    """A spreadsheet, or an Open Referral package (a zip that holds organizations.csv)."""
-    if kind_of(content, filename) == "hsds":
-        return read_package(content)
-    return read_table(content, filename, encoding=encoding, delimiter=delimiter)
-
-
-def read_record(record) -> Table:
-    return read_upload(
-        bytes(record.content), record.filename, encoding=record.encoding, delimiter=record.delimiter
-    )
-
-
-def import_record(record, *, write: bool, language: str, progress=None, table=None) -> None:
-    """Check (a dry run) or import the file a record holds, and keep the report (its
-    messages in `language`, the one of the page that started it) on the record. `table`:
-    the file as the caller has just read it, so it is not read again.
-
-    The run is the record's attempt as it was when it started: if the run was given up
-    on meanwhile (no sign of progress for too long, orgs.tasks.imports_fail_stalled),
-    it writes nothing, neither entries nor the record."""
-    Status = ImportRecord.Status
-    attempt = record.attempt
-    running = Status.IMPORTING if write else Status.CHECKING
-    this_attempt = ImportRecord.objects.filter(pk=record.pk, attempt=attempt, status=running)
-
-    def still_wanted():
-        # Inside the import's transaction: the row stays locked to the commit, so the
-        # run cannot be given up on between this answer and the commit.
-        return bool(this_attempt.update(heartbeat_at=timezone.now()))
-
-    with translation.override(language):
-        try:
-            table = table or read_record(record)
-        except ImportFileError as error:
-            record.report = {"file_error": str(error)}
-            record.status = Status.NOTHING_WRITTEN if write else Status.PREVIEWED
-        else:
-            report = run_import(
-                table,
-                actor=record.created_by,
-                default_municipality=record.municipality,
-                dry_run=not write,
-                all_or_nothing=record.all_or_nothing,
-                progress=progress,
-                record=record,
-                before_commit=still_wanted if write else None,
-            )
-            record.report = report.as_json() | {"unknown_headers": table.unknown_headers}
-            record.counts = report.counts
-            record.rows_done = record.rows_total = len(table.dataset)
-            if not write:
-                record.status = Status.PREVIEWED
-            elif report.written:
-                record.status = Status.IMPORTED
-            elif report.failed:
-                # The database refused the write: the file is kept to start it again.
-                record.status = Status.FAILED
-            else:
-                # All or nothing with a refused row, or no row that writes anything.
-                record.status = Status.NOTHING_WRITTEN
-    if write and record.status != Status.FAILED:
-        # The file held personal data (contact persons): once imported, its name, checksum
-        # and report are the record; the content is not kept.
-        record.content = b""
-    saved = this_attempt.update(
-        report=record.report,
-        counts=record.counts,
-        rows_done=record.rows_done,
-        rows_total=record.rows_total,
-        status=record.status,
-        content=record.content,
-        heartbeat_at=timezone.now(),
-    )
-    if not saved:
-        logger.warning(
-            "Import %s: attempt %s was given up on; its result is dropped", record.pk, attempt
-        )
-
-
-class ProgressWriter:
-    """Writes a background import's rows done on a database connection of its own: the
-    import's transaction stays open to the end, and the page must see progress before.
-    PostgreSQL only (SQLite has one writer at a time): elsewhere the page shows no count.
-    """
-
-    EVERY = 250
-
-    def __init__(self, record):
-        self.record_id = record.pk
-        self.connection = None
-        if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
-
-    def __call__(self, rows_done):
-        if self.connection is None or rows_done % self.EVERY:
-            return
-        try:
-            with self.connection.cursor() as cursor:
-                # The heartbeat too: a run that stops writing it is given up on.
-                cursor.execute(
-                    "UPDATE orgs_importrecord SET rows_done = %s, heartbeat_at = NOW() "
-                    "WHERE id = %s",
-                    [rows_done, self.record_id],
-                )
-        except DatabaseError:
-            # Progress is a courtesy to the page: it never fails a row or the import.
-            logger.warning("Import %s: progress not written", self.record_id, exc_info=True)
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()

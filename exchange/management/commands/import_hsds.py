@@ -2,13 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.hsds import read_package
-from orgs.imports import ImportFileError
-from orgs.management.importing import (
+from exchange.hsds_read import read_package
+from exchange.management.importing import (
     account_by_email,
     import_and_report,
     municipality_by_slug,
 )
+from exchange.readers import ImportFileError
 
 
 class Command(BaseCommand):

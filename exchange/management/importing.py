@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from orgs.imports import ImportReport, import_record, run_import
-from orgs.models import ImportRecord, Municipality
-from orgs.tables import checksum
+from exchange.models import ImportRecord
+from exchange.readers import checksum
+from exchange.reports import ImportReport
+from exchange.services import import_record, run_import
+from orgs.models import Municipality
 
 
 def municipality_by_slug(slug):
@@ -26,7 +28,7 @@ def account_by_email(email):
 
 
 def import_and_report(stdout, table, *, source, dry_run, **options):
-    """Run the import (orgs.imports.run_import's options) and print its report. A write
+    """Run the import (exchange.services.run_import's options) and print its report. A write
     is kept as an import record (`source`: the file or folder, by name and checksum,
     not its content) that the entries' history points to, and the report says what the
     database holds once it is over, as on the import page."""

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone, translation
 
-from .imports import ProgressWriter, import_record
 from .models import ImportRecord
+from .services import ProgressWriter, import_record
 
 logger = logging.getLogger(__name__)
 

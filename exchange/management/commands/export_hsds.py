@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.hsds import write_package
+from exchange.hsds_write import write_package
 from orgs.models import Organization
 
 

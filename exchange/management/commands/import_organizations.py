@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.imports import ImportFileError, read_upload
-from orgs.management.importing import account_by_email, import_and_report, municipality_by_slug
+from exchange.management.importing import account_by_email, import_and_report, municipality_by_slug
+from exchange.readers import ImportFileError
+from exchange.services import read_upload
 
 
 class Command(BaseCommand):

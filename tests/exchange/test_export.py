@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from orgs.export import safe_cell
+from exchange.export import PUBLIC_COLUMNS, STAFF_COLUMNS, export_rows
 from orgs.models import Organization
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,24 +71,8 @@ def test_representatives_and_the_public_get_no_staff_export(client, representati
     assert client.get("/en/moderation/export/").status_code == 403
 
 
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+371 2000", "'+371 2000"),
-        ("-2", "'-2"),
-        ("@cmd", "'@cmd"),
-        ("\tx", "'\tx"),
-        ("Biedrība", "Biedrība"),
-        (2004, 2004),
-    ],
-)
-def test_cells_that_would_run_as_formulas_are_escaped(value, safe):
-    assert safe_cell(value) == safe
-
-
 def test_the_export_queries_grow_with_chunks_not_rows(client, municipality, monkeypatch):
-    from orgs import export
+    from exchange import export
 
     def queries(url):
         cache.clear()
@@ -104,3 +88,41 @@ def test_the_export_queries_grow_with_chunks_not_rows(client, municipality, monk
     assert queries("/en/organizations/export/") == few
     monkeypatch.setattr(export, "CHUNK", 10)  # four chunks now: 7 queries each
     assert queries("/en/organizations/export/") == few + 3 * 7
+
+
+# The rows themselves (export.export_rows), without a response around them.
+
+
+def test_the_rows_are_the_header_then_one_list_of_cells_per_entry_by_id(municipality):
+    second = OrganizationFactory(name="Sporta klubs", home_municipality=municipality)
+    first = OrganizationFactory(name="Biedrība", home_municipality=municipality)
+    ServiceFactory(organization=first, name="Pulciņi", position=1)
+    ServiceFactory(organization=first, name="Nometnes", position=0)
+    organizations = Organization.objects.filter(pk__in=[first.pk, second.pk])
+
+    rows = list(export_rows(organizations, staff=False))
+
+    assert rows[0] == [str(label) for _key, label in PUBLIC_COLUMNS]
+    by_column = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [row["Name"] for row in by_column] == ["Sporta klubs", "Biedrība"]  # by id
+    assert by_column[1]["Programmes and services"] == "Nometnes; Pulciņi"
+    assert by_column[1]["Home municipality"] == municipality.name
+    staff_rows = list(export_rows(organizations, staff=True))
+    assert staff_rows[0] == [str(label) for _key, label in STAFF_COLUMNS]
+    assert len(staff_rows[1]) == len(STAFF_COLUMNS)
+
+
+def test_the_rows_carry_a_contact_person_only_with_consent_but_to_staff(municipality):
+    OrganizationFactory(
+        home_municipality=municipality, contact_person="Ilga Zariņa", contact_person_consent=False
+    )
+    header, public = export_rows(Organization.objects.all(), staff=False)
+    _header, staff = export_rows(Organization.objects.all(), staff=True)
+    column = header.index("Contact person")
+    assert public[column] == "" and staff[column] == "Ilga Zariņa"
+
+
+def test_the_rows_leave_formula_escaping_to_the_response(municipality):
+    OrganizationFactory(home_municipality=municipality, phone="+371 2000 0000")
+    header, row = export_rows(Organization.objects.all(), staff=False)
+    assert row[header.index("Phone")] == "+371 2000 0000"  # lib/spreadsheets escapes it

@@ -1,22 +1,15 @@
-"""Directory exports: CSV (UTF-8 with a byte-order mark, for Excel) and XLSX, streamed.
-
-Rows are read in chunks and written as they come, so 100,000 organizations never sit in
-memory at once (CSV streams to the client; XLSX is built in openpyxl's write-only mode in a
-temporary file). Cells that a spreadsheet would run as a formula are made safe.
+"""The directory's rows for its exports: the columns, and the entries read in chunks by id,
+so that 100,000 organizations never sit in memory at once. The responses (CSV streamed,
+XLSX write-only, formula-safe cells) are roadmap_portal/lib/spreadsheets.py's.
 """
 
-import csv
-import tempfile
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
-from .models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
+from orgs.models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
 
 CHUNK = 2000
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PUBLIC_COLUMNS = [
     ("name", _("Name")),
@@ -49,13 +42,6 @@ STAFF_COLUMNS = [
     ("contact_person_consent", _("Contact person agrees to be shown")),
     ("last_confirmed_at", _("Last confirmed")),
 ]
-
-
-def safe_cell(value):
-    """Text as text: a leading formula character is escaped with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 SIMPLE_FIELDS = [
@@ -169,30 +155,4 @@ def export_rows(organizations, *, staff):
             }
             for key in (*RELATIONS, "services"):
                 values[key] = related[key].get(pk, "")
-            yield [safe_cell(values[key]) for key, _label in columns]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_chunks(rows):
-    """CSV text for Excel: a byte-order mark first, then a line per row."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def xlsx_file(rows):
-    """An XLSX workbook in a temporary file, written row by row (openpyxl write-only)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Organizations")
-    for row in rows:
-        sheet.append(row)
-    # FileResponse closes (and so deletes) it once sent.
-    handle = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+            yield [values[key] for key, _label in columns]

@@ -19,8 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orgs.search import normalize
+from roadmap_portal.lib.spreadsheets import unescape_cell
+
 from .export import STAFF_COLUMNS
-from .search import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +75,6 @@ def header_names():
     for key, aliases in HEADERS.items():
         names |= dict.fromkeys(aliases, key)
     return names
-
-
-FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
 class ImportFileError(Exception):
@@ -145,7 +144,7 @@ def kind_of(content, filename):
         if "content.xml" in names:
             return "ods"
         if any(PurePosixPath(name).name.lower() == "organizations.csv" for name in names):
-            return "hsds"  # an Open Referral package: orgs/hsds.py reads it
+            return "hsds"  # an Open Referral package: exchange/hsds_read.py reads it
         raise ImportFileError(_("The file is a zip archive but not a spreadsheet."))
     if name.endswith((".xlsx", ".ods", ".xls")):
         raise ImportFileError(
@@ -248,7 +247,7 @@ def cell_text(value):
     if value is None:
         return ""
     text = str(value).strip()
-    return FORMULA_ESCAPE.sub("", text) if text.startswith("'") else text
+    return unescape_cell(text)
 
 
 @functools.lru_cache(maxsize=100_000)  # an import folds each name of its file several times
