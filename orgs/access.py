@@ -54,6 +54,13 @@ def can_see_unpublished(user, organization):
     return can_moderate(user, organization) or represents(user, organization)
 
 
+def can_see_private_contact(user, organization):
+    """An e-mail or phone the representatives keep from the public is still seen by
+    municipal staff (of any municipality: the staff export gives them every entry's
+    details), portal administrators and the entry's own representatives."""
+    return is_municipal_staff(user) or represents(user, organization)
+
+
 # Nobody decides on their own request. Each request has the people it concerns (a claim:
 # the claimant; an entry: those who registered or represent it; a move: those too and who
 # asked). It goes to the active staff of its municipality who are not among them, and to
@@ -214,6 +221,25 @@ def get_organization_for_viewer(user, slug):
     if organization.is_public or can_see_unpublished(user, organization):
         return organization
     raise Http404
+
+
+def can_be_written_to(organization):
+    """A published entry with someone to write to: its contact address, or a
+    representative with an active account."""
+    return organization.is_public and bool(
+        organization.email
+        or OrganizationMembership.objects.filter(
+            organization=organization, user__is_active=True
+        ).exists()
+    )
+
+
+def get_organization_for_contact(slug):
+    """The contact form, for everyone, of an entry that can be written to; 404 otherwise."""
+    organization = _get(slug=slug)
+    if not can_be_written_to(organization):
+        raise Http404
+    return organization
 
 
 def _visible_or_404(user, organization):

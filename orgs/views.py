@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
@@ -22,17 +22,21 @@ from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
+    rate_limit_minutes_left,
     rate_limit_reached,
     rate_limited,
 )
 
 from .access import (
+    can_be_written_to,
     can_moderate,
     can_read_history,
+    can_see_private_contact,
     claim_queryset,
     get_claim_for_moderation,
     get_import_for_user,
     get_move_for_moderation,
+    get_organization_for_contact,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
@@ -47,6 +51,7 @@ from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
     ClaimDecisionForm,
     ClaimForm,
+    ContactForm,
     DirectoryFilterForm,
     ImportReadingForm,
     ImportUploadForm,
@@ -89,6 +94,7 @@ from .services import (
     organization_approve,
     organization_change_revert,
     organization_confirm_still_correct,
+    organization_contact_send,
     organization_for_still_correct,
     organization_register,
     organization_reject,
@@ -153,6 +159,8 @@ def organization_detail(request, slug):
             "can_edit": request.user.is_superuser or represents(request.user, organization),
             "can_moderate": can_moderate(request.user, organization),
             "can_read_history": can_read_history(request.user, organization),
+            "sees_private_contact": can_see_private_contact(request.user, organization),
+            "can_write_to": can_be_written_to(organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
                 for code in organization.languages
@@ -283,6 +291,72 @@ def register(request):
         "orgs/register.html",
         _registration_context(form, signup_form, services, duplicates),
     )
+
+
+# Messages through the contact forms, counted when sent: a person writes to a few
+# organizations, a workshop's network to a dozen; an organization's inbox is not flooded.
+CONTACT_MESSAGES_PER_NETWORK_PER_HOUR = 20
+CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY = 30
+DAY = 24 * 3600
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request, slug):
+    """Anyone writes to a published entry; the e-mail goes out, its address stays hidden."""
+    organization = get_organization_for_contact(slug)
+    form = ContactForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.data.get("fax"):
+        # A robot filled the hidden field: look successful, send nothing.
+        return redirect("orgs:contact_sent", slug=organization.slug)
+    if request.method == "POST" and form.is_valid():
+        network = f"contact:network:{client_ip(request)}"
+        inbox = f"contact:organization:{organization.pk}"
+        if rate_limit_reached(
+            network, limit=CONTACT_MESSAGES_PER_NETWORK_PER_HOUR, window_seconds=3600
+        ):
+            minutes = rate_limit_minutes_left(window_seconds=3600)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many messages from your network. Try again in %(minutes)s minute.",
+                    "Too many messages from your network. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        elif rate_limit_reached(
+            inbox, limit=CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY, window_seconds=DAY
+        ):
+            form.add_error(
+                None,
+                _(
+                    "This organization has received as many messages today as the portal "
+                    "sends it in a day. Try again tomorrow."
+                ),
+            )
+            status = 429
+        else:
+            organization_contact_send(
+                organization=organization,
+                sender_name=form.cleaned_data["name"],
+                sender_email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                language=get_language(),
+            )
+            rate_limit_count(network, window_seconds=3600)
+            rate_limit_count(inbox, window_seconds=DAY)
+            return redirect("orgs:contact_sent", slug=organization.slug)
+    return render(
+        request, "orgs/contact.html", {"organization": organization, "form": form}, status=status
+    )
+
+
+@require_safe
+def contact_sent(request, slug):
+    organization = get_organization_for_contact(slug)
+    return render(request, "orgs/contact_sent.html", {"organization": organization})
 
 
 def registration_received(request):

@@ -23,6 +23,7 @@ def csv_rows(response):
 def test_the_public_export_has_published_entries_and_public_fields_only(client, organization):
     organization.contact_person = "Ilga Zariņa"
     organization.phone = "+371 2000 0000"
+    organization.phone_public = True
     organization.save()
     OrganizationFactory(name="Gaidošā", status=Organization.Status.PENDING)
     OrganizationFactory(name="Noraidītā", status=Organization.Status.REJECTED)

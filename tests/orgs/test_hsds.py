@@ -46,7 +46,9 @@ def directory(organization, municipality):
         registration_number="40008000001",
         description="Rotaļu istaba bērniem.\nDarbnīcas vecākiem.",
         email="info@brinumins.example.lv",
+        email_public=True,
         phone="+371 2000 0000",
+        phone_public=True,
         website="https://brinumins.example.lv/",
         address="Lielā iela 5, Talsi, LV-3201",
         year_founded=2004,
@@ -260,7 +262,11 @@ def test_two_exports_give_the_same_ids_and_only_public_fields(directory):
 def test_values_the_schema_would_refuse_are_left_out(municipality):
     OrganizationFactory(home_municipality=municipality, name="A")
     Organization.objects.filter(name="A").update(
-        website="kaut kur internetā", email="nav adrese", phone="=1+1"
+        website="kaut kur internetā",
+        email="nav adrese",
+        phone="=1+1",
+        email_public=True,
+        phone_public=True,
     )
     OrganizationFactory(home_municipality=municipality, name="B", website="https://vārpa.lv/ēd")
     tables, _ = package(export(Organization.objects.order_by("name")))
