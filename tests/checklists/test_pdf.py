@@ -102,3 +102,30 @@ def test_the_blank_forms_are_public(client, template, tmp_path):
         assert response.status_code == 200
         assert f"{code} " in pdf_text(response.content, tmp_path)
     assert client.get("/en/roadmaps/forms/other.pdf").status_code == 404
+
+
+def test_an_attached_organization_is_listed_with_its_e_mail_only_where_it_is_public(
+    municipal_roadmap, municipality
+):
+    # The PDF travels beyond the portal: it carries what the public may see.
+    from django.template.loader import render_to_string
+
+    from tests.factories import OrganizationFactory
+
+    hidden = OrganizationFactory(
+        name="Biedrība Zīlīte", home_municipality=municipality, email="ilga@example.lv"
+    )
+    shown = OrganizationFactory(
+        name="Biedrība Vārpa",
+        home_municipality=municipality,
+        email="info@varpa.example.lv",
+        email_public=True,
+    )
+    answer = municipal_roadmap.answers.get(checkpoint__code="2.1")
+    answer.organizations.set([hidden, shown])
+    html = render_to_string(
+        "checklists/roadmap_pdf.html",
+        {"roadmap": municipal_roadmap, "steps": municipal_roadmap.answers_by_step()},
+    )
+    assert "Biedrība Zīlīte" in html and "ilga@example.lv" not in html
+    assert "Biedrība Vārpa, info@varpa.example.lv" in html
