@@ -3,13 +3,14 @@ import shutil
 import subprocess
 
 import pytest
+from django.template.loader import render_to_string
 from weasyprint.urls import URLFetchingError
 
 from checklists.models import Answer
 from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership
 from roadmap_portal.lib.pdf import StaticFilesOnlyFetcher, render_pdf
-from tests.factories import MunicipalityMembershipFactory
+from tests.factories import MunicipalityMembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +109,6 @@ def test_an_attached_organization_is_listed_with_its_e_mail_only_where_it_is_pub
     municipal_roadmap, municipality
 ):
     # The PDF travels beyond the portal: it carries what the public may see.
-    from django.template.loader import render_to_string
-
-    from tests.factories import OrganizationFactory
-
     hidden = OrganizationFactory(
         name="Biedrība Zīlīte", home_municipality=municipality, email="ilga@example.lv"
     )

@@ -8,11 +8,14 @@ import re
 import zipfile
 
 import pytest
+import tablib
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from openpyxl import load_workbook
 
+from orgs.imports import run_import
 from orgs.models import Organization, OrganizationChange
+from orgs.tables import Table
 from tests.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -258,3 +261,14 @@ def test_entries_listed_before_the_choice_existed_stay_public_and_new_ones_are_h
             [old.home_municipality_id, EMAIL],
         )
     assert Organization.objects.get(slug="cita").public_email == ""
+
+
+def test_an_imported_entry_shows_neither_until_a_representative_chooses(staff, municipality):
+    # Staff vouch for an entry, not for whose address or phone it gives.
+    dataset = tablib.Dataset(headers=["name", "home_municipality", "email", "phone"])
+    dataset.append(["Biedrība Zīlīte", "Talsu novads", EMAIL, PHONE])
+    report = run_import(Table(dataset=dataset, kind="csv"), actor=staff, dry_run=False)
+    assert report.counts.get("new") == 1, report.notes
+    entry = Organization.objects.get(name="Biedrība Zīlīte")
+    assert (entry.email, entry.phone) == (EMAIL, PHONE)
+    assert (entry.public_email, entry.public_phone) == ("", "")
