@@ -304,7 +304,10 @@ DAY = 24 * 3600
 def contact(request, slug):
     """Anyone writes to a published entry; the e-mail goes out, its address stays hidden."""
     organization = get_organization_for_contact(slug)
-    form = ContactForm(request.POST or None)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.full_name, "email": request.user.email}
+    form = ContactForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.data.get("fax"):
         # A robot filled the hidden field: look successful, send nothing.

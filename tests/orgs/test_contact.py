@@ -10,7 +10,7 @@ from orgs.views import (
     CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY,
 )
 from roadmap_portal.lib import email
-from tests.factories import OrganizationFactory, OrganizationMembershipFactory
+from tests.factories import OrganizationFactory, OrganizationMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,12 @@ class TestSending:
             [(first.email, "lv"), (second.email, "en")]
         )
         assert all(e["reply_to"] == ["Jānis Kalniņš <janis@example.org>"] for e in queued)
+
+
+def test_a_signed_in_person_finds_their_name_and_address_filled_in(client, entry):
+    client.force_login(UserFactory(full_name="Anna Liepa", email="anna@example.org"))
+    page = client.get(url(entry))
+    assert 'value="anna@example.org"' in page.text and 'value="Anna Liepa"' in page.text
 
 
 class TestWhichEntries:
