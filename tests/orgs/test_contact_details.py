@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from orgs.imports import run_import
 from orgs.models import Organization, OrganizationChange
-from orgs.tables import Table
+from orgs.tables import Table, read_table
 from tests.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -272,3 +272,20 @@ def test_an_imported_entry_shows_neither_until_a_representative_chooses(staff, m
     entry = Organization.objects.get(name="Biedrība Zīlīte")
     assert (entry.email, entry.phone) == (EMAIL, PHONE)
     assert (entry.public_email, entry.public_phone) == ("", "")
+
+
+def test_the_public_export_read_back_keeps_a_hidden_e_mail_and_phone_and_clears_a_public_one(
+    client, staff, hidden
+):
+    content = body(client.get("/en/organizations/export/"))
+    report = run_import(read_table(content, "organizations.csv"), actor=staff, dry_run=False)
+    assert report.counts == {"unchanged": 1}, report.rows[0].messages
+    hidden.refresh_from_db()
+    assert (hidden.email, hidden.phone) == (EMAIL, PHONE)
+
+    Organization.objects.filter(pk=hidden.pk).update(email_public=True)
+    dataset = tablib.Dataset(headers=["name", "home_municipality", "email", "phone"])
+    dataset.append([hidden.name, "Talsu novads", "", ""])
+    run_import(Table(dataset=dataset, kind="csv"), actor=staff, dry_run=False)
+    hidden.refresh_from_db()
+    assert (hidden.email, hidden.phone) == ("", PHONE)
