@@ -40,6 +40,8 @@ STAFF_COLUMNS = [
     *PUBLIC_COLUMNS,
     ("status", _("Status")),
     ("contact_person_consent", _("Contact person agrees to be shown")),
+    ("email_public", _("E-mail shown publicly")),
+    ("phone_public", _("Phone shown publicly")),
     ("last_confirmed_at", _("Last confirmed")),
 ]
 
@@ -48,7 +50,8 @@ SIMPLE_FIELDS = [
     "id", "name", "short_name", "type", "legal_form", "is_social_enterprise",
     "registration_number", "country", "home_municipality_id", "address", "description",
     "languages", "year_founded", "email", "phone", "website", "contact_person",
-    "contact_person_consent", "updated_at", "status", "last_confirmed_at",
+    "contact_person_consent", "email_public", "phone_public", "updated_at", "status",
+    "last_confirmed_at",
 ]  # fmt: skip
 RELATIONS = {
     "municipalities_served": (Organization.municipalities_served.through, "municipality_id"),
@@ -147,8 +150,13 @@ def export_rows(organizations, *, staff):
                 "contact_person": row["contact_person"]
                 if staff or row["contact_person_consent"]
                 else "",
+                # Kept from the public when the representatives chose so.
+                "email": row["email"] if staff or row["email_public"] else "",
+                "phone": row["phone"] if staff or row["phone_public"] else "",
                 "updated_at": row["updated_at"].date().isoformat(),
                 "contact_person_consent": "yes" if row["contact_person_consent"] else "no",
+                "email_public": "yes" if row["email_public"] else "no",
+                "phone_public": "yes" if row["phone_public"] else "no",
                 "last_confirmed_at": row["last_confirmed_at"].date().isoformat()
                 if row["last_confirmed_at"]
                 else "",

@@ -114,7 +114,7 @@ HEADERS = {name: [column["name"] for column in fields] for name, (_path, fields)
 ORGANIZATION_FIELDS = [
     "id", "name", "short_name", "legal_form", "registration_number", "country", "address",
     "description", "email", "phone", "website", "year_founded", "contact_person",
-    "contact_person_consent", "home_municipality__name",
+    "contact_person_consent", "email_public", "phone_public", "home_municipality__name",
 ]  # fmt: skip
 # A postal code as the portal's countries write it: LV-3201, LT-01100, 123 45, 1000-001.
 POSTAL_CODE = re.compile(r"(?:[A-Z]{2}-)?\d{3,5}(?:[- ]\d{2,4})?")
@@ -209,7 +209,8 @@ def _package_rows(row, services):
             "name": row["name"],
             "alternate_name": row["short_name"],
             "description": row["description"],
-            "email": _email(row["email"]),
+            # A package is public: the e-mail and phone only where the entry shows them.
+            "email": _email(row["email"]) if row["email_public"] else "",
             "website": _uri(row["website"]),
             "year_incorporated": "" if row["year_founded"] is None else row["year_founded"],
             "legal_status": row["legal_form"],
@@ -258,7 +259,7 @@ def _package_rows(row, services):
                 "address_type": "physical",
             },
         )
-    if row["phone"].strip():
+    if row["phone"].strip() and row["phone_public"]:
         yield (
             "phone",
             {

@@ -127,6 +127,21 @@ class BlankIsNoneWidget(widgets.CharWidget):
         return cell_text(value) or None
 
 
+class ShownOrKeptField(fields.Field):
+    """The e-mail or the phone. An empty cell clears one the public sees, and keeps one it
+    does not: the public exports (CSV and HSDS) leave that out, and reading one back must
+    not erase it."""
+
+    def __init__(self, attribute, *, shown_by):
+        super().__init__(attribute, attribute, widget=TextWidget())
+        self.shown_by = shown_by
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if instance.pk and not getattr(instance, self.shown_by) and not self.clean(row, **kwargs):
+            return
+        super().save(instance, row, is_m2m, **kwargs)
+
+
 class YesNoWidget(widgets.Widget):
     # Folded: yes/no, jā/nē, taip/ne, ja/nej, sim/não, ναι/όχι.
     YES = {"yes", "true", "1", "x", "ja", "taip", "sim", "ναι"}
@@ -290,8 +305,8 @@ class OrganizationResource(resources.ModelResource):
     address = fields.Field("address", "address", widget=TextWidget())
     description = fields.Field("description", "description", widget=TextWidget())
     languages = fields.Field("languages", "languages", widget=LanguagesWidget())
-    email = fields.Field("email", "email", widget=TextWidget())
-    phone = fields.Field("phone", "phone", widget=TextWidget())
+    email = ShownOrKeptField("email", shown_by="email_public")
+    phone = ShownOrKeptField("phone", shown_by="phone_public")
     website = fields.Field("website", "website", widget=TextWidget())
     year_founded = fields.Field("year_founded", "year_founded", widget=YearWidget())
     # An empty cell keeps the contact person: public exports (CSV and HSDS) leave out the

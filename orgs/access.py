@@ -45,6 +45,13 @@ def can_moderate(user, organization):
     return user.is_superuser or organization.home_municipality_id in staffed_municipality_ids(user)
 
 
+def can_see_private_contact(user, organization):
+    """An e-mail or phone the representatives keep from the public is still seen by
+    municipal staff (of any municipality: the staff export gives them every entry's
+    details), portal administrators and the entry's own representatives."""
+    return is_municipal_staff(user) or represents(user, organization)
+
+
 # Nobody decides on their own request. Each request has the people it concerns (a claim:
 # the claimant; an entry: those who registered or represent it; a move: those too and who
 # asked). It goes to the active staff of its municipality who are not among them, and to
@@ -223,6 +230,25 @@ def get_organization_for_viewer(user, slug):
     entry comes with the user's rights on it (_with_rights_of), from the same query."""
     organization = get_object_or_404(_with_rights_of(user), slug=slug)
     _visible_or_404(organization)
+    return organization
+
+
+def can_be_written_to(organization):
+    """A published entry with someone to write to: its contact address, or a
+    representative with an active account."""
+    return organization.is_public and bool(
+        organization.email
+        or OrganizationMembership.objects.filter(
+            organization=organization, user__is_active=True
+        ).exists()
+    )
+
+
+def get_organization_for_contact(slug):
+    """The contact form, for everyone, of an entry that can be written to; 404 otherwise."""
+    organization = get_object_or_404(Organization, slug=slug)
+    if not can_be_written_to(organization):
+        raise Http404
     return organization
 
 

@@ -24,6 +24,9 @@ from .models import (
 )
 from .search import DirectoryQuery, Sort
 
+# A message through the contact form: as long as a claim's message or a service description.
+CONTACT_MESSAGE_MAX_LENGTH = 2000
+
 
 def directory_choices():
     """The directory's filter lists in the active language, cached for a few minutes:
@@ -144,6 +147,8 @@ class OrganizationForm(forms.ModelForm):
             "name": _("Name of the organization"),
             "type": _("Type of organization"),
             "is_social_enterprise": _("It has social enterprise status"),
+            "email_public": _("Show the e-mail address on the organization's public page"),
+            "phone_public": _("Show the phone number on the organization's public page"),
             "offers": _("What can it offer partners?"),
             "seeks": _("What is it looking for?"),
         }
@@ -158,6 +163,18 @@ class OrganizationForm(forms.ModelForm):
             "home_municipality": _("Where it is based. Its staff will check the entry."),
             "description": _("What it does and for whom, in a few sentences."),
             "contact_person": _("Shown publicly only if the person agrees below."),
+            "email": _(
+                "Messages sent through the portal's contact form come here. If it is not "
+                "shown, people can still write to you through the form without seeing it."
+            ),
+            "email_public": _(
+                "Leave it unticked if it is someone's own address. Municipal staff and your "
+                "organization's representatives see it either way."
+            ),
+            "phone_public": _(
+                "Leave it unticked if it is someone's own number. Municipal staff and your "
+                "organization's representatives see it either way."
+            ),
         }
 
     def __init__(self, *args, instance=None, **kwargs):
@@ -275,7 +292,10 @@ class RegistrationForm(OrganizationForm):
 
     publication_consent = forms.BooleanField(
         label=_("I agree that these details are published in the directory"),
-        help_text=_("Contact details of the organization are public; yours are not."),
+        help_text=_(
+            "The organization's details are public, its e-mail address and phone number only "
+            "if you chose so above; your account's name and address are not."
+        ),
         error_messages={
             "required": _(
                 "Tick the box to agree that the details are published,"
@@ -346,6 +366,42 @@ class ClaimForm(forms.ModelForm):
             "message": _("For example your role in it. Staff of the municipality read this.")
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactForm(forms.Form):
+    """A message to an organization from anyone. The name and the address go into the
+    e-mail's headers (Reply-To), so they must be one line each."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        validators=[validate_single_line],
+        error_messages={"required": _("Enter your name")},
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The organization replies to this address. It is not published."),
+        max_length=254,  # the standard's limit (RFC 5321); Django would take 320
+        validators=[validate_email_local_part, validate_single_line],
+        error_messages={
+            "required": _("Enter your e-mail address"),
+            "invalid": _("Enter an e-mail address in the right format, like name@example.org"),
+        },
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=CONTACT_MESSAGE_MAX_LENGTH,
+        help_text=_("At most 2,000 characters."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Enter your message")},
+    )
+    # A honeypot: hidden from people, filled in by robots.
+    fax = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
 
 
 class InvitationForm(forms.Form):

@@ -232,8 +232,8 @@ class Organization(models.Model):
         "name", "short_name", "type", "legal_form", "is_social_enterprise",
         "registration_number", "home_municipality", "municipalities_served", "address",
         "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
-        "year_founded", "email", "phone", "website", "contact_person", "contact_person_consent",
-        "services",
+        "year_founded", "email", "email_public", "phone", "phone_public", "website",
+        "contact_person", "contact_person_consent", "services",
     )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
@@ -303,6 +303,17 @@ class Organization(models.Model):
     )
     phone = models.CharField(
         _("phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
+    # Whether the public sees the e-mail and the phone (staff and the entry's representatives
+    # always do: orgs.access.can_see_private_contact). Informal groups often give a
+    # volunteer's own address, so a new entry shows neither until a representative says so;
+    # entries made before the choice existed were registered as public and stay so
+    # (migration 0014). Anyone can still write through the contact form.
+    email_public = models.BooleanField(
+        _("show the e-mail address publicly"), default=False, db_default=False
+    )
+    phone_public = models.BooleanField(
+        _("show the phone number publicly"), default=False, db_default=False
     )
     website = models.URLField(_("website"), blank=True)
     contact_person = models.CharField(
@@ -403,6 +414,15 @@ class Organization(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def public_email(self):
+        """The e-mail address as the public sees it: empty unless it is public."""
+        return self.email if self.email_public else ""
+
+    @property
+    def public_phone(self):
+        return self.phone if self.phone_public else ""
 
     def is_stale(self, now=None):
         """True when nobody has confirmed the entry for FRESHNESS_DAYS."""

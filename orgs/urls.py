@@ -17,6 +17,8 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("organizations/<slug:slug>/edit/", views.edit, name="edit"),
     path("organizations/<slug:slug>/claim/", views.claim, name="claim"),
+    path("organizations/<slug:slug>/contact/", views.contact, name="contact"),
+    path("organizations/<slug:slug>/contact/sent/", views.contact_sent, name="contact_sent"),
     path("organizations/<slug:slug>/invite/", views.invite, name="invite"),
     path("organizations/<slug:slug>/history/", views.history, name="history"),
     path(

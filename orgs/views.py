@@ -6,7 +6,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,17 +20,21 @@ from roadmap_portal.lib.locking import Conflict, VersionForm
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
+    rate_limit_minutes_left,
     rate_limit_reached,
     rate_limited,
 )
 from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
+    can_be_written_to,
     can_read_history,
+    can_see_private_contact,
     claim_queryset,
     get_claim_for_moderation,
     get_moderation_queues,
     get_move_for_moderation,
+    get_organization_for_contact,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
@@ -42,6 +46,7 @@ from .access import (
 from .forms import (
     ClaimDecisionForm,
     ClaimForm,
+    ContactForm,
     DirectoryFilterForm,
     InvitationForm,
     MoveDecisionForm,
@@ -75,6 +80,7 @@ from .services import (
     organization_approve,
     organization_change_revert,
     organization_confirm_still_correct,
+    organization_contact_send,
     organization_for_still_correct,
     organization_register,
     organization_reject,
@@ -131,6 +137,8 @@ def organization_detail(request, slug):
             "can_edit": organization.can_edit,
             "can_moderate": organization.can_moderate,
             "can_read_history": can_read_history(request.user, organization),
+            "sees_private_contact": can_see_private_contact(request.user, organization),
+            "can_write_to": can_be_written_to(organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
                 for code in organization.languages
@@ -262,6 +270,75 @@ def register(request):
         "orgs/register.html",
         _registration_context(form, signup_form, services, duplicates),
     )
+
+
+# Messages through the contact forms, counted when sent: a person writes to a few
+# organizations, a workshop's network to a dozen; an organization's inbox is not flooded.
+CONTACT_MESSAGES_PER_NETWORK_PER_HOUR = 20
+CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY = 30
+DAY = 24 * 3600
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request, slug):
+    """Anyone writes to a published entry; the e-mail goes out, its address stays hidden."""
+    organization = get_organization_for_contact(slug)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.full_name, "email": request.user.email}
+    form = ContactForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.data.get("fax"):
+        # A robot filled the hidden field: look successful, send nothing.
+        return redirect("orgs:contact_sent", slug=organization.slug)
+    if request.method == "POST" and form.is_valid():
+        network = f"contact:network:{client_ip(request)}"
+        inbox = f"contact:organization:{organization.pk}"
+        if rate_limit_reached(
+            network, limit=CONTACT_MESSAGES_PER_NETWORK_PER_HOUR, window_seconds=3600
+        ):
+            minutes = rate_limit_minutes_left(window_seconds=3600)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many messages from your network. Try again in %(minutes)s minute.",
+                    "Too many messages from your network. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        elif rate_limit_reached(
+            inbox, limit=CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY, window_seconds=DAY
+        ):
+            form.add_error(
+                None,
+                _(
+                    "This organization has received as many messages today as the portal "
+                    "sends it in a day. Try again tomorrow."
+                ),
+            )
+            status = 429
+        else:
+            organization_contact_send(
+                organization=organization,
+                sender_name=form.cleaned_data["name"],
+                sender_email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                language=get_language(),
+            )
+            rate_limit_count(network, window_seconds=3600)
+            rate_limit_count(inbox, window_seconds=DAY)
+            return redirect("orgs:contact_sent", slug=organization.slug)
+    return render(
+        request, "orgs/contact.html", {"organization": organization, "form": form}, status=status
+    )
+
+
+@require_safe
+def contact_sent(request, slug):
+    organization = get_organization_for_contact(slug)
+    return render(request, "orgs/contact_sent.html", {"organization": organization})
 
 
 def registration_received(request):

@@ -215,6 +215,14 @@ MATRIX = {
     "orgs:organization": Url(kwargs=slug, GET=ENTRY_PAGE),
     "orgs:edit": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
     "orgs:claim": Url(kwargs=slug, GET=CLAIMANTS, POST=CLAIMANTS),
+    # Anyone writes to a published entry (the empty POST: the form and its errors); an
+    # entry that is not published has no contact form, for its insiders neither.
+    "orgs:contact": Url(
+        kwargs=slug,
+        GET={PUBLISHED: everybody(200), PENDING: everybody(404)},
+        POST={PUBLISHED: everybody(200), PENDING: everybody(404)},
+    ),
+    "orgs:contact_sent": Url(kwargs=slug, GET={PUBLISHED: everybody(200), PENDING: everybody(404)}),
     "orgs:invite": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
     "orgs:history": Url(
         kwargs=slug,

@@ -23,6 +23,7 @@ def csv_rows(response):
 def test_the_public_export_has_published_entries_and_public_fields_only(client, organization):
     organization.contact_person = "Ilga Zariņa"
     organization.phone = "+371 2000 0000"
+    organization.phone_public = True
     organization.save()
     OrganizationFactory(name="Gaidošā", status=Organization.Status.PENDING)
     OrganizationFactory(name="Noraidītā", status=Organization.Status.REJECTED)
@@ -112,7 +113,7 @@ def test_the_rows_are_the_header_then_one_list_of_cells_per_entry_by_id(municipa
     assert len(staff_rows[1]) == len(STAFF_COLUMNS)
 
 
-def test_the_rows_carry_a_contact_person_only_with_consent_but_to_staff(municipality):
+def test_the_rows_carry_a_contact_person_only_with_consent_but_to_staff(municipality, in_english):
     OrganizationFactory(
         home_municipality=municipality, contact_person="Ilga Zariņa", contact_person_consent=False
     )
@@ -122,7 +123,7 @@ def test_the_rows_carry_a_contact_person_only_with_consent_but_to_staff(municipa
     assert public[column] == "" and staff[column] == "Ilga Zariņa"
 
 
-def test_the_rows_leave_formula_escaping_to_the_response(municipality):
-    OrganizationFactory(home_municipality=municipality, phone="+371 2000 0000")
+def test_the_rows_leave_formula_escaping_to_the_response(municipality, in_english):
+    OrganizationFactory(home_municipality=municipality, phone="+371 2000 0000", phone_public=True)
     header, row = export_rows(Organization.objects.all(), staff=False)
     assert row[header.index("Phone")] == "+371 2000 0000"  # lib/spreadsheets escapes it

@@ -190,7 +190,11 @@ def test_two_exports_give_the_same_ids_and_only_public_fields(directory):
 def test_values_the_schema_would_refuse_are_left_out(municipality):
     OrganizationFactory(home_municipality=municipality, name="A")
     Organization.objects.filter(name="A").update(
-        website="kaut kur internetā", email="nav adrese", phone="=1+1"
+        website="kaut kur internetā",
+        email="nav adrese",
+        phone="=1+1",
+        email_public=True,
+        phone_public=True,
     )
     OrganizationFactory(home_municipality=municipality, name="B", website="https://vārpa.lv/ēd")
     tables, _ = package(export(Organization.objects.order_by("name")))

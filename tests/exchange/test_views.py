@@ -197,6 +197,7 @@ def test_the_preview_shows_what_each_updated_field_was_and_will_be_in_words(
     MunicipalityMembershipFactory(municipality=riga, user=staff)
     organization.fields_of_activity.set([FieldOfActivity.objects.get(slug="sport")])
     organization.email = "old@example.lv"
+    organization.email_public = True  # an empty cell clears a public address
     organization.registration_number = "40001"  # it moves: matched by number, not name
     organization.save()
     header = ["Name", "Registration number", "Home municipality", "Fields of activity"]
