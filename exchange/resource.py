@@ -47,20 +47,18 @@ from orgs.services import (
 )
 from orgs.templatetags.orgs_history import field_label
 from roadmap_portal.lib.bulk import bulk_insert, bulk_update
+from roadmap_portal.lib.locking import bump_versions
 
 from .export import RELATIONS, related_ids
 from .readers import cell_text, folded_name
 
 logger = logging.getLogger(__name__)
 
-# The columns the import reads; the export's other columns (status, dates) are ignored.
-# lead: derive from the model-level declaration of an organization's fields.
-IMPORT_COLUMNS = [
-    "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
-    "home_municipality", "municipalities_served", "address", "description", "services",
-    "fields_of_activity", "target_groups", "offers", "seeks", "languages", "year_founded",
-    "email", "phone", "website", "contact_person",
-]  # fmt: skip
+# The columns the import reads: an entry's declared fields (Organization.EDITABLE_FIELDS)
+# but the choices only its representatives make (to show the contact person, the e-mail,
+# the phone). The export's other columns (status, dates) are ignored.
+NOT_IMPORTED = {"contact_person_consent", "email_public", "phone_public"}
+IMPORT_COLUMNS = [field.name for field in Organization.editable() if field.name not in NOT_IMPORTED]
 SERVICE_NAME_MAX = Service._meta.get_field("name").max_length
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # A value in the preview's "before and after" is cut at this length: the report is kept.
@@ -719,14 +717,14 @@ class OrganizationResource(resources.ModelResource):
                 by_fields = defaultdict(list)
                 for instance in changed:
                     instance.updated_at = now
-                    # lead: the shared locking helper's version bump replaces this line.
-                    instance.version += 1  # an editor holding the old version gets a conflict
                     _set_search_material(instance)
                     fields = {key.removesuffix("_id") for key in instance.changed_fields}
                     by_fields[frozenset(fields & UPDATABLE)].append(instance)
                 # Only the columns that changed.
                 for fields, instances in by_fields.items():
                     bulk_update(Organization, instances, [*fields, *ALWAYS_UPDATED])
+                # An editor holding the version they loaded gets a conflict.
+                bump_versions(Organization.objects.filter(pk__in=[i.pk for i in changed]))
                 self._write_relations(changed, created=False)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
@@ -779,9 +777,8 @@ TAXONOMY_COLUMNS = {
     "seeks": NeedKind,
 }
 # What an import may change, for bulk_update; and what changes with every update.
-# lead: derive from the model-level declaration of an organization's fields.
 UPDATABLE = {key.removesuffix("_id") for key in SIMPLE_FIELDS}
-ALWAYS_UPDATED = ["country", "updated_at", "version", "search_text", "facet_tokens"]
+ALWAYS_UPDATED = ["country", "updated_at", "search_text", "facet_tokens"]
 
 
 def _taxonomy_names(model):
