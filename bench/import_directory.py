@@ -21,7 +21,9 @@ setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from orgs.imports import NOT_FROM_THE_FILE, read_table, run_import  # noqa: E402
+from exchange.readers import read_table  # noqa: E402
+from exchange.resource import NOT_FROM_THE_FILE  # noqa: E402
+from exchange.services import run_import  # noqa: E402
 from orgs.models import Municipality, Organization  # noqa: E402
 
 

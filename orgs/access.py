@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
-    ImportRecord,
     Municipality,
     MunicipalityMembership,
     Organization,
@@ -44,6 +43,13 @@ def can_moderate(user, organization):
     if not user.is_authenticated:
         return False
     return user.is_superuser or organization.home_municipality_id in staffed_municipality_ids(user)
+
+
+def can_see_private_contact(user, organization):
+    """An e-mail or phone the representatives keep from the public is still seen by
+    municipal staff (of any municipality: the staff export gives them every entry's
+    details), portal administrators and the entry's own representatives."""
+    return is_municipal_staff(user) or represents(user, organization)
 
 
 # Nobody decides on their own request. Each request has the people it concerns (a claim:
@@ -227,6 +233,25 @@ def get_organization_for_viewer(user, slug):
     return organization
 
 
+def can_be_written_to(organization):
+    """A published entry with someone to write to: its contact address, or a
+    representative with an active account."""
+    return organization.is_public and bool(
+        organization.email
+        or OrganizationMembership.objects.filter(
+            organization=organization, user__is_active=True
+        ).exists()
+    )
+
+
+def get_organization_for_contact(slug):
+    """The contact form, for everyone, of an entry that can be written to; 404 otherwise."""
+    organization = get_object_or_404(Organization, slug=slug)
+    if not can_be_written_to(organization):
+        raise Http404
+    return organization
+
+
 def get_organization_for_edit(user, slug):
     """Representatives edit their entry (portal administrators too)."""
     organization = get_object_or_404(_with_rights_of(user), slug=slug)
@@ -344,16 +369,6 @@ def get_move_for_moderation(user, pk):
     if user.pk == move.requested_by_id or user.pk in entry_concerned_ids(move.organization):
         raise PermissionDenied
     return move
-
-
-def get_import_for_user(user, pk):
-    """An import is seen by the staff member who uploaded it only: the file may hold
-    personal data. Other signed-in users get 403, other staff 404."""
-    if not is_municipal_staff(user):
-        raise PermissionDenied
-    return get_object_or_404(
-        ImportRecord.objects.select_related("created_by", "municipality"), pk=pk, created_by=user
-    )
 
 
 def get_municipality_for_staff_management(user, slug):

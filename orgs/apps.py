@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def register_sqlite_functions(sender, connection, **kwargs):
     # SQLite has no unaccent(); the directory search needs the same folding there.
     if connection.vendor == "sqlite":
-        from .search import normalize
+        from .search.text import normalize
 
         connection.connection.create_function("portal_normalize", 1, normalize, deterministic=True)
 

@@ -24,7 +24,9 @@ from .models import (
     TargetGroup,
 )
 from .search import DirectoryQuery, Sort
-from .tables import DELIMITERS, ENCODING_LABELS
+
+# A message through the contact form: as long as a claim's message or a service description.
+CONTACT_MESSAGE_MAX_LENGTH = 2000
 
 
 def directory_choices():
@@ -146,6 +148,8 @@ class OrganizationForm(forms.ModelForm):
             "name": _("Name of the organization"),
             "type": _("Type of organization"),
             "is_social_enterprise": _("It has social enterprise status"),
+            "email_public": _("Show the e-mail address on the organization's public page"),
+            "phone_public": _("Show the phone number on the organization's public page"),
             "offers": _("What can it offer partners?"),
             "seeks": _("What is it looking for?"),
         }
@@ -160,6 +164,18 @@ class OrganizationForm(forms.ModelForm):
             "home_municipality": _("Where it is based. Its staff will check the entry."),
             "description": _("What it does and for whom, in a few sentences."),
             "contact_person": _("Shown publicly only if the person agrees below."),
+            "email": _(
+                "Messages sent through the portal's contact form come here. If it is not "
+                "shown, people can still write to you through the form without seeing it."
+            ),
+            "email_public": _(
+                "Leave it unticked if it is someone's own address. Municipal staff and your "
+                "organization's representatives see it either way."
+            ),
+            "phone_public": _(
+                "Leave it unticked if it is someone's own number. Municipal staff and your "
+                "organization's representatives see it either way."
+            ),
         }
 
     def __init__(self, *args, instance=None, **kwargs):
@@ -277,7 +293,10 @@ class RegistrationForm(OrganizationForm):
 
     publication_consent = forms.BooleanField(
         label=_("I agree that these details are published in the directory"),
-        help_text=_("Contact details of the organization are public; yours are not."),
+        help_text=_(
+            "The organization's details are public, its e-mail address and phone number only "
+            "if you chose so above; your account's name and address are not."
+        ),
         error_messages={
             "required": _(
                 "Tick the box to agree that the details are published,"
@@ -350,6 +369,42 @@ class ClaimForm(forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
 
 
+class ContactForm(forms.Form):
+    """A message to an organization from anyone. The name and the address go into the
+    e-mail's headers (Reply-To), so they must be one line each."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        validators=[validate_single_line],
+        error_messages={"required": _("Enter your name")},
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The organization replies to this address. It is not published."),
+        max_length=254,  # the standard's limit (RFC 5321); Django would take 320
+        validators=[validate_email_local_part, validate_single_line],
+        error_messages={
+            "required": _("Enter your e-mail address"),
+            "invalid": _("Enter an e-mail address in the right format, like name@example.org"),
+        },
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=CONTACT_MESSAGE_MAX_LENGTH,
+        help_text=_("At most 2,000 characters."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Enter your message")},
+    )
+    # A honeypot: hidden from people, filled in by robots.
+    fax = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of your colleague"),
@@ -387,44 +442,3 @@ class StaffInvitationForm(forms.Form):
 
 class StaffRoleForm(forms.Form):
     role = StaffRoleField(label=_("Role"))
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_(
-            "CSV, XLSX or ODS, up to 10 MB, the first row holding the column names; or an "
-            "Open Referral (HSDS) data package as a zip file."
-        ),
-        error_messages={"required": _("Choose the file to import")},
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality of rows that name none"),
-        queryset=Municipality.objects.none(),
-        required=False,
-    )
-    all_or_nothing = forms.BooleanField(
-        label=_("All or nothing: if any row is refused, import none"), required=False
-    )
-
-    def __init__(self, *args, municipalities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        if municipalities.count() == 1:
-            self.fields["municipality"].initial = municipalities.first()
-
-
-class ImportReadingForm(forms.Form):
-    """How to read a CSV file, when the guess was wrong."""
-
-    encoding = forms.ChoiceField(label=_("Encoding"), required=False)
-    delimiter = forms.ChoiceField(label=_("Separator"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["encoding"].choices = list(ENCODING_LABELS.items())
-        self.fields["delimiter"].choices = [
-            ("tab" if key == "\t" else key, label) for key, label in DELIMITERS.items()
-        ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"

@@ -232,8 +232,8 @@ class Organization(models.Model):
         "name", "short_name", "type", "legal_form", "is_social_enterprise",
         "registration_number", "home_municipality", "municipalities_served", "address",
         "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
-        "year_founded", "email", "phone", "website", "contact_person", "contact_person_consent",
-        "services",
+        "year_founded", "email", "email_public", "phone", "phone_public", "website",
+        "contact_person", "contact_person_consent", "services",
     )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
@@ -304,6 +304,17 @@ class Organization(models.Model):
     phone = models.CharField(
         _("phone"), max_length=40, blank=True, validators=[validate_single_line]
     )
+    # Whether the public sees the e-mail and the phone (staff and the entry's representatives
+    # always do: orgs.access.can_see_private_contact). Informal groups often give a
+    # volunteer's own address, so a new entry shows neither until a representative says so;
+    # entries made before the choice existed were registered as public and stay so
+    # (migration 0014). Anyone can still write through the contact form.
+    email_public = models.BooleanField(
+        _("show the e-mail address publicly"), default=False, db_default=False
+    )
+    phone_public = models.BooleanField(
+        _("show the phone number publicly"), default=False, db_default=False
+    )
     website = models.URLField(_("website"), blank=True)
     contact_person = models.CharField(
         _("contact person"), max_length=200, blank=True, validators=[validate_single_line]
@@ -329,7 +340,7 @@ class Organization(models.Model):
     )
     # Optimistic locking: an edit based on an older version is refused, never overwrites.
     version = models.PositiveIntegerField(default=FIRST_VERSION, editable=False)
-    # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
+    # Search material kept up to date by orgs.services.organization_reindex; see orgs/search/.
     search_text = models.TextField(editable=False, blank=True)
     facet_tokens = models.TextField(editable=False, blank=True)
 
@@ -404,6 +415,15 @@ class Organization(models.Model):
     def is_public(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def public_email(self):
+        """The e-mail address as the public sees it: empty unless it is public."""
+        return self.email if self.email_public else ""
+
+    @property
+    def public_phone(self):
+        return self.phone if self.phone_public else ""
+
     def is_stale(self, now=None):
         """True when nobody has confirmed the entry for FRESHNESS_DAYS."""
         reference = self.last_confirmed_at or self.published_at or self.created_at
@@ -467,9 +487,10 @@ class OrganizationChange(Change):
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The import that made the change, so the history says where it came from.
+    # The import that made the change, so the history says where it came from. Named by
+    # its label: orgs imports nothing of the exchange app, which depends on orgs.
     import_record = models.ForeignKey(
-        "ImportRecord",
+        "exchange.ImportRecord",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -488,65 +509,6 @@ class OrganizationChange(Change):
     @property
     def can_be_reverted(self):
         return self.kind in (self.Kind.EDITED, self.Kind.REVERTED)
-
-
-class ImportRecord(models.Model):
-    """One spreadsheet import: kept from the preview to the confirmation, then its result."""
-
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("Being checked")
-        PREVIEWED = "previewed", _("Previewed")
-        IMPORTING = "importing", _("Being imported")
-        IMPORTED = "imported", _("Imported")
-        NOTHING_WRITTEN = "nothing_written", _("Nothing written")
-        FAILED = "failed", _("Failed")
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    filename = models.CharField(_("file"), max_length=255)
-    checksum = models.CharField(_("SHA-256"), max_length=64)
-    content = models.BinaryField()
-    encoding = models.CharField(max_length=16, blank=True)
-    delimiter = models.CharField(max_length=2, blank=True)
-    all_or_nothing = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
-    counts = models.JSONField(default=dict)
-    # The last check's or the import's report (orgs.imports.ImportReport.as_json).
-    report = models.JSONField(default=dict)
-    # Progress of a big file's check or import, which runs as a background task.
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    # Written when a run starts and, on PostgreSQL, as it goes: a run that has not written
-    # it for IMPORT_STALLED_AFTER seconds (its worker or database died) is marked failed.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    # Each check or import of the file is a new attempt: a run that was given up on and
-    # then wakes up finds its attempt superseded and writes nothing.
-    attempt = models.PositiveIntegerField(default=0)
-    stalled = models.BooleanField(default=False)
-    from_command_line = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    RUNNING = (Status.CHECKING, Status.IMPORTING)
-
-    @property
-    def is_running(self):
-        return self.status in self.RUNNING
-
-    @property
-    def percent_done(self):
-        return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
 class Decision(models.Model):
@@ -704,7 +666,7 @@ def facet_tokens(
 ):
     """One word per filter value: what an organization carries and a search asks for.
 
-    See orgs/search.py: on PostgreSQL a GIN index over these words answers any mix of
+    See orgs/search/postgresql.py: on PostgreSQL a GIN index over these words answers any mix of
     filters at once; on SQLite they are matched with LIKE.
     """
     tokens = []

@@ -2,6 +2,7 @@ from collections import Counter
 from copy import copy
 from dataclasses import dataclass
 from datetime import timedelta
+from email.headerregistry import Address
 from itertools import batched
 
 from anyascii import anyascii
@@ -50,7 +51,7 @@ from .search import normalize
 
 def organization_reindex(*, organization: Organization) -> None:
     """Refresh what the directory search reads after any change to an organization,
-    its services or its taxonomies (orgs/search.py)."""
+    its services or its taxonomies (orgs/search/)."""
     search_text = organization.build_search_text()
     facet_tokens = organization.build_facet_tokens()
     # .update(): the search material is not an edit, so updated_at stays as it is.
@@ -697,6 +698,35 @@ def organization_reject(*, organization, actor, reason: str):
 def representatives_of(organization):
     return get_user_model().objects.filter(
         is_active=True, organization_memberships__organization=organization
+    )
+
+
+def organization_contact_send(
+    *, organization, sender_name: str, sender_email: str, message: str, language: str
+) -> None:
+    """A message from anyone, through the entry's contact form: e-mailed to its contact
+    address or, when it has none, to each of its representatives, with Reply-To the
+    sender. The sender never learns the address unless the organization answers.
+
+    In the representatives' language (the one most of them chose) when known, else in
+    `language`, the one the sender wrote in."""
+    reply_to = [str(Address(display_name=sender_name, addr_spec=sender_email))]
+    context = {
+        "organization": organization.name,
+        "name": sender_name,
+        "email": sender_email,
+        "message": message,
+    }
+    representatives = list(representatives_of(organization).order_by("pk"))
+    if not organization.email:
+        for user in representatives:
+            email_user(user, "contact_message", context, reply_to=reply_to)
+        return
+    chosen = Counter(user.language for user in representatives if user.language)
+    if chosen:
+        language = chosen.most_common(1)[0][0]
+    email_address(
+        organization.email, "contact_message", context, language=language, reply_to=reply_to
     )
 
 

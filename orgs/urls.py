@@ -6,8 +6,6 @@ app_name = "orgs"
 
 urlpatterns = [
     path("organizations/", views.directory, name="directory"),
-    path("organizations/export/", views.directory_export, name="export"),
-    path("organizations/export/hsds.zip", views.directory_export_hsds, name="export_hsds"),
     path("organizations/register/", views.register, name="register"),
     path(
         "organizations/register/received/",
@@ -19,6 +17,8 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("organizations/<slug:slug>/edit/", views.edit, name="edit"),
     path("organizations/<slug:slug>/claim/", views.claim, name="claim"),
+    path("organizations/<slug:slug>/contact/", views.contact, name="contact"),
+    path("organizations/<slug:slug>/contact/sent/", views.contact_sent, name="contact_sent"),
     path("organizations/<slug:slug>/invite/", views.invite, name="invite"),
     path("organizations/<slug:slug>/history/", views.history, name="history"),
     path(
@@ -37,9 +37,6 @@ urlpatterns = [
     ),
     path("staff-invitations/<str:token>/", views.staff_invitation, name="staff_invitation"),
     path("moderation/", views.moderation, name="moderation"),
-    path("moderation/export/", views.staff_export, name="staff_export"),
-    path("moderation/import/", views.import_upload, name="import"),
-    path("moderation/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),
     path("moderation/claims/<int:pk>/", views.moderate_claim, name="moderate_claim"),
     path("moderation/moves/<int:pk>/", views.moderate_move, name="moderate_move"),

@@ -1,19 +1,14 @@
-import tempfile
-
-from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
@@ -25,21 +20,24 @@ from roadmap_portal.lib.locking import Conflict, VersionForm
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
+    rate_limit_minutes_left,
     rate_limit_reached,
     rate_limited,
 )
 from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
+    can_be_written_to,
     can_read_history,
+    can_see_private_contact,
     claim_queryset,
     coordinated_municipalities,
     get_claim_for_moderation,
-    get_import_for_user,
     get_membership_for_management,
     get_moderation_queues,
     get_move_for_moderation,
     get_municipality_for_staff_management,
+    get_organization_for_contact,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
@@ -47,15 +45,12 @@ from .access import (
     is_municipal_staff,
     moderation_queryset,
     move_queryset,
-    staffed_municipality_ids,
 )
-from .export import csv_chunks, export_rows, xlsx_file
 from .forms import (
     ClaimDecisionForm,
     ClaimForm,
+    ContactForm,
     DirectoryFilterForm,
-    ImportReadingForm,
-    ImportUploadForm,
     InvitationForm,
     MoveDecisionForm,
     OrganizationForm,
@@ -66,13 +61,10 @@ from .forms import (
     StaffRoleForm,
     services_from,
 )
-from .hsds import write_package
-from .imports import ImportReport, read_upload
-from .models import ImportRecord, Municipality, MunicipalityMembership, Organization, StaffChange
+from .models import Municipality, MunicipalityMembership, Organization, StaffChange
 from .search import (
     DirectoryQuery,
     Sort,
-    directory_matches,
     directory_search,
     similar_organizations,
 )
@@ -96,6 +88,7 @@ from .services import (
     organization_approve,
     organization_change_revert,
     organization_confirm_still_correct,
+    organization_contact_send,
     organization_for_still_correct,
     organization_register,
     organization_reject,
@@ -112,14 +105,6 @@ from .services import (
     staff_remove,
     staff_role_change,
     still_correct_token,
-)
-from .tables import ImportFileError, check_size, checksum
-from .tasks import (
-    import_confirm,
-    import_reread,
-    import_retry,
-    imports_fail_stalled,
-    start_import,
 )
 
 
@@ -165,6 +150,8 @@ def organization_detail(request, slug):
             "can_edit": organization.can_edit,
             "can_moderate": organization.can_moderate,
             "can_read_history": can_read_history(request.user, organization),
+            "sees_private_contact": can_see_private_contact(request.user, organization),
+            "can_write_to": can_be_written_to(organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
                 for code in organization.languages
@@ -462,6 +449,75 @@ def register(request):
         "orgs/register.html",
         _registration_context(form, signup_form, services, duplicates),
     )
+
+
+# Messages through the contact forms, counted when sent: a person writes to a few
+# organizations, a workshop's network to a dozen; an organization's inbox is not flooded.
+CONTACT_MESSAGES_PER_NETWORK_PER_HOUR = 20
+CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY = 30
+DAY = 24 * 3600
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request, slug):
+    """Anyone writes to a published entry; the e-mail goes out, its address stays hidden."""
+    organization = get_organization_for_contact(slug)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.full_name, "email": request.user.email}
+    form = ContactForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.data.get("fax"):
+        # A robot filled the hidden field: look successful, send nothing.
+        return redirect("orgs:contact_sent", slug=organization.slug)
+    if request.method == "POST" and form.is_valid():
+        network = f"contact:network:{client_ip(request)}"
+        inbox = f"contact:organization:{organization.pk}"
+        if rate_limit_reached(
+            network, limit=CONTACT_MESSAGES_PER_NETWORK_PER_HOUR, window_seconds=3600
+        ):
+            minutes = rate_limit_minutes_left(window_seconds=3600)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many messages from your network. Try again in %(minutes)s minute.",
+                    "Too many messages from your network. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        elif rate_limit_reached(
+            inbox, limit=CONTACT_MESSAGES_PER_ORGANIZATION_PER_DAY, window_seconds=DAY
+        ):
+            form.add_error(
+                None,
+                _(
+                    "This organization has received as many messages today as the portal "
+                    "sends it in a day. Try again tomorrow."
+                ),
+            )
+            status = 429
+        else:
+            organization_contact_send(
+                organization=organization,
+                sender_name=form.cleaned_data["name"],
+                sender_email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                language=get_language(),
+            )
+            rate_limit_count(network, window_seconds=3600)
+            rate_limit_count(inbox, window_seconds=DAY)
+            return redirect("orgs:contact_sent", slug=organization.slug)
+    return render(
+        request, "orgs/contact.html", {"organization": organization, "form": form}, status=status
+    )
+
+
+@require_safe
+def contact_sent(request, slug):
+    organization = get_organization_for_contact(slug)
+    return render(request, "orgs/contact_sent.html", {"organization": organization})
 
 
 def registration_received(request):
@@ -924,182 +980,3 @@ def my_work(request):
 
 def privacy(request):
     return render(request, "orgs/privacy.html")
-
-
-def _export_response(request, organizations, *, staff, name):
-    rows = export_rows(organizations, staff=staff)
-    if request.GET.get("format") == "xlsx":
-        return FileResponse(
-            xlsx_file(rows),
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-@require_safe
-def directory_export(request):
-    """The directory as the visitor filtered it: published entries, public fields."""
-    form = _directory_form(request)
-    organizations = directory_matches(form.directory_query())
-    return _export_response(request, organizations, staff=False, name="organizations")
-
-
-@login_required
-@require_safe
-def staff_export(request):
-    """For municipal staff: the published directory and every entry of their municipalities,
-    pending and rejected included, with their status."""
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
-    form = _directory_form(request)
-    visible = Organization.objects.filter(
-        Q(status=Organization.Status.PUBLISHED)
-        | Q(home_municipality_id__in=staffed_municipality_ids(request.user))
-    )
-    if request.user.is_superuser:
-        visible = Organization.objects.all()
-    organizations = directory_matches(form.directory_query(), base=visible)
-    return _export_response(request, organizations, staff=True, name="organizations-staff")
-
-
-def _staffed_municipalities(user):
-    if user.is_superuser:
-        return Municipality.objects.order_by("name")
-    return Municipality.objects.filter(memberships__user=user).distinct().order_by("name")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    """Staff upload a spreadsheet or an Open Referral package; nothing is written before
-    they confirm the preview."""
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
-    form = ImportUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        municipalities=_staffed_municipalities(request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            check_size(upload.size)
-            content = upload.read()
-            table = read_upload(content, upload.name)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            record = ImportRecord.objects.create(
-                created_by=request.user,
-                municipality=form.cleaned_data["municipality"],
-                filename=upload.name[:255],
-                checksum=checksum(content),
-                content=content,
-                encoding=table.encoding,
-                delimiter=table.delimiter,
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
-                rows_total=len(table.dataset),
-            )
-            start_import(record, write=False, table=table)
-            return redirect("orgs:import_preview", pk=record.pk)
-    listed = ImportRecord.objects.filter(
-        Q(created_by=request.user) | Q(municipality__in=_staffed_municipalities(request.user))
-    )
-    imports_fail_stalled(listed)
-    imports = (
-        listed.exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
-        .select_related("created_by")
-        .defer("content", "report")[:20]
-    )
-    for record in imports:
-        record.labelled_counts = ImportReport(rows=[], counts=record.counts).labelled_counts
-    return render(request, "orgs/import_upload.html", {"form": form, "imports": imports})
-
-
-# The preview lists every row with a problem, and of the others only this many.
-PREVIEW_ROWS = 200
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_preview(request, pk):
-    """The check's report, row by row, and the button that imports; then the result.
-    A big file's check or import runs in the background and this page shows how far.
-    Every change of state is a POST: import (the default), read the file again with
-    another encoding or separator ("reread"), or start a failed run again ("retry")."""
-    record = get_import_for_user(request.user, pk)
-    # A run whose worker or database died is given up on here, when someone looks.
-    if record.is_running and imports_fail_stalled(ImportRecord.objects.filter(pk=record.pk)):
-        record.refresh_from_db()
-    if request.method == "POST":
-        action = request.POST.get("action", "import")
-        if action == "reread":
-            reading = ImportReadingForm(request.POST)
-            if not reading.is_valid():
-                raise SuspiciousOperation("No such encoding or separator")
-            delimiter = reading.cleaned_data["delimiter"]
-            started = import_reread(
-                record=record,
-                encoding=reading.cleaned_data["encoding"],
-                delimiter="\t" if delimiter == "tab" else delimiter,
-            )
-        elif action == "retry":
-            started = import_retry(record=record)
-        else:
-            started = import_confirm(record=record)
-        if not started:
-            raise Http404  # imported already, never checked, or not failed
-        return redirect("orgs:import_preview", pk=record.pk)
-    context = {"record": record}
-    if request.htmx and not record.is_running:
-        return HttpResponseClientRefresh()  # done: the whole page shows the result
-    if record.is_running:
-        template = "orgs/import_progress.html"
-        if request.htmx:
-            template = "orgs/includes/import_progress_status.html"
-        return render(request, template, context)
-    stored = record.report
-    if "rows" in stored:
-        report = ImportReport.from_json(stored)
-        problems = [row for row in report.rows if row.status == "error"]
-        others = [row for row in report.rows if row.status != "error"]
-        context |= {
-            "report": report,
-            "unknown_headers": stored.get("unknown_headers", []),
-            "shown_rows": problems + others[:PREVIEW_ROWS],
-            "hidden_rows": max(0, len(others) - PREVIEW_ROWS),
-        }
-    context |= {
-        "file_error": stored.get("file_error", ""),
-        "written": record.status != ImportRecord.Status.PREVIEWED,
-        "stalled_minutes": settings.IMPORT_STALLED_AFTER // 60,
-        "reading": ImportReadingForm(
-            initial={
-                "encoding": record.encoding,
-                "delimiter": "tab" if record.delimiter == "\t" else record.delimiter,
-            }
-        ),
-    }
-    return render(request, "orgs/import_preview.html", context)
-
-
-@require_safe
-def directory_export_hsds(request):
-    """The directory as the visitor filtered it, as an Open Referral HSDS 3.0 package:
-    published entries, public fields."""
-    form = _directory_form(request)
-    organizations = directory_matches(form.directory_query())
-    # FileResponse closes (and so deletes) it once sent.
-    handle = tempfile.TemporaryFile()  # noqa: SIM115
-    write_package(organizations, handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename="organizations-hsds.zip",
-        content_type="application/zip",
-    )

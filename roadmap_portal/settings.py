@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "orgs",
+    "exchange",
     "checklists",
     "actionplans",
     "evaluation",
@@ -277,9 +278,9 @@ TASKS = {
 # Where the portal is reached, for links in e-mails sent outside a request (reminders).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# The largest spreadsheet staff may import (orgs/imports.py).
+# The largest spreadsheet staff may import (exchange/readers.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
-# Files with more rows are checked and imported by the task worker (orgs/tasks.py).
+# Files with more rows are checked and imported by the task worker (exchange/tasks.py).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # A check or import that has shown no sign of progress for this long (its worker or the
 # database went away) is marked failed when its page is opened, and can be started again.

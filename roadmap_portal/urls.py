@@ -19,6 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # Before orgs: its "organizations/<slug>/" would take "organizations/export/".
+    path("", include("exchange.urls")),
     path("", include("orgs.urls")),
     path("", include("checklists.urls")),
     path("admin/", admin.site.urls),

@@ -36,8 +36,8 @@ from django.utils.timezone import now
 from accounts.services import email_confirmation_send
 from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
+from exchange.models import ImportRecord
 from orgs.models import (
-    ImportRecord,
     MunicipalityMembership,
     Organization,
     OrganizationChange,

@@ -204,8 +204,8 @@ MATRIX = {
     "accounts:password_reset_complete": Url(GET=PUBLIC),
     # orgs: the directory
     "orgs:directory": Url(GET=PUBLIC),
-    "orgs:export": Url(GET=PUBLIC),
-    "orgs:export_hsds": Url(GET=PUBLIC),
+    "exchange:export": Url(GET=PUBLIC),
+    "exchange:export_hsds": Url(GET=PUBLIC),
     "orgs:register": Url(GET=PUBLIC, POST=PUBLIC),
     "orgs:registration_received": Url(GET=PUBLIC),
     # The invitation is for an address none of the cast has: accepting it says so.
@@ -223,6 +223,14 @@ MATRIX = {
     "orgs:organization": Url(kwargs=slug, GET=ENTRY_PAGE),
     "orgs:edit": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
     "orgs:claim": Url(kwargs=slug, GET=CLAIMANTS, POST=CLAIMANTS),
+    # Anyone writes to a published entry (the empty POST: the form and its errors); an
+    # entry that is not published has no contact form, for its insiders neither.
+    "orgs:contact": Url(
+        kwargs=slug,
+        GET={PUBLISHED: everybody(200), PENDING: everybody(404)},
+        POST={PUBLISHED: everybody(200), PENDING: everybody(404)},
+    ),
+    "orgs:contact_sent": Url(kwargs=slug, GET={PUBLISHED: everybody(200), PENDING: everybody(404)}),
     "orgs:invite": Url(kwargs=slug, GET=EDITORS, POST=EDITORS),
     "orgs:history": Url(
         kwargs=slug,
@@ -277,24 +285,23 @@ MATRIX = {
     ),
     # orgs: moderation and imports
     "orgs:moderation": Url(GET=ANY_STAFF),
-    "orgs:staff_export": Url(GET=ANY_STAFF),
-    "orgs:import": Url(GET=ANY_STAFF, POST=ANY_STAFF),
-    # Only its uploader sees an import (the file may hold personal data).
-    "orgs:import_preview": Url(
+    "exchange:staff_export": Url(GET=ANY_STAFF),
+    "exchange:import": Url(GET=ANY_STAFF, POST=ANY_STAFF),
+    # An import is its municipality's: the uploader's colleagues see it (administrators
+    # every import); only the uploader acts on it (exchange/access.py).
+    "exchange:import_preview": Url(
         kwargs=pk,
         GET={
             MY_IMPORT: ANY_STAFF,
             COLLEAGUES_IMPORT: signed_in(
-                403, other_staff=404, staff=404, coordinator=404, administrator=404
+                403, other_staff=404, staff=200, coordinator=200, administrator=200
             ),
         },
         POST={
             MY_IMPORT: signed_in(
                 403, other_staff=302, staff=302, coordinator=302, administrator=302
             ),
-            COLLEAGUES_IMPORT: signed_in(
-                403, other_staff=404, staff=404, coordinator=404, administrator=404
-            ),
+            COLLEAGUES_IMPORT: signed_in(403, other_staff=404),
         },
     ),
     # Approving a published entry: "someone else has already decided", back to the queue.

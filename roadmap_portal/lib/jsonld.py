@@ -22,8 +22,9 @@ def organization_jsonld(organization, request):
     optional = {
         "alternateName": organization.short_name,
         "description": organization.description,
-        "email": organization.email,
-        "telephone": organization.phone,
+        # What the public sees, whoever reads the page: search engines keep what they find.
+        "email": organization.public_email,
+        "telephone": organization.public_phone,
         "sameAs": organization.website,
         "foundingDate": str(organization.year_founded) if organization.year_founded else "",
     }

@@ -87,6 +87,8 @@ def test_every_page_passes_axe(browser, live_server, municipality):
             "/lv/",
             "/en/organizations/?q=brinumins&country=LV",
             f"/en/organizations/{organization.slug}/",
+            f"/en/organizations/{organization.slug}/contact/",
+            f"/en/organizations/{organization.slug}/contact/sent/",
             f"/en/municipalities/{municipality.slug}/",
             "/en/organizations/register/",
             "/en/privacy/",

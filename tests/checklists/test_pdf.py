@@ -1,13 +1,14 @@
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from weasyprint.urls import URLFetchingError
 
 from checklists.models import Answer
 from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership
 from roadmap_portal.lib.pdf import StaticFilesOnlyFetcher, render_pdf
-from tests.factories import MunicipalityMembershipFactory
+from tests.factories import MunicipalityMembershipFactory, OrganizationFactory
 from tests.pdfs import assert_tagged, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,26 @@ def test_the_blank_forms_are_public(client, template, tmp_path):
             f'attachment; filename="roadmap-{form}-form.pdf"'
         )
     assert client.get("/en/roadmaps/forms/other.pdf").status_code == 404
+
+
+def test_an_attached_organization_is_listed_with_its_e_mail_only_where_it_is_public(
+    municipal_roadmap, municipality
+):
+    # The PDF travels beyond the portal: it carries what the public may see.
+    hidden = OrganizationFactory(
+        name="Biedrība Zīlīte", home_municipality=municipality, email="ilga@example.lv"
+    )
+    shown = OrganizationFactory(
+        name="Biedrība Vārpa",
+        home_municipality=municipality,
+        email="info@varpa.example.lv",
+        email_public=True,
+    )
+    answer = municipal_roadmap.answers.get(checkpoint__code="2.1")
+    answer.organizations.set([hidden, shown])
+    html = render_to_string(
+        "checklists/roadmap_pdf.html",
+        {"roadmap": municipal_roadmap, "steps": municipal_roadmap.answers_by_step()},
+    )
+    assert "Biedrība Zīlīte" in html and "ilga@example.lv" not in html
+    assert "Biedrība Vārpa, info@varpa.example.lv" in html

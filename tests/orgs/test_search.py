@@ -6,9 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from orgs import search
 from orgs.models import FieldOfActivity, NeedKind, Organization, TargetGroup
-from orgs.search import DirectoryQuery, Sort, directory_search, normalize
+from orgs.search import DirectoryQuery, Sort, directory, directory_search, normalize
 from orgs.services import organization_reindex
 from tests.factories import MunicipalityFactory, OrganizationFactory, ServiceFactory
 
@@ -164,7 +163,7 @@ def test_it_paginates_and_counts():
 
 
 def test_it_caps_the_count_and_says_the_matches_are_not_sorted(monkeypatch):
-    monkeypatch.setattr(search, "RESULT_COUNT_CAP", 5)
+    monkeypatch.setattr(directory, "RESULT_COUNT_CAP", 5)
     for n in range(8):
         OrganizationFactory(name=f"Biedrība {n}")
     many = find("biedriba", sort=Sort.NAME)

@@ -11,7 +11,6 @@ from django.utils import translation
 from orgs.models import (
     Department,
     FieldOfActivity,
-    ImportRecord,
     Municipality,
     NeedKind,
     Organization,
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # Every model of the directory, so that a new one with free text needs its limits too, but
 # those whose text the portal writes itself or that only administrators fill (taxonomies).
 WRITTEN_BY_THE_PORTAL = {
-    ImportRecord, OrganizationChange, SearchWord, FieldOfActivity, TargetGroup, NeedKind,
+    OrganizationChange, SearchWord, FieldOfActivity, TargetGroup, NeedKind,
 }  # fmt: skip
 DIRECTORY_MODELS = [
     model

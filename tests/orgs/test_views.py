@@ -87,6 +87,7 @@ class TestOrganizationPage:
     def test_it_shows_everything_public(self, client, organization):
         organization.description = "Atbalsts ģimenēm"
         organization.email = "info@example.org"
+        organization.email_public = True
         organization.save()
         ServiceFactory(organization=organization, name="Dienas centrs")
         response = client.get(f"/en/organizations/{organization.slug}/")

@@ -26,9 +26,9 @@ from psycopg import sql
 
 from checklists.models import Answer, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
+from exchange.models import ImportRecord
 from orgs.models import (
     FieldOfActivity,
-    ImportRecord,
     NeedKind,
     Organization,
     OrganizationChange,
@@ -168,7 +168,7 @@ def fill_every_table():
     DBTaskResult.objects.create(
         id=uuid.uuid4(),
         args_kwargs={"args": [], "kwargs": {"organization_id": organization.pk}},
-        task_path="orgs.tasks.import_check",
+        task_path="exchange.tasks.import_check",
         backend_name="default",
         queue_name="default",
         run_after=timezone.now() + timedelta(minutes=5),

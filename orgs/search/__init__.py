@@ -1,0 +1,24 @@
+"""The directory search: the one place that knows how organizations are found.
+
+directory.py holds the shape every search has on both databases (one capped statement
+that counts, sorts and pages the candidates, then one query for the page); postgresql.py
+(full text, typo tolerance) and sqlite.py (folded LIKE) match, rank and order in their
+own SQL; text.py folds words the same way everywhere; similar.py finds possible
+duplicates. Import from here.
+"""
+
+from .directory import directory_matches, directory_search
+from .query import DirectoryQuery, DirectoryResult, Sort
+from .similar import similar_organizations
+from .text import normalize, query_terms
+
+__all__ = [
+    "DirectoryQuery",
+    "DirectoryResult",
+    "Sort",
+    "directory_matches",
+    "directory_search",
+    "normalize",
+    "query_terms",
+    "similar_organizations",
+]

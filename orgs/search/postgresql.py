@@ -1,0 +1,141 @@
+"""The directory search on PostgreSQL (production, CI): full text.
+
+Each organization has two generated tsvectors (orgs migration 0002): `search_vector` over
+the names (weight A) and the purpose, legal form and services (weight C), accents removed
+by the `portal_search` configuration (unaccent); and `facet_vector`, one word per filter
+value (models.facet_tokens). One GIN index over both answers any mix of words and filters.
+A word that matches nothing is replaced by the closest known word (pg_trgm over
+SearchWord, the table of distinct words), never by comparing against a million
+organizations.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
+
+from .query import Sort
+
+MIN_PREFIX_LENGTH = 4
+# How alike (pg_trgm similarity) a known word must be to replace a word that matched nothing.
+TYPO_SIMILARITY = 0.3
+
+
+class PostgresSearch:
+    def __init__(self):
+        self._text_queries = {}
+
+    def name_order(self):
+        return Collate("name", "und-x-icu")
+
+    def text_query(self, terms):
+        """The tsquery of the words: a word the directory knows is matched as it is, a
+        partial word (brinum) as a prefix. Prefixes cost three times as much at a
+        million rows (their matches are merged in a bitmap), so only where needed."""
+        key = tuple(terms)
+        if key not in self._text_queries:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT t FROM unnest(%s::text[]) t"
+                    " WHERE EXISTS (SELECT 1 FROM orgs_searchword WHERE word = unaccent(t))",
+                    [list(terms)],
+                )
+                known = {row[0] for row in cursor.fetchall()}
+            # Only \w characters reach to_tsquery, so user input cannot inject query syntax.
+            self._text_queries[key] = " & ".join(
+                term if term in known or len(term) < MIN_PREFIX_LENGTH else f"{term}:*"
+                for term in terms
+            )
+        return self._text_queries[key]
+
+    def matching(self, queryset, terms, tokens):
+        if terms:
+            queryset = queryset.filter(
+                RawSQL(
+                    "search_vector @@ to_tsquery('portal_search', %s)",
+                    [self.text_query(terms)],
+                    output_field=BooleanField(),
+                )
+            )
+        if tokens:
+            queryset = queryset.filter(
+                RawSQL(
+                    "facet_vector @@ to_tsquery('simple', %s)",
+                    [" & ".join(tokens)],
+                    output_field=BooleanField(),
+                )
+            )
+        return queryset
+
+    def ranked(self, matches, terms, sort):
+        """The matches with a `rank` (ts_rank of the words) for the best-match order."""
+        if sort == Sort.RELEVANCE:
+            rank = RawSQL(
+                "ts_rank(search_vector, to_tsquery('portal_search', %s))",
+                [self.text_query(terms)],
+                output_field=FloatField(),
+            )
+        else:
+            rank = Value(0.0, output_field=FloatField())
+        return matches.annotate(rank=rank)
+
+    def order_by(self, sort):
+        """The ORDER BY of the candidates (directory.py), by ICU collation."""
+        return {
+            Sort.RELEVANCE: 'rank DESC, name COLLATE "und-x-icu", id',
+            Sort.NAME: 'name COLLATE "und-x-icu", id',
+            Sort.UPDATED: "updated_at DESC, id DESC",
+        }[sort]
+
+    @contextmanager
+    def planned(self):
+        """The planner settings the candidates' statement runs with, for its transaction."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Only the GIN index may answer: with a LIMIT, PostgreSQL sometimes prefers to
+            # walk the table or the name index, fast when matches come early and slow
+            # (seconds at a million rows) when they cluster at the end (Greek names).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            # Prefix words (jaun:*) collect their matches in a bitmap; with the default 4 MB
+            # it turns lossy at a million rows and every row of a page is checked again.
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+            yield
+
+    def corrected_terms(self, terms):
+        """Each word that matches nothing replaced by the closest known word, if any."""
+        corrected = []
+        with connection.cursor() as cursor:
+            for term in terms:
+                cursor.execute(
+                    "SELECT word FROM orgs_searchword WHERE word LIKE unaccent(%s) || '%%' LIMIT 1",
+                    [term],
+                )
+                if cursor.fetchone():
+                    corrected.append(term)
+                    continue
+                # The nearest word by trigram distance (GiST index), if it is near enough.
+                cursor.execute(
+                    "SELECT word FROM (SELECT word, word <-> unaccent(%s) AS distance"
+                    " FROM orgs_searchword ORDER BY distance LIMIT 1) nearest"
+                    " WHERE distance <= %s",
+                    [term, 1 - TYPO_SIMILARITY],
+                )
+                row = cursor.fetchone()
+                corrected.append(row[0] if row else term)
+        return corrected
+
+    def similar_names(self, candidates, *, name, threshold, limit):
+        """The candidates whose names look like `name` (pg_trgm similarity, accents and
+        case ignored), the most alike first."""
+        similarity = RawSQL(
+            "similarity(unaccent(lower(name)), unaccent(lower(%s)))",
+            [name],
+            output_field=FloatField(),
+        )
+        return list(
+            candidates.annotate(similarity=similarity)
+            .filter(similarity__gte=threshold)
+            .order_by("-similarity")[:limit]
+        )
