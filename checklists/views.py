@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from .access import (
     unpublished_organizations_of,
 )
 from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import Form, RoadmapPdf, TemplateVersion
+from .models import Checkpoint, Form, RoadmapPdf, TemplateVersion
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     AnswerConflict,
@@ -360,3 +361,23 @@ def blank_form_pdf(request, form):
         request=request,
     )
     return _pdf_response(content, f"roadmap-{form}-form.pdf")
+
+
+@require_safe
+def about(request):
+    """The roadmap described for everyone: the published template's steps and each form's
+    checkpoints, in the page's language, with the blank forms to print. Public."""
+    version = TemplateVersion.objects.order_by("-number").first()
+    steps = []
+    if version is not None:
+        steps = list(
+            version.steps.prefetch_related(
+                Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("position"))
+            )
+        )
+        for step in steps:
+            step.by_form = [
+                (label, [c for c in step.checkpoints.all() if c.form == form])
+                for form, label in Form.choices
+            ]
+    return render(request, "checklists/about.html", {"version": version, "steps": steps})

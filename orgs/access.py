@@ -156,7 +156,9 @@ def _eligible_staff_exist(municipality_path, *, concerned_user_path, organizatio
 def _in_queue_of(user, municipality_path, **concerned):
     """A condition on municipality_path: the user's municipalities; for portal
     administrators, also municipalities with no staff who may decide."""
-    own = Q(**{f"{municipality_path}__in": staffed_municipality_ids(user)})
+    # A subquery, not the ids: the queues are counted in one query (moderation_waiting_count).
+    staffed = MunicipalityMembership.objects.filter(user=user).values("municipality_id")
+    own = Q(**{f"{municipality_path}__in": staffed})
     if user.is_superuser:
         own |= ~_eligible_staff_exist(municipality_path, **concerned)
     return own
@@ -201,6 +203,42 @@ def move_queryset(user):
         )
     )
     return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
+
+
+def works_for_a_municipality(user):
+    """Staff and coordinators (portal administrators only if they are too)."""
+    return user.is_authenticated and MunicipalityMembership.objects.filter(user=user).exists()
+
+
+def moderation_queue_for(user):
+    """(entries, claims, moves) waiting for this user's decision, each ready to list
+    (a fixed number of queries), or None for someone who does not moderate."""
+    if not is_municipal_staff(user):
+        return None
+    entries = list(
+        moderation_queryset(user).select_related("home_municipality").order_by("created_at")
+    )
+    claims = list(claim_queryset(user).select_related("organization", "user"))
+    moves = list(move_queryset(user).select_related("organization", "to_municipality"))
+    return entries, claims, moves
+
+
+def moderation_waiting_count(user):
+    """How many entries, claims and moves wait for this user, in one query; None for
+    someone who does not moderate."""
+    if not is_municipal_staff(user):
+        return None
+    return (
+        moderation_queryset(user)
+        .order_by()
+        .values("pk")
+        .union(
+            claim_queryset(user).order_by().values("pk"),
+            move_queryset(user).order_by().values("pk"),
+            all=True,
+        )
+        .count()
+    )
 
 
 def _get(slug=None, pk=None):

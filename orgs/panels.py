@@ -1,0 +1,60 @@
+"""The directory's panels on My work (roadmap_portal.lib.panels, settings.MY_WORK_PANELS)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from roadmap_portal.lib.panels import Due, Panel
+
+from .access import is_municipal_staff, moderation_queue_for
+from .models import Organization
+from .services import still_correct_token
+
+
+def my_organizations(request):
+    """The entries I represent, with what each asks of me (confirm it is still correct,
+    correct a rejected entry). Someone with none who does not work for a municipality
+    is shown how to get one; staff and administrators are not."""
+    user = request.user
+    organizations = list(
+        Organization.objects.filter(memberships__user=user)
+        .select_related("home_municipality")
+        .order_by("name")
+    )
+    if not organizations:
+        if is_municipal_staff(user):
+            return None
+        return Panel("orgs/panels/no_organization.html")
+    due = []
+    for organization in organizations:
+        organization.stale = organization.is_public and organization.is_stale()
+        if organization.stale:
+            organization.still_correct_url = reverse(
+                "orgs:still_correct", args=[still_correct_token(organization)]
+            )
+            due.append(
+                Due(
+                    _("Confirm that %(name)s is still correct") % {"name": organization.name},
+                    organization.still_correct_url,
+                )
+            )
+        if organization.status == Organization.Status.REJECTED:
+            due.append(
+                Due(
+                    _("Correct the entry of %(name)s and send it again")
+                    % {"name": organization.name},
+                    reverse("orgs:edit", args=[organization.slug]),
+                )
+            )
+    return Panel("orgs/panels/my_organizations.html", {"organizations": organizations}, due=due)
+
+
+def moderation_queue(request):
+    """Entries, claims and moves waiting for my decision, for those who moderate."""
+    queue = moderation_queue_for(request.user)
+    if queue is None:
+        return None
+    entries, claims, moves = queue
+    return Panel(
+        "orgs/panels/moderation_queue.html",
+        {"entries": entries, "claims": claims, "moves": moves},
+    )
