@@ -193,3 +193,15 @@ def test_a_coordinator_of_another_municipality_sees_none_of_this_one(
     page = client.get(URL).text
     assert "Atelpas brīži" not in page
     assert organization.name not in page
+
+
+def test_what_users_wrote_is_escaped(client, municipality, staff):
+    OrganizationFactory(
+        name="<script>alert(1)</script>",
+        home_municipality=municipality,
+        status=Organization.Status.PENDING,
+    )
+    client.force_login(staff)
+    page = client.get(URL).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
