@@ -5,23 +5,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
+from roadmap_portal.lib.signing import LinkInvalid
 
-from .tokens import email_confirmation_token
+from .tokens import EMAIL_CONFIRMATION, email_confirmation_check, email_confirmation_token_for
 
 User = get_user_model()
-
-
-class ConfirmationInvalid(Exception):
-    """The confirmation link is broken, expired, or no longer matches the account."""
-
-
-class AlreadyConfirmed(Exception):
-    """The confirmation link was genuine and has been used: the address is confirmed."""
 
 
 @transaction.atomic
@@ -73,12 +64,6 @@ def account_exists_notify(*, user, base_url: str) -> bool:
     return True
 
 
-def email_confirmation_token_for(user) -> str:
-    """The confirmation link's one path segment: the account's id and its token."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return f"{uid}.{email_confirmation_token.make_token(user)}"
-
-
 def email_confirmation_send(*, user, base_url: str) -> None:
     """Send the confirmation link of an account waiting for it; a deactivated account (or
     one already confirmed) gets none, as using it would turn the account on."""
@@ -88,46 +73,36 @@ def email_confirmation_send(*, user, base_url: str) -> None:
     email_user(user, "confirm_email", {"name": user.full_name, "url": base_url + path})
 
 
-def _user_and_token(token: str, queryset):
-    uid, _, user_token = token.partition(".")
+def _confirmation_user(token: str, queryset):
+    data = EMAIL_CONFIRMATION.read(token)
     try:
-        pk = int(force_str(urlsafe_base64_decode(uid)))
-        return queryset.get(pk=pk), user_token
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as error:
-        raise ConfirmationInvalid from error
-
-
-def _check_confirmation(user, user_token: str) -> None:
-    if email_confirmation_token.check_token(user, user_token):
-        # Only a sign-up still waiting is confirmed: never an account an administrator
-        # deactivated, whatever link it may hold.
-        if not user.awaiting_confirmation:
-            raise ConfirmationInvalid
-        return
-    if email_confirmation_token.was_used(user, user_token):
-        raise AlreadyConfirmed
-    raise ConfirmationInvalid
+        user = queryset.get(pk=data["user"])
+    except User.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
+    email_confirmation_check(user, data)
+    # Only a sign-up still waiting is confirmed: never an account an administrator
+    # deactivated, whatever link it may hold.
+    if not user.awaiting_confirmation:
+        raise LinkInvalid(LinkInvalid.STALE)
+    return user
 
 
 def user_for_confirmation(*, token: str):
     """The account a confirmation link is for, while the link still works.
 
-    Raises AlreadyConfirmed for a genuine link that has been used, ConfirmationInvalid for
-    anything else (broken, tampered, older than 7 days, the password changed since, or an
-    account that is not waiting for its confirmation).
+    Raises LinkInvalid: reason USED for a genuine link that has been used, another reason
+    for anything else (broken, tampered, older than 7 days, the password changed since, or
+    an account that is not waiting for its confirmation).
     """
-    user, user_token = _user_and_token(token, User.objects.all())
-    _check_confirmation(user, user_token)
-    return user
+    return _confirmation_user(token, User.objects.all())
 
 
 @transaction.atomic
 def user_confirm_email(*, token: str):
-    """Confirm the address and activate the account of a confirmation link, once: the token
-    depends on the confirmation time, so using it ends it. Raises as user_for_confirmation."""
+    """Confirm the address and activate the account of a confirmation link, once: the link
+    signs the confirmation time, so using it ends it. Raises as user_for_confirmation."""
     # The row lock makes two presses of the button at once confirm one time.
-    user, user_token = _user_and_token(token, User.objects.select_for_update())
-    _check_confirmation(user, user_token)
+    user = _confirmation_user(token, User.objects.select_for_update())
     _confirm(user)
     return user
 

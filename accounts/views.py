@@ -20,12 +20,11 @@ from roadmap_portal.lib.ratelimit import (
     rate_limit_minutes_left,
     rate_limit_reached,
 )
+from roadmap_portal.lib.signing import LinkInvalid
 
 from .forms import EmailAuthenticationForm, PasswordResetForm, SignupForm
 from .lockout import lockout_ends_at
 from .services import (
-    AlreadyConfirmed,
-    ConfirmationInvalid,
     user_confirm_email,
     user_for_confirmation,
     user_password_reset_complete,
@@ -98,9 +97,9 @@ def confirm_email(request, token):
             user = user_confirm_email(token=token)
         else:
             user = user_for_confirmation(token=token)
-    except AlreadyConfirmed:
-        return render(request, "registration/already_confirmed.html")
-    except ConfirmationInvalid:
+    except LinkInvalid as error:
+        if error.reason == LinkInvalid.USED:
+            return render(request, "registration/already_confirmed.html")
         hint = _(
             "The link is incomplete, more than 7 days old, or the password was changed since"
             " it was sent. Sign in, or create the account again."

@@ -26,9 +26,9 @@ def own_roadmaps(user):
     if not user.is_authenticated:
         return Roadmap.objects.none()
     return Roadmap.objects.filter(
-        Q(form=Form.MUNICIPALITY, municipality__memberships__user=user)
-        | Q(form=Form.COMMUNITY, organization__memberships__user=user)
-    ).distinct()
+        Q(form=Form.MUNICIPALITY, municipality__in=Municipality.objects.staffed_by(user))
+        | Q(form=Form.COMMUNITY, organization__in=Organization.objects.represented_by(user))
+    )
 
 
 def editable_roadmaps(user):
@@ -42,10 +42,11 @@ def shared_roadmaps(user):
     """Roadmaps organizations shared with a municipality this user coordinates."""
     if not user.is_authenticated:
         return Roadmap.objects.none()
+    coordinated = Municipality.objects.staffed_by(
+        user, role=MunicipalityMembership.Role.COORDINATOR
+    )
     return Roadmap.objects.filter(
-        form=Form.COMMUNITY,
-        shares__municipality__memberships__user=user,
-        shares__municipality__memberships__role=MunicipalityMembership.Role.COORDINATOR,
+        form=Form.COMMUNITY, shares__municipality__in=coordinated
     ).distinct()
 
 
@@ -53,10 +54,8 @@ def roadmap_owners_for_user(user):
     """(municipalities, organizations) this user may start a roadmap for."""
     if not user.is_authenticated:
         return Municipality.objects.none(), Organization.objects.none()
-    municipalities = Municipality.objects.filter(memberships__user=user).distinct()
-    organizations = (
-        Organization.objects.published().filter(memberships__user=user).distinct().order_by("name")
-    )
+    municipalities = Municipality.objects.staffed_by(user)
+    organizations = Organization.objects.published().represented_by(user).order_by("name")
     return municipalities, organizations
 
 
@@ -84,9 +83,8 @@ def unpublished_organizations_of(user):
     if not user.is_authenticated:
         return Organization.objects.none()
     return (
-        Organization.objects.filter(memberships__user=user)
+        Organization.objects.represented_by(user)
         .exclude(status=Organization.Status.PUBLISHED)
-        .distinct()
         .order_by("name")
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
+from roadmap_portal.lib.locking import VersionField
 
 from .models import (
     ANSWER_TEXT_MAX_LENGTH,
@@ -92,7 +93,7 @@ class AnswerForm(forms.Form):
         (Answer.Status.NOT_APPLICABLE, _("It does not apply to us")),
     ]
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     text = answer_text_field(
         label=_("Your answer in detail"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -252,7 +253,7 @@ def answer_initial(answer):
 
 
 class AutosaveForm(forms.Form):
-    version = forms.IntegerField()
+    version = VersionField()
     text = answer_text_field()
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
+from roadmap_portal.lib.history import Event, Revision
+from roadmap_portal.lib.locking import FIRST_VERSION
 
 # Length limits of what people write in a roadmap, in characters. An answer is a few pages
 # at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
@@ -272,7 +274,7 @@ class Answer(models.Model):
         "orgs.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Optimistic locking: a save based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=FIRST_VERSION)
     updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -311,28 +313,26 @@ class Answer(models.Model):
         return self.status in (self.Status.COMPLETED, self.Status.NOT_APPLICABLE)
 
 
-class AnswerRevision(models.Model):
+class AnswerRevision(Revision):
     """The history of an answer: one revision per explicit save or per editing session of
-    autosaves (autosaves within a session update its revision)."""
+    autosaves (autosaves within a session update its revision, and its hash)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField()
     autosave = models.BooleanField(default=False)
     version = models.PositiveIntegerField()
-    content = models.JSONField()
 
-    class Meta:
+    class Meta(Revision.Meta):
         ordering = ["-saved_at", "-id"]
 
     def __str__(self):
         return f"{self.answer} · v{self.version}"
 
 
-class RoadmapEvent(models.Model):
+class RoadmapEvent(Event):
     """Started, completed, reopened, shared, unshared: recorded with who and when."""
 
     class Kind(models.TextChoices):
@@ -344,16 +344,12 @@ class RoadmapEvent(models.Model):
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     municipality = models.ForeignKey(
         "orgs.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Event.Meta):
+        pass
 
     def __str__(self):
         return f"{self.roadmap} · {self.get_kind_display()}"

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from roadmap_portal.lib.locking import lock_at_version
+
 from .models import (
     Answer,
     AnswerRevision,
@@ -28,14 +30,6 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 class TemplateAlreadyPublished(Exception):
     pass
-
-
-class AnswerConflict(Exception):
-    """Someone saved this answer after the editor loaded it."""
-
-    def __init__(self, current):
-        super().__init__("The answer changed since it was loaded.")
-        self.current = current
 
 
 class NotReady(Exception):
@@ -134,13 +128,23 @@ def answer_content(answer) -> dict:
 @transaction.atomic
 def answer_save(*, answer, values: dict, actor, version: int, autosave: bool = False):
     """Save an answer if nobody saved it since `version` was loaded; record the history.
+    Refused (roadmap_portal.lib.locking.Conflict) otherwise, except that an explicit save
+    overwrites the editor's own autosaves since: the page's autosave may still have been
+    on its way when Save was clicked, and the page sends its latest text anyway.
 
     An autosave only keeps the text and marks a started answer as in progress; the status
     is chosen on an explicit save.
     """
-    locked = Answer.objects.select_for_update().get(pk=answer.pk)
-    if locked.version != version:
-        raise AnswerConflict(current=locked)
+
+    def only_own_autosaves_since(row, loaded):
+        # An autosave at an older version is not let through: a page sends one autosave
+        # at a time and takes the next version from its answer, so it comes from another
+        # page, whose text must not silently win.
+        return not autosave and only_autosaves_of(row, actor=actor, since=loaded)
+
+    locked = lock_at_version(
+        Answer.objects, pk=answer.pk, version=version, overwritable=only_own_autosaves_since
+    )
     if locked.roadmap.is_completed:
         raise PermissionError("A completed roadmap is reopened before it is changed.")
     for field in ("text", "not_applicable_reason", "needs", "department_id", "status"):
@@ -160,6 +164,15 @@ def answer_save(*, answer, values: dict, actor, version: int, autosave: bool = F
     return locked
 
 
+def only_autosaves_of(answer, *, actor, since: int) -> bool:
+    """Whether every save of the answer after version `since` was an autosave by `actor`.
+    A revision covers the versions of its editing session up to its own, all by its editor
+    (_revise), so a revision after `since` by anyone else, or not an autosave, is a save
+    that was not the actor's autosave."""
+    later = answer.revisions.filter(version__gt=since)
+    return later.exists() and not later.exclude(editor=actor, autosave=True).exists()
+
+
 def _revise(answer, *, actor, now, autosave):
     content = answer_content(answer)
     latest = answer.revisions.first()
@@ -172,16 +185,16 @@ def _revise(answer, *, actor, now, autosave):
     )
     if same_session:
         latest.content, latest.saved_at, latest.version = content, now, answer.version
-        latest.save(update_fields=["content", "saved_at", "version"])
+        latest.freeze().save(update_fields=["content", "content_hash", "saved_at", "version"])
     else:
-        AnswerRevision.objects.create(
+        AnswerRevision(
             answer=answer,
             editor=actor,
             saved_at=now,
             autosave=autosave,
             version=answer.version,
             content=content,
-        )
+        ).freeze().save()
 
 
 @transaction.atomic

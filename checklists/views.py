@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from orgs.models import Municipality
-from roadmap_portal.lib.pdf import render_pdf
+from roadmap_portal.lib.locking import Conflict
+from roadmap_portal.lib.pdf import pdf_response, render_pdf
 
 from .access import (
     can_edit,
@@ -25,7 +26,6 @@ from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer
 from .models import Checkpoint, Form, RoadmapPdf, TemplateVersion
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
-    AnswerConflict,
     NotReady,
     answer_save,
     roadmap_complete,
@@ -133,7 +133,7 @@ def checkpoint(request, pk, code):
                     actor=request.user,
                     version=form.cleaned_data["version"],
                 )
-            except AnswerConflict as error:
+            except Conflict as error:
                 conflict = error.current
             else:
                 if "save_and_leave" in request.POST:
@@ -194,7 +194,7 @@ def autosave(request, pk, code):
             version=form.cleaned_data["version"],
             autosave=True,
         )
-    except AnswerConflict as error:
+    except Conflict as error:
         return render(
             request,
             "checklists/_autosave_status.html",
@@ -282,12 +282,6 @@ def answer_history(request, pk, code):
     )
 
 
-def _pdf_response(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_safe
 def roadmap_pdf(request, pk):
@@ -296,7 +290,7 @@ def roadmap_pdf(request, pk):
     roadmap = get_roadmap_for_user(request.user, pk)
     document = RoadmapPrint(roadmap)
     if not document.in_background:
-        return _pdf_response(document.pdf(), pdf_filename(roadmap))
+        return pdf_response(document.pdf(), filename=pdf_filename(roadmap))
     ready = (
         RoadmapPdf.objects.filter(
             roadmap=roadmap,
@@ -309,7 +303,7 @@ def roadmap_pdf(request, pk):
     )
     if ready is None:
         return redirect("checklists:pdf_status", pk=roadmap.pk)
-    return _pdf_response(bytes(ready.content), pdf_filename(roadmap))
+    return pdf_response(bytes(ready.content), filename=pdf_filename(roadmap))
 
 
 @login_required
@@ -360,7 +354,8 @@ def blank_form_pdf(request, form):
         {"version": version, "steps": steps, "form_name": Form(form).label, "lines": range(6)},
         request=request,
     )
-    return _pdf_response(content, f"roadmap-{form}-form.pdf")
+    # Public, the same for everyone: caches may keep it.
+    return pdf_response(content, filename=f"roadmap-{form}-form.pdf", private=False)
 
 
 @require_safe

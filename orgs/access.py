@@ -4,14 +4,17 @@ An outsider gets 404 for anything not public (nothing tells them it exists); a s
 user whose role is too low for something they can see gets 403.
 """
 
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
     ImportRecord,
+    Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationChange,
@@ -23,24 +26,17 @@ from .models import (
 
 def staffed_municipality_ids(user):
     """Municipalities the user works for (staff or coordinator)."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        MunicipalityMembership.objects.filter(user=user).values_list("municipality_id", flat=True)
-    )
+    return set(Municipality.objects.staffed_by(user).values_list("pk", flat=True))
 
 
 def is_municipal_staff(user):
     return user.is_authenticated and (
-        user.is_superuser or MunicipalityMembership.objects.filter(user=user).exists()
+        user.is_superuser or Municipality.objects.staffed_by(user).exists()
     )
 
 
 def represents(user, organization):
-    return (
-        user.is_authenticated
-        and OrganizationMembership.objects.filter(user=user, organization=organization).exists()
-    )
+    return Organization.objects.represented_by(user).filter(pk=organization.pk).exists()
 
 
 def can_moderate(user, organization):
@@ -48,10 +44,6 @@ def can_moderate(user, organization):
     if not user.is_authenticated:
         return False
     return user.is_superuser or organization.home_municipality_id in staffed_municipality_ids(user)
-
-
-def can_see_unpublished(user, organization):
-    return can_moderate(user, organization) or represents(user, organization)
 
 
 # Nobody decides on their own request. Each request has the people it concerns (a claim:
@@ -119,7 +111,7 @@ def move_deciders(move):
 def _concerned_entries(user):
     """Entries the user registered or represents."""
     return Organization.objects.filter(
-        Q(memberships__user=user)
+        Q(pk__in=Organization.objects.represented_by(user))
         | Q(changes__kind=OrganizationChange.Kind.CREATED, changes__actor=user)
     )
 
@@ -157,7 +149,7 @@ def _in_queue_of(user, municipality_path, **concerned):
     """A condition on municipality_path: the user's municipalities; for portal
     administrators, also municipalities with no staff who may decide."""
     # A subquery, not the ids: the queues are counted in one query (moderation_waiting_count).
-    staffed = MunicipalityMembership.objects.filter(user=user).values("municipality_id")
+    staffed = Municipality.objects.staffed_by(user).values("pk")
     own = Q(**{f"{municipality_path}__in": staffed})
     if user.is_superuser:
         own |= ~_eligible_staff_exist(municipality_path, **concerned)
@@ -207,20 +199,7 @@ def move_queryset(user):
 
 def works_for_a_municipality(user):
     """Staff and coordinators (portal administrators only if they are too)."""
-    return user.is_authenticated and MunicipalityMembership.objects.filter(user=user).exists()
-
-
-def moderation_queue_for(user):
-    """(entries, claims, moves) waiting for this user's decision, each ready to list
-    (a fixed number of queries), or None for someone who does not moderate."""
-    if not is_municipal_staff(user):
-        return None
-    entries = list(
-        moderation_queryset(user).select_related("home_municipality").order_by("created_at")
-    )
-    claims = list(claim_queryset(user).select_related("organization", "user"))
-    moves = list(move_queryset(user).select_related("organization", "to_municipality"))
-    return entries, claims, moves
+    return Municipality.objects.staffed_by(user).exists()
 
 
 def moderation_waiting_count(user):
@@ -241,30 +220,44 @@ def moderation_waiting_count(user):
     )
 
 
-def _get(slug=None, pk=None):
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
-    return get_object_or_404(Organization.objects.select_related("home_municipality"), **lookup)
+def _with_rights_of(user):
+    """Entries with what this user may do with each, in the query that fetches them:
+    viewer_represents (the user represents it), can_edit (representatives and portal
+    administrators), can_moderate (staff of its home municipality and portal
+    administrators)."""
+    represents_it = Exists(Organization.objects.represented_by(user).filter(pk=OuterRef("pk")))
+    staffs_its_home = Exists(
+        Municipality.objects.staffed_by(user).filter(pk=OuterRef("home_municipality_id"))
+    )
+    if user.is_superuser:
+        can_edit = can_moderate = Value(True)
+    else:
+        can_edit, can_moderate = represents_it, staffs_its_home
+    return Organization.objects.select_related("home_municipality").annotate(
+        viewer_represents=represents_it, can_edit=can_edit, can_moderate=can_moderate
+    )
+
+
+def _visible_or_404(organization):
+    """For an entry fetched with _with_rights_of: published, or the user is an insider."""
+    if not (organization.is_public or organization.can_moderate or organization.viewer_represents):
+        raise Http404
 
 
 def get_organization_for_viewer(user, slug):
-    """The public page: published entries for everyone, others for insiders only."""
-    organization = _get(slug=slug)
-    if organization.is_public or can_see_unpublished(user, organization):
-        return organization
-    raise Http404
-
-
-def _visible_or_404(user, organization):
-    if not (organization.is_public or can_see_unpublished(user, organization)):
-        raise Http404
+    """The public page: published entries for everyone, others for insiders only. The
+    entry comes with the user's rights on it (_with_rights_of), from the same query."""
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    _visible_or_404(organization)
+    return organization
 
 
 def get_organization_for_edit(user, slug):
     """Representatives edit their entry (portal administrators too)."""
-    organization = _get(slug=slug)
-    if user.is_superuser or represents(user, organization):
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    if organization.can_edit:
         return organization
-    _visible_or_404(user, organization)
+    _visible_or_404(organization)
     raise PermissionDenied
 
 
@@ -274,8 +267,8 @@ def get_organization_for_moderation(user, pk):
     moderation_queryset); nobody one they registered or represent (403)."""
     if not is_municipal_staff(user):
         raise PermissionDenied
-    organization = _get(pk=pk)
-    if not can_moderate(user, organization):
+    organization = get_object_or_404(_with_rights_of(user), pk=pk)
+    if not organization.can_moderate:
         raise Http404
     if user.pk in entry_concerned_ids(organization):
         raise PermissionDenied
@@ -297,8 +290,9 @@ def former_home_municipality_ids(organization):
 
 def can_read_history(user, organization):
     """Staff of every municipality the entry ever belonged to read its history (a move
-    does not take it from the former one); portal administrators too."""
-    if can_moderate(user, organization):
+    does not take it from the former one), the home municipality's included; portal
+    administrators too."""
+    if user.is_superuser:
         return True
     staffed = staffed_municipality_ids(user)
     return bool(staffed) and bool(staffed & former_home_municipality_ids(organization))
@@ -306,16 +300,36 @@ def can_read_history(user, organization):
 
 def get_organization_for_history(user, slug, *, write=False):
     """Staff of the home municipality read the history and revert changes; staff of a
-    former home municipality read it only (403 to revert)."""
-    organization = _get(slug=slug)
-    if can_moderate(user, organization):
+    former home municipality read it only (403 to revert). The entry says which:
+    can_revert."""
+    organization = get_object_or_404(_with_rights_of(user), slug=slug)
+    organization.can_revert = organization.can_moderate
+    if organization.can_revert:
         return organization
     if can_read_history(user, organization):
         if write:
             raise PermissionDenied
         return organization
-    _visible_or_404(user, organization)
+    _visible_or_404(organization)
     raise PermissionDenied
+
+
+class ModerationQueues(NamedTuple):
+    entries: QuerySet
+    claims: QuerySet
+    moves: QuerySet
+
+
+def get_moderation_queues(user):
+    """The entries, claims and moves waiting for this user's decision; 403 for a user who
+    works for no municipality (portal administrators work for all)."""
+    if not is_municipal_staff(user):
+        raise PermissionDenied
+    return ModerationQueues(
+        entries=moderation_queryset(user),
+        claims=claim_queryset(user),
+        moves=move_queryset(user),
+    )
 
 
 def get_claim_for_moderation(user, pk):

@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from roadmap_portal.lib.admin import ReadOnly
 from roadmap_portal.lib.http import base_url
+from roadmap_portal.lib.locking import Conflict, VersionField, lock_at_version
 
 from .models import (
     Department,
@@ -59,12 +60,13 @@ class ServiceInline(admin.TabularInline):
 class OrganizationAdminForm(forms.ModelForm):
     # The version the administrator opened: a save based on an older one is refused,
     # as in the portal's own edit page.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_version"].required = True
 
     def clean_status(self):
         # Entries are published by their municipality (the moderation queue); here an
@@ -83,16 +85,17 @@ class OrganizationAdminForm(forms.ModelForm):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
-            saved = Organization.objects.filter(pk=self.instance.pk).values_list(
-                "version", flat=True
-            )
-            if saved.first() != loaded:
+            try:
+                # The admin runs the whole change view in one transaction: the row stays
+                # locked from this check to the save, so nobody saves in between.
+                lock_at_version(Organization.objects, pk=self.instance.pk, version=loaded)
+            except Conflict:
                 raise forms.ValidationError(
                     _(
                         "Someone saved this entry after you opened it. Reload the page to"
                         " see what is saved now, then make your changes again."
                     )
-                )
+                ) from None
         return cleaned
 
 
@@ -169,6 +172,11 @@ class OrganizationMoveAdmin(ReadOnly, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status"]
     list_select_related = ["organization", "from_municipality", "to_municipality"]
+    # The request first, then its decision (the model lists Decision's fields first).
+    fields = [
+        "organization", "from_municipality", "to_municipality", "requested_by",
+        "status", "decided_by", "decided_at", "reason",
+    ]  # fmt: skip
 
 
 @admin.register(OrganizationClaim)

@@ -2,15 +2,18 @@ import copy
 
 from django import forms
 from django.core.cache import cache
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
 
 from .models import (
     WORKING_LANGUAGES,
+    EditableField,
     FieldOfActivity,
     Municipality,
     NeedKind,
@@ -20,7 +23,6 @@ from .models import (
     TargetGroup,
 )
 from .search import DirectoryQuery, Sort
-from .services import RELATION_FIELDS
 from .tables import DELIMITERS, ENCODING_LABELS
 
 
@@ -127,19 +129,16 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
+        # The services are a formset of their own (ServiceFormSet).
         fields = [
-            "name", "short_name", "type", "legal_form", "is_social_enterprise",
-            "registration_number", "home_municipality", "municipalities_served", "address",
-            "description", "fields_of_activity", "target_groups", "offers", "seeks",
-            "languages", "year_founded", "email", "phone", "website", "contact_person",
-            "contact_person_consent",
-        ]  # fmt: skip
+            field.name
+            for field in Organization.editable(EditableField.SIMPLE, EditableField.MANY_TO_MANY)
+        ]
         widgets = {
-            "municipalities_served": forms.CheckboxSelectMultiple,
-            "fields_of_activity": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
-            "offers": forms.CheckboxSelectMultiple,
-            "seeks": forms.CheckboxSelectMultiple,
+            **{
+                field.name: forms.CheckboxSelectMultiple
+                for field in Organization.editable(EditableField.MANY_TO_MANY)
+            },
             "description": forms.Textarea(attrs={"rows": 5}),
         }
         labels = {
@@ -208,17 +207,18 @@ class OrganizationForm(forms.ModelForm):
         ).first()
 
     def values(self):
-        """The cleaned data as the services take it (orgs.services.SIMPLE_FIELDS and relations)."""
+        """The cleaned data as the services take it: by snapshot key, a foreign key as
+        its id, many-to-many as sorted ids (Organization.editable)."""
         data = self.cleaned_data
-        values = {
-            field: data[field]
-            for field in self.Meta.fields
-            if field not in ("home_municipality", *RELATION_FIELDS)
-        }
+        values = {}
+        for field in Organization.editable(EditableField.SIMPLE, EditableField.MANY_TO_MANY):
+            value = data[field.name]
+            if field.kind == EditableField.MANY_TO_MANY:
+                value = sorted(item.pk for item in value)
+            elif isinstance(value, models.Model):
+                value = value.pk
+            values[field.key] = value
         values["registration_number"] = values["registration_number"].strip()
-        values["home_municipality_id"] = data["home_municipality"].pk
-        for field in RELATION_FIELDS:
-            values[field] = sorted(item.pk for item in data[field])
         return values
 
 
@@ -237,7 +237,7 @@ class ServiceForm(forms.Form):
     )
 
 
-class BaseServiceFormSet(forms.BaseFormSet):
+class BaseServiceFormSet(RowFormSet):
     default_error_messages = {
         "too_many_forms": ngettext_lazy(
             "Enter at most %(num)d programme or service",
@@ -245,20 +245,18 @@ class BaseServiceFormSet(forms.BaseFormSet):
             "num",
         ),
     }
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = _("Remove this programme or service")
+    row_heading = _("Programme or service %(number)s")
+    row_name = _("programme or service %(number)s")
+    add_row_label = _("Add another programme or service")
 
 
 # validate_max and absolute_max: without them Django takes up to 1,000 more forms than
-# max_num, and that many services overflow PostgreSQL's search tsvector (500).
+# max_num, and that many services overflow PostgreSQL's search tsvector (500). Rows are
+# removed and reordered with the formset's buttons: the list is saved as it is shown.
 ServiceFormSet = forms.formset_factory(
     ServiceForm,
     formset=BaseServiceFormSet,
     extra=1,
-    can_delete=True,
     max_num=Organization.SERVICES_MAX,
     absolute_max=Organization.SERVICES_MAX,
     validate_max=True,
@@ -269,7 +267,7 @@ def services_from(formset):
     return [
         [form.cleaned_data["name"], form.cleaned_data.get("description", "")]
         for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data
     ]
 
 
@@ -341,12 +339,6 @@ class MoveDecisionForm(DecisionForm):
     reason_required = _("Enter a reason for rejecting the move")
 
 
-class RevertForm(forms.Form):
-    """The entry's version when the person saw what the revert would undo."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class ClaimForm(forms.ModelForm):
     class Meta:
         model = OrganizationClaim
@@ -364,28 +356,6 @@ class InvitationForm(forms.Form):
         max_length=254,  # the standard's limit (RFC 5321); Django would take 320
         validators=[validate_email_local_part],
     )
-
-
-def unbound_copy(form_class, data, **kwargs):
-    """A form that shows what was typed without judging it: the page reloaded for
-    "Add another", not submitted, so no errors yet."""
-    probe = form_class(**kwargs)
-    initial = {
-        name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
-        for name, field in probe.fields.items()
-    }
-    return form_class(initial=initial, **kwargs)
-
-
-def services_with_another_row(data):
-    data = data.copy()
-    try:
-        rows = int(data.get("services-TOTAL_FORMS") or 0)
-    except ValueError:
-        rows = 0  # the formset reports the broken management form
-    # Never past the limit: the page would show the last row and refuse it on saving.
-    data["services-TOTAL_FORMS"] = str(min(rows + 1, Organization.SERVICES_MAX))
-    return ServiceFormSet(data, prefix="services")
 
 
 class ImportUploadForm(forms.Form):

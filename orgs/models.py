@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from roadmap_portal.lib.history import Change
+from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
     single_line_check,
@@ -27,6 +30,19 @@ def validate_time_zone(value):
         raise ValidationError(
             _("%(value)s is not a time zone, for example Europe/Riga."), params={"value": value}
         ) from error
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def staffed_by(self, user, role=None):
+        """The municipalities the user works for (as staff or coordinator), or only those
+        where they have `role`. A subquery, not a join: each municipality comes once, however
+        many colleagues it has. A deactivated account works nowhere."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = MunicipalityMembership.objects.filter(user=user)
+        if role is not None:
+            memberships = memberships.filter(role=role)
+        return self.filter(pk__in=memberships.values("municipality_id"))
 
 
 class Municipality(models.Model):
@@ -49,6 +65,8 @@ class Municipality(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
@@ -158,6 +176,18 @@ WORKING_LANGUAGES = [
 FIRST_YEAR_FOUNDED = 1800
 
 
+class EditableField(NamedTuple):
+    """One of the fields Organization.EDITABLE_FIELDS declares."""
+
+    SIMPLE = "simple"  # a column; a foreign key by its id
+    MANY_TO_MANY = "many_to_many"  # sorted ids
+    SERVICES = "services"  # the entry's Service rows, as [name, description] pairs
+
+    name: str  # as the model and the form name it
+    key: str  # in snapshots and the history: a foreign key's attname (home_municipality_id)
+    kind: str
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Organization.Status.PUBLISHED)
@@ -167,6 +197,14 @@ class OrganizationQuerySet(models.QuerySet):
         is `excluding`: the number is unique per country."""
         countries = [str(country) for country in countries]
         return self.filter(country__in=countries, registration_number=number).exclude(pk=excluding)
+
+    def represented_by(self, user):
+        """The entries the user represents (a subquery: each entry once). A deactivated
+        account represents none."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        memberships = OrganizationMembership.objects.filter(user=user)
+        return self.filter(pk__in=memberships.values("organization_id"))
 
 
 class Organization(models.Model):
@@ -185,6 +223,18 @@ class Organization(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
         ARCHIVED = "archived", _("Archived")
+
+    # What a representative edits, the history records and a revert can put back, in the
+    # order of the form; "services" is the entry's programmes and services (Service).
+    # Declared once: the form (orgs.forms), the snapshot (orgs.services), the admin's
+    # history and the import derive from it, through editable().
+    EDITABLE_FIELDS = (
+        "name", "short_name", "type", "legal_form", "is_social_enterprise",
+        "registration_number", "home_municipality", "municipalities_served", "address",
+        "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
+        "year_founded", "email", "phone", "website", "contact_person", "contact_person_consent",
+        "services",
+    )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
     FRESHNESS_DAYS = 365
@@ -278,7 +328,7 @@ class Organization(models.Model):
         _("representatives last asked to confirm"), null=True, blank=True
     )
     # Optimistic locking: an edit based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=FIRST_VERSION, editable=False)
     # Search material kept up to date by orgs.services.organization_reindex; see orgs/search.py.
     search_text = models.TextField(editable=False, blank=True)
     facet_tokens = models.TextField(editable=False, blank=True)
@@ -336,6 +386,20 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("orgs:organization", kwargs={"slug": self.slug})
 
+    @classmethod
+    def editable(cls, *kinds: str) -> list[EditableField]:
+        """EDITABLE_FIELDS with their snapshot keys and kinds (only those of `kinds`, if
+        given)."""
+        declared = []
+        for name in cls.EDITABLE_FIELDS:
+            if name == EditableField.SERVICES:
+                declared.append(EditableField(name, name, EditableField.SERVICES))
+                continue
+            field = cls._meta.get_field(name)
+            kind = EditableField.MANY_TO_MANY if field.many_to_many else EditableField.SIMPLE
+            declared.append(EditableField(name, field.attname, kind))
+        return [field for field in declared if not kinds or field.kind in kinds]
+
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
@@ -385,7 +449,7 @@ class Organization(models.Model):
         return " " + " ".join(tokens) + " "
 
 
-class OrganizationChange(models.Model):
+class OrganizationChange(Change):
     """One recorded change to a directory entry: who, when, and each field before and after."""
 
     class Kind(models.TextChoices):
@@ -399,16 +463,7 @@ class OrganizationChange(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EDITED)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    # {"field": {"old": ..., "new": ...}}; relations as lists of ids, services as lists.
-    fields = models.JSONField(_("changes"))
+    # fields: snapshot keys (Organization.editable), services as [name, description] lists.
     reverts = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -494,23 +549,15 @@ class ImportRecord(models.Model):
         return min(100, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
 
-class OrganizationClaim(models.Model):
-    """Someone says an entry already listed is theirs; staff decide."""
+class Decision(models.Model):
+    """A request that staff of a municipality approve or reject: who decided, when, why.
+    A request's status may have more values (a move can be withdrawn) but these three."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
-    )
-    message = models.TextField(
-        _("how you are connected to the organization"),
-        max_length=2000,
-        validators=[MaxLengthValidator(2000)],
-    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -524,24 +571,42 @@ class OrganizationClaim(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["created_at"]
+        constraints = [max_length_check("reason", 2000)]
+
+
+class OrganizationClaim(Decision):
+    """Someone says an entry already listed is theirs; staff decide."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
+    )
+    message = models.TextField(
+        _("how you are connected to the organization"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    class Meta(Decision.Meta):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
-        ordering = ["created_at"]
         constraints = [
+            *Decision.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organization", "user"],
                 condition=models.Q(status="pending"),
                 name="orgs_claim_one_pending_per_user",
             ),
             max_length_check("message", 2000),
-            max_length_check("reason", 2000),
         ]
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
 
 
-class OrganizationMove(models.Model):
+class OrganizationMove(Decision):
     """A representative asks to move a published entry to another home municipality.
 
     Staff of the new municipality decide; until then the entry stays where it is. An
@@ -563,29 +628,21 @@ class OrganizationMove(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Decision's, with the choice of withdrawing.
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(
-        _("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("move to another municipality")
         verbose_name_plural = _("moves to another municipality")
-        ordering = ["created_at"]
         constraints = [
+            *Decision.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=models.Q(status="pending"),
                 name="orgs_move_one_pending_per_organization",
             ),
-            max_length_check("reason", 2000),
             models.CheckConstraint(
                 condition=~models.Q(from_municipality=models.F("to_municipality")),
                 name="orgs_move_to_another_municipality",

@@ -1,11 +1,12 @@
 """The directory's panels on My work (roadmap_portal.lib.panels, settings.MY_WORK_PANELS)."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from roadmap_portal.lib.panels import Due, Panel
 
-from .access import is_municipal_staff, moderation_queue_for
+from .access import get_moderation_queues, is_municipal_staff
 from .models import Organization
 from .services import still_correct_token
 
@@ -16,7 +17,7 @@ def my_organizations(request):
     is shown how to get one; staff and administrators are not."""
     user = request.user
     organizations = list(
-        Organization.objects.filter(memberships__user=user)
+        Organization.objects.represented_by(user)
         .select_related("home_municipality")
         .order_by("name")
     )
@@ -50,11 +51,17 @@ def my_organizations(request):
 
 def moderation_queue(request):
     """Entries, claims and moves waiting for my decision, for those who moderate."""
-    queue = moderation_queue_for(request.user)
-    if queue is None:
+    try:
+        queues = get_moderation_queues(request.user)
+    except PermissionDenied:
         return None
-    entries, claims, moves = queue
     return Panel(
         "orgs/panels/moderation_queue.html",
-        {"entries": entries, "claims": claims, "moves": moves},
+        {
+            "entries": list(
+                queues.entries.select_related("home_municipality").order_by("created_at")
+            ),
+            "claims": list(queues.claims.select_related("organization", "user")),
+            "moves": list(queues.moves.select_related("organization", "to_municipality")),
+        },
     )

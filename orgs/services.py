@@ -7,10 +7,9 @@ from itertools import batched
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,7 +19,10 @@ from django.utils.translation import ngettext
 
 from accounts.services import email_confirmation_send, user_register
 from roadmap_portal.lib.email import email_address, email_user
+from roadmap_portal.lib.history import snapshot
+from roadmap_portal.lib.locking import bump_version, lock_at_version
 from roadmap_portal.lib.ratelimit import rate_limited
+from roadmap_portal.lib.signing import LinkInvalid, SignedLink
 
 from .access import (
     claim_concerned_ids,
@@ -32,6 +34,7 @@ from .access import (
     municipality_staff,
 )
 from .models import (
+    EditableField,
     Municipality,
     Organization,
     OrganizationChange,
@@ -89,23 +92,12 @@ def search_words_add(*, organization_ids: list[int]) -> None:
         )
 
 
-# What a representative edits, and what the history records and can revert.
-SIMPLE_FIELDS = [
-    "name", "short_name", "type", "legal_form", "is_social_enterprise", "registration_number",
-    "home_municipality_id", "address", "description", "languages", "year_founded", "email",
-    "phone", "website", "contact_person", "contact_person_consent",
-]  # fmt: skip
-RELATION_FIELDS = [
-    "municipalities_served", "fields_of_activity", "target_groups", "offers", "seeks",
-]  # fmt: skip
-
-
-class EditConflict(Exception):
-    """The entry changed since the editor loaded it (optimistic locking)."""
-
-    def __init__(self, current):
-        super().__init__("The entry changed since it was loaded.")
-        self.current = current
+# What a representative edits, and what the history records and can revert, by its
+# snapshot keys (Organization.EDITABLE_FIELDS).
+SIMPLE_FIELDS = [field.key for field in Organization.editable(EditableField.SIMPLE)]
+RELATION_FIELDS = [field.key for field in Organization.editable(EditableField.MANY_TO_MANY)]
+SNAPSHOT_KEYS = [field.key for field in Organization.editable()]
+_SIMPLE_NAMES = [field.name for field in Organization.editable(EditableField.SIMPLE)]
 
 
 class AlreadyDecided(Exception):
@@ -118,15 +110,15 @@ def organization_snapshot(organization, relations=None) -> dict:
     `relations` ({relation: sorted ids, "services": [[name, description]]}), when the
     caller has them (the import reads them for thousands of entries at once), saves
     reading them."""
-    snapshot = {field: getattr(organization, field) for field in SIMPLE_FIELDS}
     if relations is not None:
-        return snapshot | {key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]}
-    for field in RELATION_FIELDS:
-        snapshot[field] = sorted(getattr(organization, field).values_list("pk", flat=True))
-    snapshot["services"] = [
+        return snapshot(organization, _SIMPLE_NAMES) | {
+            key: relations.get(key, []) for key in [*RELATION_FIELDS, "services"]
+        }
+    values = snapshot(organization, _SIMPLE_NAMES + RELATION_FIELDS)
+    values["services"] = [
         [service.name, service.description] for service in organization.services.all()
     ]
-    return snapshot
+    return values
 
 
 def _apply(organization, values: dict) -> None:
@@ -151,16 +143,12 @@ def _apply(organization, values: dict) -> None:
 def _record(
     organization, actor, before, after, *, kind=OrganizationChange.Kind.EDITED, reverts=None
 ):
-    changed = {
-        field: {"old": before.get(field), "new": after[field]}
-        for field in after
-        if before.get(field) != after[field]
-    }
-    if not changed:
-        return None
-    return OrganizationChange.objects.create(
-        organization=organization, actor=actor, fields=changed, kind=kind, reverts=reverts
+    change = OrganizationChange.between(
+        before, after, organization=organization, actor=actor, kind=kind, reverts=reverts
     )
+    if change is not None:
+        change.save()
+    return change
 
 
 # Paths under organizations/ that an entry's address must not take.
@@ -299,9 +287,7 @@ def organization_update(
     is until that municipality approves); an entry not yet published simply moves to the
     other municipality's queue; portal administrators move any entry at once. Both
     municipalities are told."""
-    locked = Organization.objects.select_for_update().get(pk=organization.pk)
-    if locked.version != version:
-        raise EditConflict(current=locked)
+    locked = lock_at_version(Organization.objects, pk=organization.pk, version=version)
     values = dict(values)
     old_home = locked.home_municipality_id
     new_home = values.get("home_municipality_id", old_home)
@@ -312,7 +298,7 @@ def organization_update(
     _apply(locked, values)
     change = _record(locked, actor, before, organization_snapshot(locked))
     if change:
-        Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        bump_version(locked)
         organization_reindex(organization=locked)
     move = None
     moved = not move_needs_approval and new_home != old_home
@@ -464,7 +450,7 @@ def move_approve(*, move, actor, base_url: str) -> OrganizationMove:
         organization_snapshot(organization),
         kind=OrganizationChange.Kind.MODERATED,
     )
-    Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
+    bump_version(organization)
     organization_reindex(organization=organization)
     _tell_of_move_decision(move, base_url=base_url, approved=True)
     return move
@@ -500,8 +486,7 @@ def organization_admin_record(
             fields=status,
         )
     if change and before is not None:
-        Organization.objects.filter(pk=organization.pk).update(version=F("version") + 1)
-        organization.refresh_from_db(fields=["version"])
+        bump_version(organization)
         old_home = before["home_municipality_id"]
         if old_home != organization.home_municipality_id:
             _moves_withdraw(organization, actor=actor)
@@ -530,7 +515,7 @@ def revert_values(change) -> dict:
     return {
         field: values["old"]
         for field, values in change.fields.items()
-        if field in SIMPLE_FIELDS + RELATION_FIELDS + ["services"] and field not in NOT_REVERTED
+        if field in SNAPSHOT_KEYS and field not in NOT_REVERTED
     }
 
 
@@ -631,11 +616,10 @@ def revert_problems(change, organization=None) -> list[tuple[str | None, str]]:
 @transaction.atomic
 def organization_change_revert(*, change, actor, version: int):
     """Put back the values a change replaced; the revert is itself recorded. Refused
-    (EditConflict) if the entry changed since the one reverting saw what it would undo;
-    refused (RevertRefused), writing nothing, if those values are not valid now."""
-    locked = Organization.objects.select_for_update().get(pk=change.organization_id)
-    if locked.version != version:
-        raise EditConflict(current=locked)
+    (roadmap_portal.lib.locking.Conflict) if the entry changed since the one reverting saw
+    what it would undo; refused (RevertRefused), writing nothing, if those values are not
+    valid now."""
+    locked = lock_at_version(Organization.objects, pk=change.organization_id, version=version)
     problems = revert_problems(change, locked)
     if problems:
         raise RevertRefused(problems)
@@ -657,7 +641,7 @@ def organization_change_revert(*, change, actor, version: int):
         kind=OrganizationChange.Kind.REVERTED,
         reverts=change,
     )
-    Organization.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    bump_version(locked)
     organization_reindex(organization=locked)
     return revert
 
@@ -797,15 +781,15 @@ def claim_reject(*, claim, actor, reason: str):
     return claim
 
 
-INVITATION_SALT = "orgs.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
+# The purpose's name is the salt of the links sent before SignedLink: they keep working.
+INVITATION = SignedLink(
+    "orgs.invitation", max_age=timedelta(days=14), fields=("organization", "email")
+)
 
 
 def representative_invite(*, organization, inviter, email: str, base_url: str) -> None:
     """E-mail a link that makes whoever signs in with that address a representative."""
-    token = signing.dumps(
-        {"organization": organization.pk, "email": email.lower()}, salt=INVITATION_SALT
-    )
+    token = INVITATION.make({"organization": organization.pk, "email": email.lower()})
     url = base_url + reverse("orgs:invitation", kwargs={"token": token})
     # The colleague's language is not known yet: the inviter's is the best guess.
     email_address(
@@ -817,12 +801,12 @@ def representative_invite(*, organization, inviter, email: str, base_url: str) -
 
 
 def invitation_read(*, token: str):
-    """(organization, invited e-mail) of an invitation link, or ValueError."""
+    """(organization, invited e-mail) of an invitation link; raises LinkInvalid."""
+    data = INVITATION.read(token)
     try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
         return Organization.objects.get(pk=data["organization"]), data["email"]
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid invitation") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 @transaction.atomic
@@ -834,21 +818,23 @@ def invitation_accept(*, token: str, user):
     return organization
 
 
-CONFIRMATION_SALT = "orgs.still-correct"
-CONFIRMATION_MAX_AGE = 60 * 24 * 3600
+STILL_CORRECT = SignedLink(
+    "orgs.still-correct", max_age=timedelta(days=60), fields=("organization",)
+)
 CONFIRMATION_REMINDER_INTERVAL = timedelta(days=30)
 
 
 def still_correct_token(organization) -> str:
-    return signing.dumps({"organization": organization.pk}, salt=CONFIRMATION_SALT)
+    return STILL_CORRECT.make({"organization": organization.pk})
 
 
 def organization_for_still_correct(*, token: str):
+    """The published entry of a "still correct" link; raises LinkInvalid."""
+    data = STILL_CORRECT.read(token)
     try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
         return Organization.objects.published().get(pk=data["organization"])
-    except (signing.BadSignature, Organization.DoesNotExist, KeyError, TypeError) as error:
-        raise ValueError("invalid link") from error
+    except Organization.DoesNotExist as error:
+        raise LinkInvalid(LinkInvalid.STALE) from error
 
 
 def organization_confirm_still_correct(*, organization) -> None:

@@ -17,30 +17,30 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.forms import SignupForm
 from roadmap_portal.lib.forms import forms_with_errors
+from roadmap_portal.lib.formsets import unbound_copy
+from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
+from roadmap_portal.lib.locking import Conflict, VersionForm
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
     rate_limit_reached,
     rate_limited,
 )
+from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
-    can_moderate,
     can_read_history,
-    claim_queryset,
     get_claim_for_moderation,
     get_import_for_user,
+    get_moderation_queues,
     get_move_for_moderation,
     get_organization_for_edit,
     get_organization_for_history,
     get_organization_for_moderation,
     get_organization_for_viewer,
     is_municipal_staff,
-    moderation_queryset,
-    move_queryset,
-    represents,
     staffed_municipality_ids,
 )
 from .export import csv_chunks, export_rows, xlsx_file
@@ -55,11 +55,8 @@ from .forms import (
     OrganizationForm,
     RegistrationForm,
     RejectionForm,
-    RevertForm,
     ServiceFormSet,
     services_from,
-    services_with_another_row,
-    unbound_copy,
 )
 from .hsds import write_package
 from .imports import ImportReport, read_upload
@@ -74,7 +71,6 @@ from .search import (
 from .services import (
     CLAIMS_PER_DAY,
     AlreadyDecided,
-    EditConflict,
     MoveRefused,
     RevertRefused,
     TooManyClaims,
@@ -149,8 +145,8 @@ def organization_detail(request, slug):
             "organization": organization,
             "jsonld": organization_jsonld(organization, request),
             "is_stale": organization.is_public and organization.is_stale(),
-            "can_edit": request.user.is_superuser or represents(request.user, organization),
-            "can_moderate": can_moderate(request.user, organization),
+            "can_edit": organization.can_edit,
+            "can_moderate": organization.can_moderate,
             "can_read_history": can_read_history(request.user, organization),
             "working_languages": [
                 get_language_info(code)["name_translated"]
@@ -213,12 +209,13 @@ def register(request):
     signup_form = SignupForm(data, prefix="account") if anonymous else None
     services = ServiceFormSet(data, prefix="services")
     duplicates = []
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(RegistrationForm, request.POST)
         signup_form = (
             unbound_copy(SignupForm, request.POST, prefix="account") if anonymous else None
         )
-        services = services_with_another_row(request.POST)
+        services = changed_services
     elif request.method == "POST":
         if form.data.get("fax"):
             # A robot filled the hidden field: look successful, store nothing.
@@ -292,7 +289,7 @@ def registration_received(request):
 @require_http_methods(["GET", "POST"])
 def claim(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
-    if represents(request.user, organization):
+    if organization.viewer_represents:
         messages.info(request, _("You already represent this organization."))
         return redirect(organization)
     form = ClaimForm(request.POST or None)
@@ -340,16 +337,13 @@ def _decision_form(form_class, request_object, data=None):
 def _moderation_page(request, *, sent=None):
     """The queue; `sent` is (request, form) of a decision just sent back with mistakes."""
     sent_object, sent_form = sent or (None, None)
-    if not is_municipal_staff(request.user):
-        raise PermissionDenied
-    entries = (
-        moderation_queryset(request.user).select_related("home_municipality").order_by("created_at")
-    )
-    claims = list(claim_queryset(request.user).select_related("organization", "user"))
+    queues = get_moderation_queues(request.user)
+    entries = queues.entries.select_related("home_municipality").order_by("created_at")
+    claims = list(queues.claims.select_related("organization", "user"))
     for claim in claims:
         claim.form = sent_form if claim == sent_object else _decision_form(ClaimDecisionForm, claim)
     moves = list(
-        move_queryset(request.user).select_related(
+        queues.moves.select_related(
             "organization", "from_municipality", "to_municipality", "requested_by"
         )
     )
@@ -483,13 +477,16 @@ def moderate_move(request, pk):
 def edit(request, slug):
     organization = get_organization_for_edit(request.user, slug)
     conflict = None
-    if "add_service" in request.POST:
+    changed_services = ServiceFormSet.with_row_action(request.POST, prefix="services")
+    if changed_services is not None:  # a row's button: the page again, nothing saved
         form = unbound_copy(OrganizationForm, request.POST, instance=organization)
-        services = services_with_another_row(request.POST)
+        services = changed_services
+        version = unbound_copy(VersionForm, request.POST)
     elif request.method == "POST":
         form = OrganizationForm(request.POST, instance=organization)
         services = ServiceFormSet(request.POST, prefix="services")
-        if form.is_valid() and services.is_valid():
+        version = VersionForm(request.POST)
+        if all([form.is_valid(), services.is_valid(), version.is_valid()]):
             same_number = form.same_registration_number()
             if same_number:
                 form.add_error(
@@ -498,17 +495,14 @@ def edit(request, slug):
                 )
             else:
                 try:
-                    version = int(request.POST.get("version", ""))
                     result = organization_update(
                         organization=organization,
                         values=form.values() | {"services": services_from(services)},
                         actor=request.user,
-                        version=version,
+                        version=version.cleaned_data["version"],
                         base_url=base_url(request),
                     )
-                except ValueError:
-                    raise SuspiciousOperation("version missing") from None
-                except EditConflict as error:
+                except Conflict as error:
                     conflict = error.current
                 else:
                     if result.move:
@@ -535,6 +529,7 @@ def edit(request, slug):
         if move and not request.user.is_superuser:
             initial = {"home_municipality": move.to_municipality_id}
         form = OrganizationForm(instance=organization, initial=initial)
+        version = VersionForm(initial={"version": organization.version})
         services = ServiceFormSet(
             prefix="services",
             initial=[
@@ -549,13 +544,11 @@ def edit(request, slug):
             "form": form,
             "services": services,
             # The version the editor started from, until they have seen the newer one.
-            "version": conflict.version
-            if conflict
-            else request.POST.get("version", organization.version),
+            "version": VersionForm(initial={"version": conflict.version}) if conflict else version,
             "conflict": conflict,
             "pending_move": pending_move(organization),
-            "errors": forms_with_errors(form, services),
-            "page_has_errors": bool(forms_with_errors(form, services)),
+            "errors": forms_with_errors(version, form, services),
+            "page_has_errors": bool(forms_with_errors(version, form, services)),
         },
     )
 
@@ -564,8 +557,10 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = organization.changes.select_related("actor", "import_record__created_by").defer(
-        "import_record__content", "import_record__report"
+    changes = list(
+        organization.changes.select_related("actor", "import_record__created_by").defer(
+            "import_record__content", "import_record__report"
+        )
     )
     return render(
         request,
@@ -573,7 +568,9 @@ def history(request, slug):
         {
             "organization": organization,
             "changes": changes,
-            "can_revert": can_moderate(request.user, organization),
+            # The names of the municipalities, taxonomy entries... the values hold, at once.
+            "names": related_names(Organization, (change.fields for change in changes)),
+            "can_revert": organization.can_revert,
         },
     )
 
@@ -590,14 +587,14 @@ def revert(request, slug, change_id):
         return redirect("orgs:history", slug=organization.slug)
     conflict, problems = False, None
     if request.method == "POST":
-        form = RevertForm(request.POST)
+        form = VersionForm(request.POST)
         if not form.is_valid():
             raise SuspiciousOperation("version missing")
         try:
             organization_change_revert(
                 change=change, actor=request.user, version=form.cleaned_data["version"]
             )
-        except EditConflict as error:
+        except Conflict as error:
             conflict, organization = True, error.current
         except RevertRefused as error:
             problems = error.problems
@@ -627,7 +624,7 @@ def revert(request, slug, change_id):
             "rows": rows,
             "later": later,
             "kept": [field for field in change.fields if field not in values],
-            "form": RevertForm(initial={"version": organization.version}),
+            "form": VersionForm(initial={"version": organization.version}),
             "conflict": conflict,
             "problems": problems,
         },
@@ -663,7 +660,7 @@ def _link_invalid(request):
 def invitation(request, token):
     try:
         organization, email = invitation_read(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -690,7 +687,7 @@ def still_correct(request, token):
     by mail scanners)."""
     try:
         organization = organization_for_still_correct(token=token)
-    except ValueError:
+    except LinkInvalid:
         return _link_invalid(request)
     if request.method == "POST":
         organization_confirm_still_correct(organization=organization)

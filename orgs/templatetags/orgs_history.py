@@ -3,7 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from orgs.models import Municipality, Organization
+from orgs.models import Organization
+from roadmap_portal.lib.history import related_names
 
 register = template.Library()
 
@@ -33,19 +34,32 @@ def field_label(name):
 
 @register.filter
 def field_value(value, name):
+    """A recorded value in words, reading the names it shows: for a page of one change
+    (the revert page). A page of many reads them at once: history_value."""
+    return _in_words(value, name, related_names(Organization, [{name: {"new": value}}]))
+
+
+@register.simple_tag
+def history_value(value, name, names):
+    """A recorded value in words; `names` from roadmap_portal.lib.history.related_names
+    for all the changes of the page."""
+    return _in_words(value, name, names)
+
+
+def _in_words(value, name, names):
     if value in (None, "", []):
         return "–"
     if name == "services":
         return "; ".join(service_name for service_name, _text in value)
-    if name == "home_municipality_id":
-        municipality = Municipality.objects.filter(pk=value).first()
-        return municipality.name if municipality else value
+    if name in names:
+        # In the related model's order; a row deleted since by its id.
+        ids = set(value) if isinstance(value, list) else {value}
+        shown = [label for pk, label in names[name].items() if pk in ids]
+        shown += [str(pk) for pk in sorted(ids - names[name].keys(), key=str)]
+        return ", ".join(shown)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        field = Organization._meta.get_field(name) if name != "languages" else None
-        if field is not None and field.is_relation:
-            return ", ".join(str(item) for item in field.related_model.objects.filter(pk__in=value))
         return ", ".join(str(item) for item in value)
     if name == "type":
         return Organization.Type(value).label if value in Organization.Type.values else value

@@ -1,11 +1,14 @@
 """PDFs with WeasyPrint that fetch nothing but the portal's own static files.
 
-Templates address stylesheets and images as `static:/path`; every fetch, the stylesheets
-passed here included, goes through StaticFilesOnlyFetcher, which reads them through
-Django's staticfiles finders and refuses everything else: no network, no other file of the
-disk. User text reaches WeasyPrint escaped by the template engine, never as markup, and
-through `printable` (the `printable` filter of `{% load pdf %}`), which bounds how long
-WeasyPrint's line breaking can take on it.
+Templates extend `print/base.html` (the document's language and title, the running header
+and footer); html_to_pdf adds the print stylesheet (static/css/print.css). Anything a
+template would fetch, an image say, is addressed as `static:/path`: every fetch goes through
+StaticFilesOnlyFetcher, which reads it through Django's staticfiles finders and refuses
+everything else: no network, no other file of the disk. User text reaches WeasyPrint
+escaped by the template engine, never as markup, and through the `printable` filter of
+`{% load pdf %}` (roadmap_portal/templatetags/pdf.py), which bounds how long WeasyPrint's
+line breaking can take on it. Every PDF is tagged (PDF/UA-1); views send it with
+pdf_response.
 """
 
 import functools
@@ -13,14 +16,21 @@ import mimetypes
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
+from anyascii import anyascii
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 SCHEME = "static:"
 PRINT_CSS = f"{SCHEME}/css/print.css"
+# Tagged: a screen reader reads headings, lists and paragraphs in order, in the document's
+# language, and shows its title (StructTreeRoot, MarkInfo, Lang, DisplayDocTitle).
+PDF_VARIANT = "pdf/ua-1"
 
 # WeasyPrint lays out a run with no break opportunity again for every line it fills: a
 # 20,000-character word takes 10 s with `overflow-wrap: anywhere`, and a grapheme of 20,000
@@ -116,9 +126,30 @@ def html_to_pdf(html, *, fetcher=None) -> bytes:
     """PDF bytes of an HTML page with the print stylesheet."""
     fetcher = fetcher or StaticFilesOnlyFetcher()
     document = HTML(string=html, base_url=f"{SCHEME}/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[CSS(url=PRINT_CSS, url_fetcher=fetcher)])
+    return document.write_pdf(
+        stylesheets=[CSS(url=PRINT_CSS, url_fetcher=fetcher)], pdf_variant=PDF_VARIANT
+    )
 
 
 def render_pdf(template, context, *, request=None, fetcher=None) -> bytes:
     """Render a Django template to PDF bytes with the print stylesheet."""
     return html_to_pdf(render_to_string(template, context, request=request), fetcher=fetcher)
+
+
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def pdf_response(content: bytes, *, filename: str, inline=False, private=True) -> HttpResponse:
+    """A PDF for the browser: downloaded (or shown, `inline`) as filename, which may hold any
+    letters (an ASCII copy for old clients, the UTF-8 name for the rest, RFC 6266). A
+    `private` one (anything behind a sign-in) is kept by no cache, the browser's included."""
+    response = HttpResponse(content, content_type="application/pdf")
+    ascii_name = _UNSAFE_IN_FILENAME.sub("-", anyascii(filename)).strip("-.") or "document.pdf"
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response["Content-Length"] = str(len(content))
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -93,3 +93,40 @@ def test_register_confirm_approve_find_without_accents_and_open(
     assert_accessible(reader)
     for context in (visitor, office, public):
         context.close()
+
+
+def test_programmes_are_added_moved_and_removed_by_keyboard_without_javascript(
+    browser, live_server, municipality
+):
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/en/organizations/register/")
+    page.get_by_label("Name of the programme or service").fill("Purva takas")
+    add = page.get_by_role("button", name="Add another programme or service")
+    add.focus()
+    page.keyboard.press("Enter")
+    # The page comes back at the new row, its first field ready for typing.
+    expect(page).to_have_url(re.compile(r"/register/#id_services-1-name$"))
+    expect(page.locator("#id_services-1-name")).to_be_focused()
+    page.keyboard.type("Nometne")
+    expect(page.locator("#id_services-0-name")).to_have_value("Purva takas")
+    page.get_by_role("button", name="Move up programme or service 2").press("Enter")
+    expect(page.get_by_role("button", name="Move down programme or service 1")).to_be_focused()
+    expect(page.locator("#id_services-0-name")).to_have_value("Nometne")
+    expect(page.locator("#id_services-1-name")).to_have_value("Purva takas")
+    page.get_by_role("button", name="Remove programme or service 1").press("Enter")
+    expect(page.locator("#services-row-0")).to_be_focused()  # the row now first
+    expect(page.locator("#id_services-0-name")).to_have_value("Purva takas")
+    expect(page.locator("#id_services-1-name")).to_have_count(0)
+    expect(page.get_by_text("There is a problem")).to_have_count(0)
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/en/organizations/register/")
+    page.get_by_role("button", name="Add another programme or service").click()
+    expect(page.locator("#id_services-1-name")).to_be_focused()
+    assert_accessible(page)
+    context.close()

@@ -163,6 +163,42 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
     context_b.close()
 
 
+def test_save_clicked_while_ones_own_autosave_is_on_its_way_saves_the_status(
+    browser, live_server, municipality
+):
+    from checklists.models import Form
+    from checklists.services import roadmap_start
+
+    template_publish()
+    staff = MunicipalityMembershipFactory(
+        municipality=municipality, user__email="d@example.org"
+    ).user
+    roadmap = roadmap_start(
+        form=Form.MUNICIPALITY, owner=municipality, title="Steidzami", actor=staff
+    )
+    context, page = sign_in(browser, live_server, staff.email)
+    # The autosave reaches the server, but its answer (with the new version) is held
+    # back: the page still has the version it loaded when Save is clicked.
+    held = []
+    page.route("**/autosave/", lambda route: held.append((route, route.fetch())))
+    page.goto(f"/en/roadmaps/{roadmap.pk}/1.2/")
+    page.get_by_label("Your answer in detail").fill("Teksts, kas saglabājas pats")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held and held[0][1].status == 200
+    page.get_by_label("Your answer in detail").fill("Teksts, kas saglabājas pats, un vēl")
+    page.get_by_label("Yes, I have completed this checkpoint").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.locator("h1")).to_have_text(re.compile(r"^1\.3 "))
+    answer = roadmap.answers.get(checkpoint__code="1.2")
+    assert answer.status == "completed"
+    assert answer.text == "Teksts, kas saglabājas pats, un vēl"
+    context.close()
+
+
 def test_the_text_stays_and_is_saved_when_the_network_comes_back(
     browser, live_server, municipality
 ):

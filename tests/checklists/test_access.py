@@ -48,7 +48,7 @@ def test_outsiders_get_404_everywhere(
     for path in paths(community_roadmap, municipality, WRITE):
         assert (
             client.post(
-                path, {"version": 0, "text": "x", "municipality": municipality.pk}
+                path, {"version": 1, "text": "x", "municipality": municipality.pk}
             ).status_code
             == 404
         ), path
@@ -63,11 +63,11 @@ def test_a_coordinator_reads_a_shared_roadmap_and_gets_403_on_every_write(
     for path in paths(community_roadmap, municipality, WRITE):
         assert (
             client.post(
-                path, {"version": 0, "text": "x", "municipality": municipality.pk}
+                path, {"version": 1, "text": "x", "municipality": municipality.pk}
             ).status_code
             == 403
         ), path
-    assert community_roadmap.answers.get(checkpoint__code="1.1").version == 0
+    assert community_roadmap.answers.get(checkpoint__code="1.1").version == 1
 
 
 def test_the_owner_reads_every_page(client, community_roadmap, municipality, representative):
@@ -158,14 +158,14 @@ def test_roadmaps_started_before_are_read_only_until_the_entry_is_published(
         in client.get(f"/en/roadmaps/{community_roadmap.pk}/").text
     )
     for path in paths(community_roadmap, municipality, WRITE):
-        response = client.post(path, {"version": 0, "text": "x", "municipality": municipality.pk})
+        response = client.post(path, {"version": 1, "text": "x", "municipality": municipality.pk})
         assert response.status_code == 403, path
-    assert community_roadmap.answers.get(checkpoint__code="1.1").version == 0
+    assert community_roadmap.answers.get(checkpoint__code="1.1").version == 1
     assert 'name="text"' not in client.get(f"/en/roadmaps/{community_roadmap.pk}/1.2/").text
 
     organization.status = "published"
     organization.save(update_fields=["status"])
     response = client.post(
-        f"/en/roadmaps/{community_roadmap.pk}/1.2/autosave/", {"version": 0, "text": "Nu var"}
+        f"/en/roadmaps/{community_roadmap.pk}/1.2/autosave/", {"version": 1, "text": "Nu var"}
     )
     assert response.status_code == 200

@@ -29,7 +29,7 @@ def test_an_answer_over_20000_characters_is_refused_and_kept_in_the_form(
     assert response.text.count(message) == 2  # in the summary and beside the field
     assert OVER in response.text  # what was typed stays in the textarea
     answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
-    assert answer.version == 0 and answer.text == ""
+    assert answer.version == 1 and answer.text == ""
 
 
 def test_an_answer_of_exactly_20000_characters_is_saved(client, staff, municipal_roadmap):
@@ -60,7 +60,7 @@ def test_the_reason_and_each_need_are_limited_too(client, staff, municipal_roadm
     assert "The reason must be 2,000 characters or fewer (it has 2,001)" in response.text
     response = post_answer(client, municipal_roadmap, "1.3", need_funding="x" * 2_001)
     assert "What you need must be 2,000 characters or fewer (it has 2,001)" in response.text
-    assert not municipal_roadmap.answers.filter(version__gt=0).exists()
+    assert not municipal_roadmap.answers.filter(version__gt=1).exists()
 
 
 def test_no_textarea_has_a_maxlength_that_would_cut_pasted_text(client, staff, municipal_roadmap):
@@ -87,17 +87,17 @@ class TestAutosave:
     ):
         client.force_login(staff)
         client.post(
-            f"/en/roadmaps/{municipal_roadmap.pk}/1.2/autosave/", {"version": 0, "text": "Sākums"}
+            f"/en/roadmaps/{municipal_roadmap.pk}/1.2/autosave/", {"version": 1, "text": "Sākums"}
         )
         response = client.post(
-            f"/en/roadmaps/{municipal_roadmap.pk}/1.2/autosave/", {"version": 1, "text": OVER}
+            f"/en/roadmaps/{municipal_roadmap.pk}/1.2/autosave/", {"version": 2, "text": OVER}
         )
         assert response.status_code == 400
         assert "data-autosave-refused" in response.text
         assert "Your answer must be 20,000 characters or fewer (it has 20,001)" in response.text
         assert "Your text is still here" in response.text
         answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
-        assert answer.text == "Sākums" and answer.version == 1
+        assert answer.text == "Sākums" and answer.version == 2
 
 
 @pytest.mark.parametrize(

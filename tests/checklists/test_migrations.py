@@ -5,10 +5,20 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from roadmap_portal.lib.history import content_hash
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("checklists", "0001_initial")]
 AFTER = [("checklists", "0003_length_limits_and_pdfs")]
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migrations():
+    """The tests after these need the schema of today, whatever state a test left."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def migrate(targets):
@@ -81,3 +91,46 @@ def test_the_migration_reports_nothing_when_every_text_is_within_its_limits(
     reported = []
     migration.truncate_overlong_texts(apps, None, report=reported.append)
     assert reported == []
+
+
+def test_answers_and_their_revisions_move_up_to_versions_that_start_at_one(
+    template, municipality, staff
+):
+    from checklists.services import roadmap_start
+
+    roadmap = roadmap_start(form="municipality", owner=municipality, title="R", actor=staff)
+    answer = roadmap.answers.get(checkpoint__code="1.2")
+    before = [("checklists", "0003_length_limits_and_pdfs")]
+    try:
+        old = migrate(before)
+        Answer = old.get_model("checklists", "Answer")
+        Answer.objects.filter(roadmap_id=roadmap.pk).update(version=0)
+        Answer.objects.filter(pk=answer.pk).update(version=2)
+        old.get_model("checklists", "AnswerRevision").objects.create(
+            answer_id=answer.pk, saved_at="2026-01-01T00:00Z", version=2, content={}
+        )
+    finally:
+        new = migrate([("checklists", "0004_answer_versions_start_at_one")])
+
+    answers = new.get_model("checklists", "Answer").objects.filter(roadmap_id=roadmap.pk)
+    moved = answers.get(pk=answer.pk)
+    assert moved.version == 3 and moved.revisions.get().version == 3
+    assert set(answers.exclude(pk=answer.pk).values_list("version", flat=True)) == {1}
+
+
+def test_existing_revisions_get_the_hash_of_their_canonical_content(template, municipality, staff):
+    from checklists.services import roadmap_start
+
+    roadmap = roadmap_start(form="municipality", owner=municipality, title="R", actor=staff)
+    answer = roadmap.answers.get(checkpoint__code="1.2")
+    content = {"text": "Ķekatas", "status": "in_progress", "target_groups": [2, 1]}
+    try:
+        old = migrate([("checklists", "0004_answer_versions_start_at_one")])
+        old.get_model("checklists", "AnswerRevision").objects.create(
+            answer_id=answer.pk, saved_at="2026-01-01T00:00Z", version=2, content=content
+        )
+    finally:
+        migrate([("checklists", "0005_answer_revision_content_hash")])
+
+    revision = answer.revisions.get()
+    assert revision.content_hash == content_hash(content) and revision.is_intact

@@ -1,6 +1,4 @@
 import re
-import shutil
-import subprocess
 
 import pytest
 from weasyprint.urls import URLFetchingError
@@ -10,19 +8,9 @@ from checklists.services import roadmap_share
 from orgs.models import MunicipalityMembership
 from roadmap_portal.lib.pdf import StaticFilesOnlyFetcher, render_pdf
 from tests.factories import MunicipalityMembershipFactory
+from tests.pdfs import assert_tagged, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content, tmp_path):
-    pdftotext = shutil.which("pdftotext")
-    if not pdftotext:
-        pytest.fail("pdftotext not found: apt-get install poppler-utils")
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def test_the_roadmap_pdf_holds_the_answers_in_latvian_letters(
@@ -42,6 +30,19 @@ def test_the_roadmap_pdf_holds_the_answers_in_latvian_letters(
     assert "Bērnu dienas centrs" in text
     assert "DRAFT" in text or "MELNRAKSTS" in text
     assert re.search(r"\b1\s*/\s*\d+\b", text)  # page numbers
+    assert_tagged(response.content, lang="lv")
+    assert pdf_info(response.content, tmp_path)["Title"] == municipal_roadmap.title
+
+
+def test_the_roadmap_pdf_is_a_download_no_cache_keeps(client, staff, municipal_roadmap):
+    client.force_login(staff)
+    response = client.get(f"/en/roadmaps/{municipal_roadmap.pk}/roadmap.pdf")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="roadmap-{municipal_roadmap.pk}.pdf";'
+        f" filename*=UTF-8''roadmap-{municipal_roadmap.pk}.pdf"
+    )
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
 
 
 def test_user_text_never_becomes_markup_and_nothing_outside_is_fetched(municipal_roadmap, tmp_path):
@@ -101,4 +102,8 @@ def test_the_blank_forms_are_public(client, template, tmp_path):
         response = client.get(f"/en/roadmaps/forms/{form}.pdf")
         assert response.status_code == 200
         assert f"{code} " in pdf_text(response.content, tmp_path)
+        assert_tagged(response.content, lang="en")
+        assert response["Content-Disposition"].startswith(
+            f'attachment; filename="roadmap-{form}-form.pdf"'
+        )
     assert client.get("/en/roadmaps/forms/other.pdf").status_code == 404

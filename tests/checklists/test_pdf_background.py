@@ -97,7 +97,7 @@ def test_a_pdf_made_before_an_edit_is_not_served(
         client.post(status_url)
     assert client.get(pdf_url)["Content-Type"] == "application/pdf"
     answer = long_roadmap.answers.get(checkpoint__code="1.3")
-    answer_save(answer=answer, values={"text": "Jauns teksts"}, actor=staff, version=0)
+    answer_save(answer=answer, values={"text": "Jauns teksts"}, actor=staff, version=1)
 
     assert client.get(pdf_url)["Location"] == status_url
     assert "The roadmap has changed since its PDF was made." in client.get(status_url).text

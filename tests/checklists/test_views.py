@@ -3,6 +3,7 @@ import pytest
 from checklists.models import Answer, Roadmap, RoadmapEvent
 from orgs.models import MunicipalityMembership, NeedKind, TargetGroup
 from orgs.services import organization_reindex
+from roadmap_portal.lib.history import content_hash
 from tests.factories import (
     DepartmentFactory,
     MunicipalityMembershipFactory,
@@ -101,7 +102,7 @@ class TestCheckpoint:
         assert response["Location"] == url(municipal_roadmap, "1.3")
         answer.refresh_from_db()
         assert answer.status == Answer.Status.COMPLETED
-        assert answer.version == 1
+        assert answer.version == 2
         assert answer.revisions.count() == 1
 
     def test_the_structured_answers_are_kept(self, client, staff, municipal_roadmap, municipality):
@@ -164,7 +165,7 @@ class TestCheckpoint:
         response = client.post(url(municipal_roadmap, "1.2"), answer_data(answer, status=""))
         assert "<title>Error:" in response.text
         answer.refresh_from_db()
-        assert answer.version == 0
+        assert answer.version == 1
 
     def test_the_second_of_two_editors_sees_both_texts_and_nothing_is_lost(
         self, client, staff, municipal_roadmap, municipality
@@ -180,7 +181,7 @@ class TestCheckpoint:
         assert response.status_code == 200
         assert "Someone else saved this answer while you were writing" in response.text
         assert "Mans teksts" in response.text and "Kolēģa teksts" in response.text
-        assert 'name="version" id="id_version" value="1"' in response.text
+        assert 'name="version" id="id_version" value="2"' in response.text
         answer.refresh_from_db()
         assert answer.text == "Mans teksts"
 
@@ -199,7 +200,7 @@ class TestCheckpoint:
         assert client.post(url(community_roadmap, "1.1"), answer_data(answer)).status_code == 403
         assert (
             client.post(
-                url(community_roadmap, "1.1", "autosave"), {"version": 0, "text": "x"}
+                url(community_roadmap, "1.1", "autosave"), {"version": 1, "text": "x"}
             ).status_code
             == 403
         )
@@ -221,7 +222,7 @@ class TestAutosave:
     ):
         client.force_login(staff)
         answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
-        for version, text in enumerate(["B", "Bē", "Bērni"]):
+        for version, text in enumerate(["B", "Bē", "Bērni"], start=1):
             response = client.post(
                 url(municipal_roadmap, "1.2", "autosave"), {"version": version, "text": text}
             )
@@ -235,14 +236,101 @@ class TestAutosave:
         client.post(url(municipal_roadmap, "1.2"), answer_data(answer, text="Bērni un jaunieši"))
         assert answer.revisions.count() == 2
 
+    def test_each_revision_is_frozen_with_the_hash_of_its_content_autosaves_too(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        for version, text in enumerate(["B", "Bē"], start=1):
+            client.post(
+                url(municipal_roadmap, "1.2", "autosave"), {"version": version, "text": text}
+            )
+        client.post(url(municipal_roadmap, "1.2"), answer_data(answer, version=3, text="Bērni"))
+        revisions = list(answer.revisions.all())
+        assert [r.content["text"] for r in revisions] == ["Bērni", "Bē"]
+        assert all(r.is_intact and r.content_hash == content_hash(r.content) for r in revisions)
+
     def test_a_stale_autosave_is_refused_with_409(self, client, staff, municipal_roadmap):
         client.force_login(staff)
-        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": 0, "text": "Pirmais"})
+        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": 1, "text": "Pirmais"})
         response = client.post(
-            url(municipal_roadmap, "1.2", "autosave"), {"version": 0, "text": "Otrais"}
+            url(municipal_roadmap, "1.2", "autosave"), {"version": 1, "text": "Otrais"}
         )
         assert response.status_code == 409
         assert municipal_roadmap.answers.get(checkpoint__code="1.2").text == "Pirmais"
+
+    def test_ones_own_autosave_in_flight_is_not_a_conflict_for_the_save_button(
+        self, client, staff, municipal_roadmap
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version  # the page's version when Save was clicked
+        response = client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "Bērni"}
+        )
+        assert response.status_code == 200
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, version=loaded, text="Bērni un jaunieši", status="completed"),
+        )
+        assert response.status_code == 302
+        answer.refresh_from_db()
+        assert answer.text == "Bērni un jaunieši"
+        assert answer.status == Answer.Status.COMPLETED
+        assert answer.version == loaded + 2
+
+    def test_a_colleagues_autosave_since_the_page_loaded_is_still_a_conflict(
+        self, client, staff, municipal_roadmap, municipality
+    ):
+        colleague = MunicipalityMembershipFactory(municipality=municipality).user
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.force_login(colleague)
+        client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "Kolēģa"}
+        )
+        client.force_login(staff)
+        response = client.post(
+            url(municipal_roadmap, "1.2"),
+            answer_data(answer, version=loaded, text="Mans", status="completed"),
+        )
+        assert response.status_code == 200
+        assert "Someone else saved this answer while you were writing" in response.text
+        answer.refresh_from_db()
+        assert answer.text == "Kolēģa" and answer.status == Answer.Status.IN_PROGRESS
+
+    def test_ones_own_autosave_after_ones_own_autosave_from_then_is_a_conflict(
+        self, client, staff, municipal_roadmap
+    ):
+        # A page sends one autosave at a time and takes the new version from its answer:
+        # an autosave at an older version comes from another page, which must not win.
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.post(url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "A"})
+        response = client.post(
+            url(municipal_roadmap, "1.2", "autosave"), {"version": loaded, "text": "B"}
+        )
+        assert response.status_code == 409
+
+    def test_ones_own_explicit_save_since_is_a_conflict_for_the_save_button(
+        self, client, staff, municipal_roadmap
+    ):
+        # Two pages of the same answer: the later Save shows both texts.
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="1.2")
+        loaded = answer.version
+        client.post(url(municipal_roadmap, "1.2"), answer_data(answer, text="Pirmā lapa"))
+        response = client.post(
+            url(municipal_roadmap, "1.2"), answer_data(answer, version=loaded, text="Otrā lapa")
+        )
+        assert response.status_code == 200
+        assert "You saved this answer on another page while you were writing here" in (
+            response.text
+        )
+        assert "Pirmā lapa" in response.text and "Otrā lapa" in response.text
+        answer.refresh_from_db()
+        assert answer.text == "Pirmā lapa"
 
     def test_bad_input_and_wrong_method(self, client, staff, municipal_roadmap):
         client.force_login(staff)

@@ -1,6 +1,10 @@
-import pytest
+import threading
 
-from orgs.models import Organization, OrganizationChange
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+from orgs.admin import OrganizationAdmin
+from orgs.models import Organization, OrganizationChange, OrganizationMove
 from tests.factories import MunicipalityFactory
 
 from .test_edit import edit_data
@@ -202,3 +206,51 @@ def test_the_admin_does_not_publish_a_pending_entry(client, administrator, organ
     assert "can only be archived" in response.text
     organization.refresh_from_db()
     assert organization.status == Organization.Status.PENDING
+
+
+def test_a_moves_page_shows_the_request_before_its_decision(client, administrator, organization):
+    move = OrganizationMove.objects.create(
+        organization=organization,
+        from_municipality=organization.home_municipality,
+        to_municipality=MunicipalityFactory(),
+    )
+    client.force_login(administrator)
+    page = client.get(f"/en/admin/orgs/organizationmove/{move.pk}/change/").text
+    assert page.index("field-organization") < page.index("field-status")
+    assert page.index("field-status") < page.index("field-decided_by")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole file")
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_checks_the_version_inside_the_row_lock_it_saves_under(
+    client, administrator, organization, monkeypatch
+):
+    """Between the version check and the save, nobody else may save the entry."""
+    seen = []
+
+    def try_to_lock():
+        try:
+            with transaction.atomic():
+                Organization.objects.select_for_update(nowait=True).get(pk=organization.pk)
+            seen.append("free")
+        except DatabaseError:
+            seen.append("locked")
+        finally:
+            connections.close_all()
+
+    def save_form(self, request, form, change):
+        # Form validation (the version check) is over; the entry is not saved yet.
+        other = threading.Thread(target=try_to_lock)
+        other.start()
+        other.join()
+        return original(self, request, form, change)
+
+    original = OrganizationAdmin.save_form
+    monkeypatch.setattr(OrganizationAdmin, "save_form", save_form)
+    client.force_login(administrator)
+    response = client.post(
+        f"/en/admin/orgs/organization/{organization.pk}/change/",
+        admin_form_data(organization, description="Administratora teksts"),
+    )
+    assert response.status_code == 302
+    assert seen == ["locked"]

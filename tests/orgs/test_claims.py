@@ -242,6 +242,21 @@ class TestDecisionInput:
         claim.refresh_from_db()
         assert claim.status == OrganizationClaim.Status.PENDING
 
+    def test_a_claim_decided_in_between_says_so_and_stays_decided(
+        self, client, organization, staff, coordinator, outsider
+    ):
+        claim = OrganizationClaim.objects.create(
+            organization=organization, user=outsider, message="x"
+        )
+        claim_reject(claim=claim, actor=coordinator, reason="Nepazīstam.")
+        client.force_login(staff)
+        response = client.post(decide_url(claim), {"decision": "approve"}, follow=True)
+        assert response.redirect_chain == [("/en/moderation/", 302)]
+        assert "Someone else has already decided on this claim." in response.text
+        claim.refresh_from_db()
+        assert claim.status == OrganizationClaim.Status.REJECTED
+        assert not OrganizationMembership.objects.filter(user=outsider).exists()
+
     def test_an_unknown_decision_changes_nothing(self, client, organization, staff, outsider):
         claim = OrganizationClaim.objects.create(
             organization=organization, user=outsider, message="x"

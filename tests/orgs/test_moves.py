@@ -200,6 +200,20 @@ class TestDecision:
         assert len(told) == 2
         assert all("Nav mūsu novadā." in message.body for message in told)
 
+    def test_a_move_decided_in_between_says_so_and_stays_decided(
+        self, client, move, elsewhere, elsewhere_staff
+    ):
+        colleague = MunicipalityMembershipFactory(municipality=elsewhere).user
+        client.force_login(colleague)
+        client.post(self.url(move), {"decision": "reject", "reason": "Nav mūsu novadā."})
+        client.force_login(elsewhere_staff)
+        response = client.post(self.url(move), {"decision": "approve"}, follow=True)
+        assert response.redirect_chain == [("/en/moderation/", 302)]
+        assert "Someone else has already decided on this move." in response.text
+        move.refresh_from_db()
+        assert move.status == OrganizationMove.Status.REJECTED
+        assert move.decided_by == colleague
+
     def test_a_rejection_needs_a_reason_and_a_nul_byte_is_refused(
         self, client, move, elsewhere_staff
     ):

@@ -232,12 +232,59 @@ def test_a_similar_name_asks_and_registers_when_told_it_is_different(client, mun
 
 
 def test_add_another_service_reloads_with_a_new_row_and_no_errors(client, municipality):
-    data = registration_data(municipality, name="", add_service="1")
+    data = registration_data(municipality, name="", **{"services-row": "add"})
     response = client.post(URL, data)
     assert response.status_code == 200
     assert 'name="services-1-name"' in response.text
     assert "There is a problem" not in response.text
     assert Organization.objects.count() == 0
+
+
+def test_services_are_removed_and_reordered_with_buttons_then_saved_in_that_order(
+    client, municipality
+):
+    three = {
+        "services-TOTAL_FORMS": "3",
+        "services-0-name": "Putnu pulciņš",
+        "services-1-name": "Nometne",
+        "services-2-name": "Pārgājieni",
+    }
+    removed = client.post(
+        URL, registration_data(municipality, **three, **{"services-row": "remove-1"})
+    )
+    assert removed.status_code == 200
+    assert Organization.objects.count() == 0
+    assert 'name="services-TOTAL_FORMS" value="2"' in removed.text
+    assert "Nometne" not in removed.text
+    assert 'visually-hidden"> programme or service 2</span>' in removed.text
+    moved = client.post(
+        URL,
+        registration_data(
+            municipality,
+            **{
+                "services-TOTAL_FORMS": "2",
+                "services-1-name": "Pārgājieni",
+                "services-row": "up-1",
+            },
+        ),
+    )
+    assert moved.text.index('value="Pārgājieni"') < moved.text.index('value="Putnu pulciņš"')
+    assert "There is a problem" not in moved.text
+    response = client.post(
+        URL,
+        registration_data(
+            municipality,
+            **{
+                "services-TOTAL_FORMS": "2",
+                "services-0-name": "Pārgājieni",
+                "services-0-description": "",
+                "services-1-name": "Putnu pulciņš",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    names = Organization.objects.get().services.values_list("name", flat=True)
+    assert list(names) == ["Pārgājieni", "Putnu pulciņš"]
 
 
 def test_a_failure_after_the_account_is_made_leaves_no_account_no_entry_and_no_e_mail(
@@ -425,7 +472,7 @@ def test_an_entry_with_every_programme_and_text_at_its_limit_is_stored(client, m
 
 
 def test_add_another_stops_at_the_limit(client, municipality):
-    data = registration_data(municipality, **services_data(30), add_service="1")
+    data = registration_data(municipality, **services_data(30), **{"services-row": "add"})
     response = client.post(URL, data)
     assert 'name="services-TOTAL_FORMS" value="30"' in response.text
     assert "Programme or service 30" in response.text

@@ -1,4 +1,19 @@
-from roadmap_portal.lib.pdf import MAX_CLUSTER, UNBROKEN_RUN, printable, printed_lines
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+from weasyprint import HTML as HTML_DOCUMENT
+
+from roadmap_portal.lib.pdf import (
+    MAX_CLUSTER,
+    UNBROKEN_RUN,
+    html_to_pdf,
+    pdf_response,
+    printable,
+    printed_lines,
+)
+from tests.pdfs import assert_tagged, pdf_info, pdf_text
 
 ZWSP = "\u200b"
 
@@ -34,3 +49,71 @@ def test_printed_lines_count_paragraphs_and_long_lines():
     assert printed_lines("a\nb\n\nc") == 4
     assert printed_lines("x " * 90) == 2
     assert printed_lines("\n" * 20_000) == 3
+
+
+HTML = (
+    '<!doctype html><html lang="lv"><head><meta charset="utf-8"><title>Ceļa karte</title>'
+    "</head><body><h1>Ceļa karte</h1><p>Ģimenēm ar bērniem.</p><ul><li>Viens</li></ul>"
+    "</body></html>"
+)
+
+
+def test_every_pdf_is_tagged_with_its_language_and_shows_its_title():
+    assert_tagged(html_to_pdf(HTML), lang="lv")
+
+
+def test_an_untagged_pdf_fails_the_check():
+    # The check itself: WeasyPrint's default output has none of PDF/UA's marks.
+    untagged = HTML_DOCUMENT(string=HTML).write_pdf()
+    with pytest.raises(AssertionError):
+        assert_tagged(untagged, lang="lv")
+
+
+def test_a_template_extending_the_print_base_has_its_language_title_header_and_footer(
+    tmp_path,
+):
+    with translation.override("el"):
+        page = Template(
+            '{% extends "print/base.html" %}{% block title %}Οδικός χάρτης{% endblock %}'
+            "{% block content %}<h1>Αγλαντζιά</h1><p>Κείμενο.</p>{% endblock %}"
+        ).render(Context({"LANGUAGE_CODE": "el"}))
+        portal = translation.gettext("Roadmap Portal")
+    content = html_to_pdf(page)
+    assert_tagged(content, lang="el")
+    text = pdf_text(content, tmp_path)
+    assert text.index(portal) < text.index("Αγλαντζιά")  # the running header
+    assert re.search(r"Αγλαντζιά\s+1\s*/\s*1\s*$", text)  # the footer: title, page
+    info = pdf_info(content, tmp_path)
+    assert (info["Title"], info["Tagged"]) == ("Οδικός χάρτης", "yes")
+
+
+def test_a_pdf_response_is_a_download_with_an_ascii_and_a_utf8_name():
+    response = pdf_response(b"%PDF-1.7", filename="Ceļa karte „Talsi” 2026.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="Cela-karte-Talsi-2026.pdf"; '
+        "filename*=UTF-8''Ce%C4%BCa%20karte%20%E2%80%9ETalsi%E2%80%9D%202026.pdf"
+    )
+    assert response["Content-Length"] == "8"
+    assert response.content == b"%PDF-1.7"
+
+
+def test_a_filename_cannot_break_out_of_the_header():
+    response = pdf_response(b"", filename='a";\r\nSet-Cookie: x=1.pdf', inline=True)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('inline; filename="a-Set-Cookie-x-1.pdf"; filename*=UTF-8')
+    assert "\n" not in disposition and "\r" not in disposition
+    assert disposition.count('"') == 2
+
+
+def test_a_name_of_no_ascii_letters_still_gets_an_ascii_name():
+    response = pdf_response(b"", filename="…")
+    assert 'filename="document.pdf"' in response["Content-Disposition"]
+
+
+def test_a_private_pdf_is_kept_by_no_cache_and_a_public_one_may_be():
+    assert set(pdf_response(b"", filename="a.pdf")["Cache-Control"].split(", ")) == {
+        "private",
+        "no-store",
+    }
+    assert not pdf_response(b"", filename="a.pdf", private=False).has_header("Cache-Control")
