@@ -30,7 +30,6 @@ from .access import (
     can_be_written_to,
     can_read_history,
     can_see_private_contact,
-    claim_queryset,
     get_claim_for_moderation,
     get_moderation_queues,
     get_move_for_moderation,
@@ -39,9 +38,6 @@ from .access import (
     get_organization_for_history,
     get_organization_for_moderation,
     get_organization_for_viewer,
-    is_municipal_staff,
-    moderation_queryset,
-    move_queryset,
 )
 from .forms import (
     ClaimDecisionForm,
@@ -91,7 +87,6 @@ from .services import (
     representatives_of,
     revert_problems,
     revert_values,
-    still_correct_token,
 )
 
 
@@ -757,43 +752,6 @@ def still_correct(request, token):
         request,
         "orgs/still_correct.html",
         {"organization": organization, "edit_url": reverse("orgs:edit", args=[organization.slug])},
-    )
-
-
-@login_required
-@require_safe
-def my_work(request):
-    user = request.user
-    my_organizations = list(
-        Organization.objects.filter(memberships__user=user)
-        .select_related("home_municipality")
-        .order_by("name")
-    )
-    for organization in my_organizations:
-        organization.stale = organization.is_public and organization.is_stale()
-    queue = (
-        moderation_queryset(user).select_related("home_municipality").order_by("created_at")
-        if is_municipal_staff(user)
-        else None
-    )
-    claims = claim_queryset(user) if is_municipal_staff(user) else None
-    moves = (
-        move_queryset(user).select_related("organization", "to_municipality")
-        if is_municipal_staff(user)
-        else None
-    )
-    return render(
-        request,
-        "orgs/my_work.html",
-        {
-            "my_organizations": my_organizations,
-            "queue": queue,
-            "claims": claims,
-            "moves": moves,
-            "still_correct_tokens": {
-                o.pk: still_correct_token(o) for o in my_organizations if o.stale
-            },
-        },
     )
 
 
