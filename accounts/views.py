@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,7 +22,7 @@ from roadmap_portal.lib.ratelimit import (
 )
 from roadmap_portal.lib.signing import LinkInvalid
 
-from .forms import PasswordResetForm, SignupForm
+from .forms import EmailAuthenticationForm, PasswordResetForm, SignupForm
 from .lockout import lockout_ends_at
 from .services import (
     user_confirm_email,
@@ -54,6 +55,18 @@ def safe_next(request, url: str) -> str:
     ):
         return url
     return ""
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in by e-mail. Without a `next`, where one lands depends on one's roles,
+    which accounts does not know: settings.SIGN_IN_LANDING decides (None: the default)."""
+
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        landing = import_string(settings.SIGN_IN_LANDING)(self.request.user)
+        return resolve_url(landing or settings.LOGIN_REDIRECT_URL)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from . import views
 app_name = "checklists"
 
 urlpatterns = [
+    path("roadmap/about/", views.about, name="about"),
     path("roadmaps/", views.roadmap_list, name="list"),
     path("roadmaps/new/", views.roadmap_new, name="new"),
     path("roadmaps/forms/<str:form>.pdf", views.blank_form_pdf, name="blank_form_pdf"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -372,3 +373,23 @@ def blank_form_pdf(request, form):
     )
     # Public, the same for everyone: caches may keep it.
     return pdf_response(content, filename=f"roadmap-{form}-form.pdf", private=False)
+
+
+@require_safe
+def about(request):
+    """The roadmap described for everyone: the published template's steps and each form's
+    checkpoints, in the page's language, with the blank forms to print. Public."""
+    version = TemplateVersion.objects.order_by("-number").first()
+    steps = []
+    if version is not None:
+        steps = list(
+            version.steps.prefetch_related(
+                Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("position"))
+            )
+        )
+        for step in steps:
+            step.by_form = [
+                (label, [c for c in step.checkpoints.all() if c.form == form])
+                for form, label in FORM_NAMES.items()
+            ]
+    return render(request, "checklists/about.html", {"version": version, "steps": steps})

@@ -154,7 +154,9 @@ def _eligible_staff_exist(municipality_path, *, concerned_user_path, organizatio
 def _in_queue_of(user, municipality_path, **concerned):
     """A condition on municipality_path: the user's municipalities; for portal
     administrators, also municipalities with no staff who may decide."""
-    own = Q(**{f"{municipality_path}__in": staffed_municipality_ids(user)})
+    # A subquery, not the ids: the queues are counted in one query (moderation_waiting_count).
+    staffed = Municipality.objects.staffed_by(user).values("pk")
+    own = Q(**{f"{municipality_path}__in": staffed})
     if user.is_superuser:
         own |= ~_eligible_staff_exist(municipality_path, **concerned)
     return own
@@ -199,6 +201,29 @@ def move_queryset(user):
         )
     )
     return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
+
+
+def works_for_a_municipality(user):
+    """Staff and coordinators (portal administrators only if they are too)."""
+    return Municipality.objects.staffed_by(user).exists()
+
+
+def moderation_waiting_count(user):
+    """How many entries, claims and moves wait for this user, in one query; None for
+    someone who does not moderate."""
+    if not is_municipal_staff(user):
+        return None
+    return (
+        moderation_queryset(user)
+        .order_by()
+        .values("pk")
+        .union(
+            claim_queryset(user).order_by().values("pk"),
+            move_queryset(user).order_by().values("pk"),
+            all=True,
+        )
+        .count()
+    )
 
 
 def _with_rights_of(user):

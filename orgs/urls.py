@@ -40,6 +40,5 @@ urlpatterns = [
     path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),
     path("moderation/claims/<int:pk>/", views.moderate_claim, name="moderate_claim"),
     path("moderation/moves/<int:pk>/", views.moderate_move, name="moderate_move"),
-    path("my-work/", views.my_work, name="my_work"),
     path("privacy/", views.privacy, name="privacy"),
 ]

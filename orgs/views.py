@@ -30,7 +30,6 @@ from .access import (
     can_be_written_to,
     can_read_history,
     can_see_private_contact,
-    claim_queryset,
     coordinated_municipalities,
     get_claim_for_moderation,
     get_membership_for_management,
@@ -42,9 +41,6 @@ from .access import (
     get_organization_for_history,
     get_organization_for_moderation,
     get_organization_for_viewer,
-    is_municipal_staff,
-    moderation_queryset,
-    move_queryset,
 )
 from .forms import (
     ClaimDecisionForm,
@@ -104,7 +100,6 @@ from .services import (
     staff_invite,
     staff_remove,
     staff_role_change,
-    still_correct_token,
 )
 
 
@@ -290,7 +285,7 @@ def staff_remove_confirm(request, slug, pk):
                 },
             )
             if membership.user_id == request.user.pk:
-                return redirect("orgs:my_work")
+                return redirect("my_work")
             return redirect("orgs:staff", slug=membership.municipality.slug)
     return render(
         request,
@@ -339,7 +334,7 @@ def staff_invitation(request, token):
                     "role": invitation.get_role_display(),
                 },
             )
-            return redirect("orgs:my_work")
+            return redirect("my_work")
     return render(request, "orgs/staff_invitation.html", {"invitation": invitation})
 
 
@@ -937,44 +932,6 @@ def still_correct(request, token):
         request,
         "orgs/still_correct.html",
         {"organization": organization, "edit_url": reverse("orgs:edit", args=[organization.slug])},
-    )
-
-
-@login_required
-@require_safe
-def my_work(request):
-    user = request.user
-    my_organizations = list(
-        Organization.objects.filter(memberships__user=user)
-        .select_related("home_municipality")
-        .order_by("name")
-    )
-    for organization in my_organizations:
-        organization.stale = organization.is_public and organization.is_stale()
-    queue = (
-        moderation_queryset(user).select_related("home_municipality").order_by("created_at")
-        if is_municipal_staff(user)
-        else None
-    )
-    claims = claim_queryset(user) if is_municipal_staff(user) else None
-    moves = (
-        move_queryset(user).select_related("organization", "to_municipality")
-        if is_municipal_staff(user)
-        else None
-    )
-    return render(
-        request,
-        "orgs/my_work.html",
-        {
-            "my_organizations": my_organizations,
-            "queue": queue,
-            "claims": claims,
-            "moves": moves,
-            "still_correct_tokens": {
-                o.pk: still_correct_token(o) for o in my_organizations if o.stale
-            },
-            "coordinated": coordinated_municipalities(user),
-        },
     )
 
 

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "roadmap_portal.context_processors.language_links",
+                "roadmap_portal.context_processors.moderation_menu",
             ],
             # roadmap_portal is not an app, so its tags are named here.
             "libraries": {
@@ -176,6 +177,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+# Who lands where after signing in without a `next`: a function of the user that returns a
+# URL, or None for LOGIN_REDIRECT_URL. In the project layer, since accounts knows no roles.
+SIGN_IN_LANDING = "roadmap_portal.views.sign_in_landing"
+
+# My work's panels, in the order shown: functions (request) -> Panel | None, one or more
+# per app (roadmap_portal/lib/panels.py). A new app adds its own here.
+MY_WORK_PANELS = [
+    "orgs.panels.moderation_queue",
+    "checklists.panels.my_roadmaps",
+    "checklists.panels.shared_with_my_municipality",
+    "orgs.panels.my_organizations",
+    "orgs.panels.staff_accounts",
+]
 LOGOUT_REDIRECT_URL = "home"
 
 # Failed sign-ins (portal and admin) lock out one account from one address: the pair, so a

@@ -1,5 +1,7 @@
 import logging
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
@@ -8,14 +10,17 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from orgs.access import works_for_a_municipality
 from orgs.models import Municipality, Organization
 
 from .context_processors import language_links
 from .lib.http import PermissionDeniedWithReason
+from .lib.panels import collect
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,30 @@ def home(request):
         "home:municipalities", municipalities_with_counts, HOME_COUNTS_SECONDS
     )
     return render(request, "home.html", {"municipalities": municipalities})
+
+
+@login_required
+@require_safe
+def my_work(request):
+    """Everything waiting for me, from every app: what is due first, then each app's
+    panel in the order of settings.MY_WORK_PANELS (roadmap_portal/lib/panels.py)."""
+    panels = collect(request, settings.MY_WORK_PANELS)
+    return render(
+        request,
+        "my_work.html",
+        {
+            "panels": [panel.render(request) for panel in panels],
+            "due": [due for panel in panels for due in panel.due],
+        },
+    )
+
+
+def sign_in_landing(user):
+    """Where a sign-in without `next` leads (settings.SIGN_IN_LANDING): staff and
+    coordinators to My work, where their queue and roadmaps are; others to the default."""
+    if works_for_a_municipality(user):
+        return reverse("my_work")
+    return None
 
 
 @never_cache

@@ -182,6 +182,7 @@ MATRIX = {
     # The portal keeps no uploaded files: nothing is served under MEDIA_URL, to anybody.
     "media": Url(path=f"{settings.MEDIA_URL}anything.pdf", GET=everybody(404)),
     "home": Url(GET=PUBLIC),
+    "my_work": Url(GET=SIGNED_IN),
     # accounts
     "accounts:login": Url(GET=ANONYMOUS_ONLY, POST=ANONYMOUS_ONLY),
     "accounts:logout": Url(GET=everybody(405), POST=everybody(302)),
@@ -335,9 +336,9 @@ MATRIX = {
             ),
         },
     ),
-    "orgs:my_work": Url(GET=SIGNED_IN),
     "orgs:privacy": Url(GET=PUBLIC),
     # checklists
+    "checklists:about": Url(GET=PUBLIC),
     "checklists:list": Url(GET=SIGNED_IN),
     "checklists:new": Url(GET=STARTERS, POST=STARTERS),
     "checklists:blank_form_pdf": Url(

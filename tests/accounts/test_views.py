@@ -11,7 +11,7 @@ def test_it_signs_in_with_an_e_mail_address(client, coordinator):
         "/en/accounts/login/", {"username": "coordinator@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/my-work/"  # staff and coordinators: test_sign_in_landing
     assert client.get("/en/").context["user"] == coordinator
 
 

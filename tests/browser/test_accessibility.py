@@ -92,6 +92,7 @@ def test_every_page_passes_axe(browser, live_server, municipality):
             f"/en/municipalities/{municipality.slug}/",
             "/en/organizations/register/",
             "/en/privacy/",
+            "/en/roadmap/about/",
             "/en/accounts/signup/",
             "/en/accounts/password-reset/",
             "/el/organizations/",
@@ -119,6 +120,7 @@ def test_every_page_passes_axe(browser, live_server, municipality):
         live_server,
         "coord@example.org",
         [
+            "/en/my-work/",
             "/en/moderation/",
             f"/en/moderation/organizations/{pending.pk}/",
             f"/en/organizations/{organization.slug}/history/",

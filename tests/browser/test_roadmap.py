@@ -166,15 +166,15 @@ def test_two_browsers_edit_one_answer_and_nothing_is_lost(browser, live_server, 
 def test_save_clicked_while_ones_own_autosave_is_on_its_way_saves_the_status(
     browser, live_server, municipality
 ):
-    from checklists.models import Form
     from checklists.services import roadmap_start
+    from orgs.sides import Side
 
     template_publish()
     staff = MunicipalityMembershipFactory(
         municipality=municipality, user__email="d@example.org"
     ).user
     roadmap = roadmap_start(
-        form=Form.MUNICIPALITY, owner=municipality, title="Steidzami", actor=staff
+        form=Side.MUNICIPALITY, owner=municipality, title="Steidzami", actor=staff
     )
     context, page = sign_in(browser, live_server, staff.email)
     # The autosave reaches the server, but its answer (with the new version) is held

@@ -39,8 +39,9 @@ def test_a_coordinator_opens_the_portal_switches_language_and_signs_in(page, coo
 
     page.get_by_label("Parole").fill(PASSWORD)
     page.get_by_role("button", name="Pieslēgties").click()
-    expect(page).to_have_url(re.compile(r"/lv/$"))
+    expect(page).to_have_url(re.compile(r"/lv/my-work/$"))  # coordinators land on My work
     expect(page.get_by_text("Anna Bērziņa")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("button", name="Atslēgties").click()
     expect(page.get_by_role("link", name="Pieslēgties")).to_be_visible()

@@ -66,3 +66,11 @@ def test_it_has_a_skip_link_and_landmarks(client, db):
 
 def test_it_refuses_post(client, db):
     assert client.post("/en/").status_code == 405
+
+
+def test_it_links_to_registering_the_roadmap_and_the_blank_forms(client, db):
+    html = client.get("/en/").text
+    assert 'href="/en/organizations/register/"' in html
+    assert 'href="/en/roadmap/about/"' in html
+    assert 'href="/en/roadmaps/forms/municipality.pdf"' in html
+    assert 'href="/en/roadmaps/forms/community.pdf"' in html
