@@ -5,6 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 
 from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.ratelimit import rate_limit_count, rate_limit_reached
@@ -16,11 +17,14 @@ User = get_user_model()
 
 
 @transaction.atomic
-def user_register(*, email: str, full_name: str, password: str, language: str, base_url: str):
+def user_register(
+    *, email: str, full_name: str, password: str, language: str, base_url: str, next_url: str = ""
+):
     """Create an account that can sign in once its e-mail address is confirmed, and send the
-    link. Returns the new user, or None when the address already has an account: its owner
-    is told by e-mail instead (at most SIGNUP_NOTICE_LIMIT_PER_ADDRESS an hour), and the
-    caller answers exactly as for a new account, so that nobody learns who has one."""
+    link, which leads on to `next_url` (a local path) once used. Returns the new user, or
+    None when the address already has an account: its owner is told by e-mail instead (at
+    most SIGNUP_NOTICE_LIMIT_PER_ADDRESS an hour), and the caller answers exactly as for a
+    new account, so that nobody learns who has one."""
     email = User.objects.normalize_email(email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
@@ -37,12 +41,23 @@ def user_register(*, email: str, full_name: str, password: str, language: str, b
         except IntegrityError:  # the same address signed up in between
             existing = User.objects.get(email__iexact=email)
         else:
-            email_confirmation_send(user=user, base_url=base_url)
+            email_confirmation_send(user=user, base_url=base_url, next_url=next_url)
             return user
     # Hash the password all the same, so that the answer takes as long as for a new account.
     make_password(password)
     account_exists_notify(user=existing, base_url=base_url)
     return None
+
+
+def language_for_address(email: str, *, default: str) -> str:
+    """The language to write to an address in: its account's, or `default` (the sender's
+    page language, say) when the address has no account."""
+    language = (
+        User.objects.filter(email__iexact=User.objects.normalize_email(email))
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or default
 
 
 def account_exists_notify(*, user, base_url: str) -> bool:
@@ -64,12 +79,15 @@ def account_exists_notify(*, user, base_url: str) -> bool:
     return True
 
 
-def email_confirmation_send(*, user, base_url: str) -> None:
+def email_confirmation_send(*, user, base_url: str, next_url: str = "") -> None:
     """Send the confirmation link of an account waiting for it; a deactivated account (or
-    one already confirmed) gets none, as using it would turn the account on."""
+    one already confirmed) gets none, as using it would turn the account on. The link
+    carries `next_url` (a local path the caller checked), where confirming leads on to."""
     if not user.awaiting_confirmation:
         return
     path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token_for(user)})
+    if next_url:
+        path += "?" + urlencode({"next": next_url})
     email_user(user, "confirm_email", {"name": user.full_name, "url": base_url + path})
 
 

@@ -47,6 +47,16 @@ def _too_many_from_network(form, *, minutes: int) -> None:
     )
 
 
+def safe_next(request, url: str) -> str:
+    """`url` if it is a page of this portal (a path, or this host), else "": a link that
+    sends people on after signing up must never send them to another site."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 class SignInView(auth_views.LoginView):
     """Django's sign-in by e-mail. Without a `next`, where one lands depends on one's roles,
     which accounts does not know: settings.SIGN_IN_LANDING decides (None: the default)."""
@@ -61,14 +71,18 @@ class SignInView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    # Where to go once the account is confirmed (an invitation's page, say): kept through
+    # the form and the confirmation link.
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
+        return redirect(next_url or "home")
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    context = {"form": form, "next": next_url}
     if request.method == "POST":
         network, limit = f"signup:network:{client_ip(request)}", settings.SIGNUP_LIMIT_PER_NETWORK
         if rate_limit_reached(network, limit=limit, window_seconds=HOUR):
             _too_many_from_network(form, minutes=rate_limit_minutes_left(window_seconds=HOUR))
-            return render(request, "registration/signup.html", {"form": form}, status=429)
+            return render(request, "registration/signup.html", context, status=429)
         if form.is_valid():
             # A new account, or (the address being taken) a notice to its owner: the same
             # page either way, and either counts against the network's limit.
@@ -78,10 +92,11 @@ def signup(request):
                 password=form.cleaned_data["password1"],
                 language=get_language(),
                 base_url=base_url(request),
+                next_url=next_url,
             )
             rate_limit_count(network, window_seconds=HOUR)
             return redirect("accounts:check_email")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", context)
 
 
 def check_email(request):
@@ -105,14 +120,14 @@ def confirm_email(request, token):
             " it was sent. Sign in, or create the account again."
         )
         return render(request, "link_invalid.html", {"hint": hint}, status=400)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Thank you: your e-mail address is confirmed."))
-        next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-            return redirect(next_url)
-        return redirect("home")
-    return render(request, "registration/confirm_email.html", {"confirm_user": user})
+        return redirect(next_url or "home")
+    return render(
+        request, "registration/confirm_email.html", {"confirm_user": user, "next": next_url}
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

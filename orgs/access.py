@@ -394,3 +394,42 @@ def get_move_for_moderation(user, pk):
     if user.pk == move.requested_by_id or user.pk in entry_concerned_ids(move.organization):
         raise PermissionDenied
     return move
+
+
+def get_municipality_for_staff_management(user, slug):
+    """The municipality whose staff accounts the user manages: its coordinators do, and
+    portal administrators. Its other staff see that it has a staff page (403); anyone else
+    gets 404, since who works for a municipality is not public. The user's standing there
+    comes in the query that fetches it."""
+    staffed = Municipality.objects.staffed_by(user)
+    coordinated = Municipality.objects.staffed_by(
+        user, role=MunicipalityMembership.Role.COORDINATOR
+    )
+    municipality = get_object_or_404(
+        Municipality.objects.annotate(
+            viewer_works_here=Exists(staffed.filter(pk=OuterRef("pk"))),
+            viewer_coordinates=Exists(coordinated.filter(pk=OuterRef("pk"))),
+        ),
+        slug=slug,
+    )
+    if user.is_superuser or municipality.viewer_coordinates:
+        return municipality
+    if municipality.viewer_works_here:
+        raise PermissionDenied
+    raise Http404
+
+
+def get_membership_for_management(user, slug, pk):
+    """A membership of a municipality the user manages staff of (404 for a membership of
+    another municipality)."""
+    municipality = get_municipality_for_staff_management(user, slug)
+    return get_object_or_404(
+        MunicipalityMembership.objects.select_related("user", "municipality"),
+        pk=pk,
+        municipality=municipality,
+    )
+
+
+def coordinated_municipalities(user):
+    """Municipalities whose staff accounts the user manages as their coordinator."""
+    return Municipality.objects.staffed_by(user, role=MunicipalityMembership.Role.COORDINATOR)

@@ -21,6 +21,7 @@ from .models import (
     OrganizationMembership,
     OrganizationMove,
     Service,
+    StaffChange,
     TargetGroup,
 )
 from .services import organization_admin_record, organization_snapshot
@@ -177,6 +178,16 @@ class OrganizationMoveAdmin(ReadOnly, admin.ModelAdmin):
         "organization", "from_municipality", "to_municipality", "requested_by",
         "status", "decided_by", "decided_at", "reason",
     ]  # fmt: skip
+
+
+@admin.register(StaffChange)
+class StaffChangeAdmin(ReadOnly, admin.ModelAdmin):
+    """Changes of a municipality's staff made on its staff page: a record, shown only."""
+
+    list_display = ["municipality", "kind", "email", "role", "actor", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["municipality", "actor"]
+    search_fields = ["email"]
 
 
 @admin.register(OrganizationClaim)

@@ -16,6 +16,7 @@ from .models import (
     EditableField,
     FieldOfActivity,
     Municipality,
+    MunicipalityMembership,
     NeedKind,
     Organization,
     OrganizationClaim,
@@ -411,3 +412,33 @@ class InvitationForm(forms.Form):
         max_length=254,  # the standard's limit (RFC 5321); Django would take 320
         validators=[validate_email_local_part],
     )
+
+
+class StaffRoleField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=MunicipalityMembership.Role.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose a role")},
+            help_text=_(
+                "Staff moderate the directory and work on the municipality's roadmaps."
+                " Coordinators also manage staff accounts and read the roadmaps"
+                " organizations share with the municipality."
+            ),
+            **kwargs,
+        )
+
+
+class StaffInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("They join the municipality when they accept with this address."),
+        max_length=254,  # the standard's limit (RFC 5321); Django would take 320
+        validators=[validate_email_local_part],
+        error_messages={"required": _("Enter the e-mail address of the person to invite")},
+    )
+    role = StaffRoleField(label=_("Role"), initial=MunicipalityMembership.Role.STAFF)
+
+
+class StaffRoleForm(forms.Form):
+    role = StaffRoleField(label=_("Role"))

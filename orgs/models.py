@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from roadmap_portal.lib.history import Change
+from roadmap_portal.lib.history import Change, Event
 from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
@@ -744,3 +744,78 @@ class OrganizationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization}"
+
+
+def _one_of(field: str, values) -> models.Q:
+    """The field holds one of values. ORs rather than IN: PostgreSQL writes an IN over a
+    varchar column back differently after a dump is restored (the backup test compares)."""
+    conditions = [models.Q(**{field: value}) for value in values]
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    return condition
+
+
+class StaffChange(Event):
+    """One change to who works for a municipality, made on its staff page: who did what to
+    whom, and when (an Event of the municipality). The address is kept beside the account,
+    so the record still names the person after their account is gone (and names an invitee
+    who has none yet)."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        JOINED = "joined", _("Accepted the invitation")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        REMOVED = "removed", _("Removed")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="staff_changes"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    # The role after the change (an invitation's: the role offered); none after a removal.
+    role = models.CharField(
+        _("role"), max_length=16, choices=MunicipalityMembership.Role.choices, blank=True
+    )
+    previous_role = models.CharField(
+        _("previous role"), max_length=16, choices=MunicipalityMembership.Role.choices, blank=True
+    )
+
+    class Meta(Event.Meta):
+        verbose_name = _("staff change")
+        verbose_name_plural = _("staff changes")
+        constraints = [
+            models.CheckConstraint(
+                # Kind.values, which the class body of Meta cannot see.
+                condition=_one_of("kind", ["invited", "joined", "role_changed", "removed"]),
+                name="orgs_staffchange_kind_valid",
+            ),
+            # A removal leaves no role; everything else gives one.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="removed", role="")
+                    | (
+                        ~models.Q(kind="removed")
+                        & _one_of("role", MunicipalityMembership.Role.values)
+                    )
+                ),
+                name="orgs_staffchange_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=_one_of("previous_role", ["", *MunicipalityMembership.Role.values]),
+                name="orgs_staffchange_previous_role_valid",
+            ),
+            max_length_check("email", 254),
+        ]
+        indexes = [models.Index(fields=["municipality", "email"])]
+
+    def __str__(self):
+        return f"{self.municipality} · {self.email} · {self.get_kind_display()}"

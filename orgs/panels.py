@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from roadmap_portal.lib.panels import Due, Panel
 
-from .access import get_moderation_queues, is_municipal_staff
+from .access import coordinated_municipalities, get_moderation_queues, is_municipal_staff
 from .models import Organization
 from .services import still_correct_token
 
@@ -65,3 +65,11 @@ def moderation_queue(request):
             "moves": list(queues.moves.select_related("organization", "to_municipality")),
         },
     )
+
+
+def staff_accounts(request):
+    """The staff pages of the municipalities I coordinate."""
+    municipalities = list(coordinated_municipalities(request.user).order_by("name"))
+    if not municipalities:
+        return None
+    return Panel("orgs/panels/staff_accounts.html", {"municipalities": municipalities})

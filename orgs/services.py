@@ -10,15 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.services import email_confirmation_send, user_register
+from accounts.services import email_confirmation_send, language_for_address, user_register
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.history import snapshot
 from roadmap_portal.lib.locking import bump_version, lock_at_version
@@ -37,12 +37,14 @@ from .access import (
 from .models import (
     EditableField,
     Municipality,
+    MunicipalityMembership,
     Organization,
     OrganizationChange,
     OrganizationClaim,
     OrganizationMembership,
     OrganizationMove,
     Service,
+    StaffChange,
 )
 from .search import normalize
 
@@ -817,16 +819,20 @@ INVITATION = SignedLink(
 )
 
 
-def representative_invite(*, organization, inviter, email: str, base_url: str) -> None:
-    """E-mail a link that makes whoever signs in with that address a representative."""
+def representative_invite(
+    *, organization, inviter, email: str, language: str, base_url: str
+) -> None:
+    """E-mail a link that makes whoever signs in with that address a representative: in
+    its account's language, or `language` (the inviter's page) when it has none."""
     token = INVITATION.make({"organization": organization.pk, "email": email.lower()})
-    url = base_url + reverse("orgs:invitation", kwargs={"token": token})
-    # The colleague's language is not known yet: the inviter's is the best guess.
+    language = language_for_address(email, default=language)
+    with translation.override(language):
+        url = base_url + reverse("orgs:invitation", kwargs={"token": token})
     email_address(
         email,
         "invitation",
         {"organization": organization.name, "inviter": inviter.get_full_name(), "url": url},
-        language=inviter.language,
+        language=language,
     )
 
 
@@ -899,3 +905,256 @@ def confirmation_requests_send(*, base_url: str, now=None) -> int:
                 sent += 1
             Organization.objects.filter(pk=organization.pk).update(confirmation_requested_at=now)
     return sent
+
+
+# --- A municipality's staff accounts, managed by its coordinators ------------------------
+
+
+class StaffChangeRefused(Exception):
+    """A change of a municipality's staff that the rules refuse; `message` says why, in
+    the reader's language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class StaffInvitationForAnotherAddress(Exception):
+    """The staff invitation is for another e-mail address than the user's."""
+
+
+STAFF_INVITATION = SignedLink(
+    "orgs.staff-invitation", max_age=timedelta(days=14), fields=("invitation",)
+)
+
+
+def _staff_invitation_pk(token: str) -> int:
+    pk = STAFF_INVITATION.read(token)["invitation"]
+    if not isinstance(pk, int):
+        raise LinkInvalid(LinkInvalid.STALE)
+    return pk
+
+
+def _lock_memberships(municipality_id) -> dict:
+    """Lock every membership of the municipality until the transaction ends, and return
+    them by pk: two coordinators acting at once then count the coordinators one after the
+    other, and cannot both remove one of the last two."""
+    return {
+        membership.pk: membership
+        for membership in MunicipalityMembership.objects.select_for_update()
+        .filter(municipality_id=municipality_id)
+        .select_related("user")
+        .order_by("pk")
+    }
+
+
+def _record_staff_change(*, municipality_id, kind, actor, person, email, role="", previous=""):
+    return StaffChange.objects.create(
+        municipality_id=municipality_id,
+        kind=kind,
+        actor=actor,
+        person=person,
+        email=email,
+        role=role,
+        previous_role=previous,
+    )
+
+
+def _tell_member(user, template, *, municipality, actor, **context):
+    email_user(
+        user,
+        template,
+        {"municipality": municipality.name, "actor": actor.get_full_name(), **context},
+    )
+
+
+def _role_label(role: str, language: str) -> str:
+    with translation.override(language):
+        return str(MunicipalityMembership.Role(role).label)
+
+
+def _open_invitations():
+    """Invitations not yet accepted, replaced by a newer one, or followed by another change
+    of that address's membership (a removal, say): those whose link still works."""
+    later = StaffChange.objects.filter(
+        municipality_id=OuterRef("municipality_id"), email=OuterRef("email"), pk__gt=OuterRef("pk")
+    )
+    return StaffChange.objects.filter(kind=StaffChange.Kind.INVITED).exclude(Exists(later))
+
+
+def open_staff_invitations(municipality):
+    """The municipality's invitations whose link still works, newest first."""
+    since = timezone.now() - STAFF_INVITATION.max_age
+    return (
+        _open_invitations()
+        .filter(municipality=municipality, created_at__gte=since)
+        .select_related("actor")
+    )
+
+
+@transaction.atomic
+def staff_invite(
+    *, municipality, inviter, email: str, role: str, language: str, base_url: str
+) -> StaffChange:
+    """Invite an address to work for the municipality in `role`, by e-mail: in its
+    account's language, or `language` (the inviter's page) when it has none. Inviting the
+    same address again replaces the earlier invitation (its link stops working)."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email)
+    members = _lock_memberships(municipality.pk)
+    if any(member.user.email.lower() == email for member in members.values()):
+        raise StaffChangeRefused(
+            _("%(email)s already works for %(municipality)s. Change their role instead.")
+            % {"email": email, "municipality": municipality.name}
+        )
+    invitation = _record_staff_change(
+        municipality_id=municipality.pk,
+        kind=StaffChange.Kind.INVITED,
+        actor=inviter,
+        person=User.objects.filter(email__iexact=email).first(),
+        email=email,
+        role=role,
+    )
+    language = language_for_address(email, default=language)
+    with translation.override(language):
+        path = reverse(
+            "orgs:staff_invitation",
+            kwargs={"token": STAFF_INVITATION.make({"invitation": invitation.pk})},
+        )
+    email_address(
+        email,
+        "staff_invitation",
+        {
+            "municipality": municipality.name,
+            "inviter": inviter.get_full_name(),
+            "role": _role_label(role, language),
+            "url": base_url + path,
+        },
+        language=language,
+    )
+    return invitation
+
+
+def staff_invitation_read(*, token: str) -> StaffChange:
+    """The invitation of a link while it can still be accepted; raises LinkInvalid (USED
+    once accepted, replaced by a newer invitation or followed by another change of that
+    address's membership)."""
+    pk = _staff_invitation_pk(token)
+    invitation = _open_invitations().filter(pk=pk).select_related("municipality").first()
+    if invitation is None:
+        raise LinkInvalid(LinkInvalid.USED)
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_accept(*, token: str, user) -> MunicipalityMembership:
+    """Make the signed-in user a member with the invitation's role, once: accepting uses
+    the invitation up (as does any later change of that address's membership)."""
+    # The invitation's row lock makes two presses of the button at once accept it once.
+    list(StaffChange.objects.select_for_update().filter(pk=_staff_invitation_pk(token)))
+    invitation = staff_invitation_read(token=token)
+    if user.email.lower() != invitation.email:
+        raise StaffInvitationForAnotherAddress
+    municipality = invitation.municipality
+    members = _lock_memberships(municipality.pk)
+    if any(member.user_id == user.pk for member in members.values()):
+        raise StaffChangeRefused(
+            _("You already work for %(municipality)s.") % {"municipality": municipality.name}
+        )
+    membership = MunicipalityMembership.objects.create(
+        user=user, municipality=municipality, role=invitation.role
+    )
+    _record_staff_change(
+        municipality_id=municipality.pk,
+        kind=StaffChange.Kind.JOINED,
+        actor=user,
+        person=user,
+        email=invitation.email,
+        role=invitation.role,
+    )
+    return membership
+
+
+def _coordinators(members: dict) -> list:
+    return [m for m in members.values() if m.role == MunicipalityMembership.Role.COORDINATOR]
+
+
+def _is_last_coordinator(membership, members: dict) -> bool:
+    return _coordinators(members) == [membership]
+
+
+def _locked(membership, members: dict):
+    locked = members.get(membership.pk)
+    if locked is None:
+        raise StaffChangeRefused(
+            _("%(name)s no longer works for the municipality.")
+            % {"name": membership.user.get_full_name()}
+        )
+    return locked
+
+
+def _last_coordinator_refusal(membership):
+    return StaffChangeRefused(
+        _(
+            "%(name)s is the only coordinator of %(municipality)s. Make someone else"
+            " coordinator first."
+        )
+        % {
+            "name": membership.user.get_full_name(),
+            "municipality": membership.municipality.name,
+        }
+    )
+
+
+@transaction.atomic
+def staff_role_change(*, membership, role: str, actor) -> MunicipalityMembership:
+    """Give a member another role, and tell them. Nobody changes their own role, and the
+    last coordinator stays one."""
+    members = _lock_memberships(membership.municipality_id)
+    locked = _locked(membership, members)
+    if locked.user_id == actor.pk:
+        raise StaffChangeRefused(_("You cannot change your own role."))
+    if locked.role == role:
+        return locked
+    if _is_last_coordinator(locked, members):
+        raise _last_coordinator_refusal(membership)
+    previous = locked.role
+    locked.role = role
+    locked.save(update_fields=["role"])
+    _record_staff_change(
+        municipality_id=locked.municipality_id,
+        kind=StaffChange.Kind.ROLE_CHANGED,
+        actor=actor,
+        person=locked.user,
+        email=locked.user.email,
+        role=role,
+        previous=previous,
+    )
+    _tell_member(
+        locked.user,
+        "staff_role_changed",
+        municipality=membership.municipality,
+        actor=actor,
+        role=_role_label(role, locked.user.language),
+    )
+    return locked
+
+
+@transaction.atomic
+def staff_remove(*, membership, actor) -> None:
+    """Remove a member from the municipality's staff, and tell them. A coordinator may
+    remove themselves while another coordinator remains; the last one stays."""
+    members = _lock_memberships(membership.municipality_id)
+    locked = _locked(membership, members)
+    if _is_last_coordinator(locked, members):
+        raise _last_coordinator_refusal(membership)
+    locked.delete()
+    _record_staff_change(
+        municipality_id=membership.municipality_id,
+        kind=StaffChange.Kind.REMOVED,
+        actor=actor,
+        person=locked.user,
+        email=locked.user.email,
+        previous=locked.role,
+    )
+    _tell_member(locked.user, "staff_removed", municipality=membership.municipality, actor=actor)

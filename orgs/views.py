@@ -30,9 +30,12 @@ from .access import (
     can_be_written_to,
     can_read_history,
     can_see_private_contact,
+    coordinated_municipalities,
     get_claim_for_moderation,
+    get_membership_for_management,
     get_moderation_queues,
     get_move_for_moderation,
+    get_municipality_for_staff_management,
     get_organization_for_contact,
     get_organization_for_edit,
     get_organization_for_history,
@@ -50,9 +53,11 @@ from .forms import (
     RegistrationForm,
     RejectionForm,
     ServiceFormSet,
+    StaffInvitationForm,
+    StaffRoleForm,
     services_from,
 )
-from .models import Municipality, Organization
+from .models import Municipality, MunicipalityMembership, Organization, StaffChange
 from .search import (
     DirectoryQuery,
     Sort,
@@ -64,6 +69,8 @@ from .services import (
     AlreadyDecided,
     MoveRefused,
     RevertRefused,
+    StaffChangeRefused,
+    StaffInvitationForAnotherAddress,
     TooManyClaims,
     claim_approve,
     claim_create,
@@ -73,6 +80,7 @@ from .services import (
     later_changes_of_the_same_fields,
     move_approve,
     move_reject,
+    open_staff_invitations,
     organization_approve,
     organization_change_revert,
     organization_confirm_still_correct,
@@ -87,6 +95,11 @@ from .services import (
     representatives_of,
     revert_problems,
     revert_values,
+    staff_invitation_accept,
+    staff_invitation_read,
+    staff_invite,
+    staff_remove,
+    staff_role_change,
 )
 
 
@@ -155,8 +168,174 @@ def municipality_detail(request, slug):
             "municipality": municipality,
             "departments": municipality.departments.all(),
             "serving": serving,
+            "manages_staff": request.user.is_superuser
+            or coordinated_municipalities(request.user).filter(pk=municipality.pk).exists(),
         },
     )
+
+
+# --- A municipality's staff accounts ----------------------------------------------------
+
+STAFF_HISTORY_SHOWN = 20
+
+
+@login_required
+@require_safe
+def staff(request, slug):
+    municipality = get_municipality_for_staff_management(request.user, slug)
+    members = municipality.memberships.select_related("user").order_by(
+        "role", "user__full_name", "user__email"
+    )
+    changes = StaffChange.objects.filter(municipality=municipality).select_related(
+        "actor", "person"
+    )[:STAFF_HISTORY_SHOWN]
+    return render(
+        request,
+        "orgs/staff.html",
+        {
+            "municipality": municipality,
+            "members": members,
+            "invitations": open_staff_invitations(municipality),
+            "changes": changes,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_invite_form(request, slug):
+    municipality = get_municipality_for_staff_management(request.user, slug)
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(f"invite:{request.user.pk}", limit=20, window_seconds=3600):
+            form.add_error(None, _("Too many invitations. Try again in an hour."))
+        else:
+            try:
+                staff_invite(
+                    municipality=municipality,
+                    inviter=request.user,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    language=get_language(),
+                    base_url=base_url(request),
+                )
+            except StaffChangeRefused as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("orgs:staff", slug=municipality.slug)
+    return render(request, "orgs/staff_invite.html", {"municipality": municipality, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_role(request, slug, pk):
+    membership = get_membership_for_management(request.user, slug, pk)
+    form = StaffRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_role_change(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
+        except StaffChangeRefused as error:
+            form.add_error("role", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now: %(role)s.")
+                % {
+                    "name": membership.user.get_full_name(),
+                    "role": MunicipalityMembership.Role(form.cleaned_data["role"]).label,
+                },
+            )
+            return redirect("orgs:staff", slug=membership.municipality.slug)
+    return render(
+        request,
+        "orgs/staff_role.html",
+        {
+            "municipality": membership.municipality,
+            "membership": membership,
+            "form": form,
+            "own": membership.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_remove_confirm(request, slug, pk):
+    """A page that says what removing does, then the button (GOV.UK: confirm first)."""
+    membership = get_membership_for_management(request.user, slug, pk)
+    refusal = None
+    if request.method == "POST":
+        try:
+            staff_remove(membership=membership, actor=request.user)
+        except StaffChangeRefused as error:
+            refusal = error.message
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer works for %(municipality)s.")
+                % {
+                    "name": membership.user.get_full_name(),
+                    "municipality": membership.municipality.name,
+                },
+            )
+            if membership.user_id == request.user.pk:
+                return redirect("my_work")
+            return redirect("orgs:staff", slug=membership.municipality.slug)
+    return render(
+        request,
+        "orgs/staff_remove.html",
+        {
+            "municipality": membership.municipality,
+            "membership": membership,
+            "refusal": refusal,
+            "page_has_errors": refusal is not None,
+            "own": membership.user_id == request.user.pk,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_invitation(request, token):
+    try:
+        invitation = staff_invitation_read(token=token)
+    except LinkInvalid:
+        hint = _(
+            "The link is incomplete, more than 14 days old, or already used. Ask the"
+            " coordinator who invited you to send a new invitation."
+        )
+        return render(request, "link_invalid.html", {"hint": hint}, status=400)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            staff_invitation_accept(token=token, user=request.user)
+        except LinkInvalid:
+            return redirect(request.get_full_path())  # used in between: the page says so
+        except StaffInvitationForAnotherAddress:
+            messages.error(
+                request,
+                _("This invitation is for %(email)s. Sign in with that address to accept it.")
+                % {"email": invitation.email},
+            )
+        except StaffChangeRefused as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("You now work for %(municipality)s as: %(role)s.")
+                % {
+                    "municipality": invitation.municipality.name,
+                    "role": invitation.get_role_display(),
+                },
+            )
+            return redirect("my_work")
+    return render(request, "orgs/staff_invitation.html", {"invitation": invitation})
 
 
 def _registration_context(form, signup_form, services, duplicates):
@@ -699,6 +878,7 @@ def invite(request, slug):
                 organization=organization,
                 inviter=request.user,
                 email=form.cleaned_data["email"],
+                language=get_language(),
                 base_url=base_url(request),
             )
             messages.success(request, _("Invitation sent."))

@@ -188,6 +188,7 @@ MY_WORK_PANELS = [
     "checklists.panels.my_roadmaps",
     "checklists.panels.shared_with_my_municipality",
     "orgs.panels.my_organizations",
+    "orgs.panels.staff_accounts",
 ]
 LOGOUT_REDIRECT_URL = "home"
 

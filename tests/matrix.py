@@ -44,7 +44,7 @@ from orgs.models import (
     OrganizationClaim,
     OrganizationMove,
 )
-from orgs.services import representative_invite, still_correct_token
+from orgs.services import representative_invite, staff_invite, still_correct_token
 from orgs.sides import Side
 
 from .factories import (
@@ -252,6 +252,8 @@ PENDING_ENTRYS_ROADMAP = "roadmap of an entry now pending"
 COMMUNITY_FORM = "community form"
 UNKNOWN_FORM = "unknown form"
 VALID_INVITATION = "valid invitation"
+VALID_STAFF_INVITATION = "valid staff invitation"
+STAFF_MEMBERSHIP = "membership of a staff member"
 VALID_STILL_CORRECT = "valid still-correct link"
 VALID_CONFIRMATION = "valid confirmation link"
 VALID_RESET = "valid reset link"
@@ -372,9 +374,20 @@ def build_cast():
             organization=published,
             inviter=representative,
             email="invited.colleague@example.org",
+            language=LANGUAGE,
             base_url="http://testserver",
         )
     invitation = _last_link("/organizations/invitations/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        staff_invite(
+            municipality=talsi,
+            inviter=users["coordinator"],
+            email="invited.staff@example.org",
+            role=MunicipalityMembership.Role.STAFF,
+            language=LANGUAGE,
+            base_url="http://testserver",
+        )
+    staff_invitation = _last_link("/staff-invitations/")
     unconfirmed = UserFactory(is_active=False, awaiting_confirmation=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         email_confirmation_send(user=unconfirmed, base_url="http://testserver")
@@ -439,6 +452,8 @@ def build_cast():
         COMMUNITY_FORM: Side.COMMUNITY,
         UNKNOWN_FORM: "no-such-form",
         VALID_INVITATION: invitation,
+        VALID_STAFF_INVITATION: staff_invitation,
+        STAFF_MEMBERSHIP: MunicipalityMembership.objects.get(user=colleague),
         VALID_STILL_CORRECT: still_correct_token(published),
         VALID_CONFIRMATION: confirmation,
         VALID_RESET: {

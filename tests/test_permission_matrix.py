@@ -40,12 +40,14 @@ from .matrix import (
     PUBLISHED,
     ROLES,
     SHARED_ROADMAP,
+    STAFF_MEMBERSHIP,
     STAFFS_OWN_CLAIM,
     UNKNOWN_FORM,
     UNSHARED_ROADMAP,
     VALID_CONFIRMATION,
     VALID_INVITATION,
     VALID_RESET,
+    VALID_STAFF_INVITATION,
     VALID_STILL_CORRECT,
     Url,
     Xfail,
@@ -72,6 +74,10 @@ def pk(obj):
 
 def token(value):
     return {"token": value}
+
+
+def membership(obj):
+    return {"slug": obj.municipality.slug, "pk": obj.pk}
 
 
 def change(obj):
@@ -125,6 +131,8 @@ CLAIMANTS = {
     PENDING: signed_in(404, representative=302, staff=200, coordinator=200, administrator=200),
 }
 MODERATORS = signed_in(403, other_staff=404, staff=200, coordinator=200, administrator=200)
+STAFF_MANAGERS = signed_in(404, staff=403, coordinator=200, administrator=200)
+STAFF_MANAGERS_DONE = signed_in(404, staff=403, coordinator=302, administrator=302)
 DECIDED = signed_in(403, other_staff=404, staff=302, coordinator=302, administrator=302)
 # Whoever works for a municipality or represents an entry starts roadmaps.
 STARTERS = {
@@ -250,6 +258,32 @@ MATRIX = {
         },
     ),
     "orgs:municipality": Url(kwargs=slug, GET={MUNICIPALITY: everybody(200)}),
+    # orgs: a municipality's staff accounts, managed by its coordinators (and administrators);
+    # its other staff see the page exists (403), who works there is not public (404).
+    "orgs:staff": Url(kwargs=slug, GET={MUNICIPALITY: STAFF_MANAGERS}),
+    "orgs:staff_invite": Url(
+        kwargs=slug,
+        data={"email": "new.colleague@example.org", "role": "staff"},
+        GET={MUNICIPALITY: STAFF_MANAGERS},
+        POST={MUNICIPALITY: STAFF_MANAGERS_DONE},
+    ),
+    "orgs:staff_role": Url(
+        kwargs=membership,
+        data={"role": "coordinator"},
+        GET={STAFF_MEMBERSHIP: STAFF_MANAGERS},
+        POST={STAFF_MEMBERSHIP: STAFF_MANAGERS_DONE},
+    ),
+    "orgs:staff_remove": Url(
+        kwargs=membership,
+        GET={STAFF_MEMBERSHIP: STAFF_MANAGERS},
+        POST={STAFF_MEMBERSHIP: STAFF_MANAGERS_DONE},
+    ),
+    # The invitation is for an address none of the cast has: accepting it says so.
+    "orgs:staff_invitation": Url(
+        kwargs=token,
+        GET={VALID_STAFF_INVITATION: everybody(200), INVALID_TOKEN: everybody(400)},
+        POST={VALID_STAFF_INVITATION: signed_in(200), INVALID_TOKEN: everybody(400)},
+    ),
     # orgs: moderation and imports
     "orgs:moderation": Url(GET=ANY_STAFF),
     "exchange:staff_export": Url(GET=ANY_STAFF),

@@ -90,3 +90,36 @@ def test_signed_in_people_are_sent_home(client):
     client.force_login(user)
     assert client.get("/en/accounts/signup/").status_code == 302
     assert PASSWORD
+
+
+def test_the_confirmation_link_leads_on_to_the_page_the_sign_up_came_from(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client, next="/en/organizations/invitations/abc/")
+    link = re.search(r"http://testserver(/\S+/confirm-email/\S+)", mail.outbox[0].body)[1]
+    assert link.endswith("?next=%2Fen%2Forganizations%2Finvitations%2Fabc%2F")
+    page = client.get(link)
+    assert 'name="next" value="/en/organizations/invitations/abc/"' in page.text
+    response = client.post(link, {"next": "/en/organizations/invitations/abc/"})
+    assert response["Location"] == "/en/organizations/invitations/abc/"
+
+
+@pytest.mark.parametrize(
+    "unsafe", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_a_next_address_of_another_site_is_dropped_at_sign_up(
+    client, django_capture_on_commit_callbacks, unsafe
+):
+    assert unsafe not in client.get("/en/accounts/signup/", {"next": unsafe}).text
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client, next=unsafe)
+    assert "next=" not in mail.outbox[0].body
+
+
+def test_signed_in_people_are_sent_on_to_a_local_next_address(client):
+    client.force_login(UserFactory())
+    response = client.get("/en/accounts/signup/", {"next": "/en/my-work/"})
+    assert response["Location"] == "/en/my-work/"
+    response = client.get("/en/accounts/signup/", {"next": "https://evil.example/"})
+    assert "evil" not in response["Location"]

@@ -77,6 +77,7 @@ def test_every_page_passes_axe(browser, live_server, municipality):
     municipal = roadmap_start(
         form=Side.MUNICIPALITY, owner=municipality, title="Centrs", actor=coordinator
     )
+    colleague = MunicipalityMembershipFactory(municipality=municipality)
 
     visit_all(
         browser,
@@ -127,6 +128,10 @@ def test_every_page_passes_axe(browser, live_server, municipality):
             f"/en/roadmaps/{municipal.pk}/1.4/",
             f"/en/roadmaps/{municipal.pk}/check/",
             f"/en/roadmaps/{community.pk}/",
+            f"/en/municipalities/{municipality.slug}/staff/",
+            f"/en/municipalities/{municipality.slug}/staff/invite/",
+            f"/en/municipalities/{municipality.slug}/staff/{colleague.pk}/role/",
+            f"/en/municipalities/{municipality.slug}/staff/{colleague.pk}/remove/",
         ],
     )
 

@@ -34,6 +34,7 @@ from orgs.models import (
     OrganizationChange,
     OrganizationClaim,
     OrganizationMove,
+    StaffChange,
     TargetGroup,
 )
 from orgs.services import organization_reindex
@@ -101,6 +102,15 @@ def fill_every_table():
         from_municipality=municipality,
         to_municipality=other_municipality,
         requested_by=representative,
+    )
+    StaffChange.objects.create(
+        municipality=municipality,
+        kind=StaffChange.Kind.ROLE_CHANGED,
+        actor=administrator,
+        person=staff,
+        email=staff.email,
+        role="coordinator",
+        previous_role="staff",
     )
     ImportRecord.objects.create(
         created_by=staff,
