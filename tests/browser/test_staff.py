@@ -1,0 +1,52 @@
+"""The coordinators' staff page in a browser: it reflows at 320 px (WCAG 1.4.10)."""
+
+import pytest
+
+from orgs.models import MunicipalityMembership
+from orgs.services import staff_invite, staff_role_change
+from tests.factories import PASSWORD, MunicipalityMembershipFactory
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_staff_page_fits_a_320_pixel_screen_with_its_history(
+    browser, live_server, municipality
+):
+    coordinator = MunicipalityMembershipFactory(
+        municipality=municipality,
+        role=MunicipalityMembership.Role.COORDINATOR,
+        user__email="coordinator.with.a.long.address@talsi.example.lv",
+    ).user
+    colleague = MunicipalityMembershipFactory(
+        municipality=municipality, user__email="kolegis.ar.garu.adresi@talsi.example.lv"
+    )
+    MunicipalityMembershipFactory(
+        municipality=municipality, role=MunicipalityMembership.Role.COORDINATOR
+    )
+    staff_role_change(
+        membership=colleague, role=MunicipalityMembership.Role.COORDINATOR, actor=coordinator
+    )
+    staff_invite(
+        municipality=municipality,
+        inviter=coordinator,
+        email="jauna.darbiniece.ar.garu.adresi@talsi.example.lv",
+        role=MunicipalityMembership.Role.STAFF,
+        language="lv",
+        base_url=live_server.url,
+    )
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 320, "height": 640}
+    )
+    page = context.new_page()
+    page.goto("/en/accounts/login/")
+    page.get_by_label("E-mail address").fill(coordinator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.goto(f"/en/municipalities/{municipality.slug}/staff/")
+    assert page.get_by_role("region", name="Recent changes to the staff").is_visible()
+    # Only the history's table may scroll, inside its own region; the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    context.close()
