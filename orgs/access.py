@@ -396,6 +396,19 @@ def get_move_for_moderation(user, pk):
     return move
 
 
+def get_municipality_for_viewer(user, slug):
+    """A municipality's public page, with whether the user manages its staff accounts
+    (`may_manage_staff`: its coordinators and portal administrators), from one query."""
+    municipality = get_object_or_404(
+        Municipality.objects.annotate(
+            viewer_coordinates=Exists(coordinated_municipalities(user).filter(pk=OuterRef("pk")))
+        ),
+        slug=slug,
+    )
+    municipality.may_manage_staff = user.is_superuser or municipality.viewer_coordinates
+    return municipality
+
+
 def get_municipality_for_staff_management(user, slug):
     """The municipality whose staff accounts the user manages: its coordinators do, and
     portal administrators. Its other staff see that it has a staff page (403); anyone else

@@ -30,12 +30,12 @@ from .access import (
     can_be_written_to,
     can_read_history,
     can_see_private_contact,
-    coordinated_municipalities,
     get_claim_for_moderation,
     get_membership_for_management,
     get_moderation_queues,
     get_move_for_moderation,
     get_municipality_for_staff_management,
+    get_municipality_for_viewer,
     get_organization_for_contact,
     get_organization_for_edit,
     get_organization_for_history,
@@ -158,7 +158,7 @@ def organization_detail(request, slug):
 
 @require_safe
 def municipality_detail(request, slug):
-    municipality = get_object_or_404(Municipality, slug=slug)
+    municipality = get_municipality_for_viewer(request.user, slug)
     # The directory search (home or served municipality), first page in name order.
     serving = directory_search(DirectoryQuery(municipality_id=municipality.pk, sort=Sort.NAME))
     return render(
@@ -168,8 +168,7 @@ def municipality_detail(request, slug):
             "municipality": municipality,
             "departments": municipality.departments.all(),
             "serving": serving,
-            "manages_staff": request.user.is_superuser
-            or coordinated_municipalities(request.user).filter(pk=municipality.pk).exists(),
+            "manages_staff": municipality.may_manage_staff,
         },
     )
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from orgs.access import (
     can_read_history,
     get_moderation_queues,
+    get_municipality_for_viewer,
     get_organization_for_history,
     get_organization_for_moderation,
     get_organization_for_viewer,
@@ -200,3 +201,23 @@ class TestGetOrganizationForModeration:
         OrganizationMembershipFactory(user=staff, organization=pending)
         with pytest.raises(PermissionDenied):
             get_organization_for_moderation(staff, pending.pk)
+
+
+def test_the_municipality_page_knows_who_manages_its_staff_in_one_query(
+    django_assert_num_queries, municipality, coordinator, staff, administrator, other_staff
+):
+    other_coordinator = MunicipalityMembershipFactory(role="coordinator").user
+    expected = {
+        AnonymousUser(): False,
+        staff: False,
+        other_staff: False,
+        other_coordinator: False,
+        coordinator: True,
+        administrator: True,
+    }
+    for user, manages in expected.items():
+        with django_assert_num_queries(1):
+            page = get_municipality_for_viewer(user, municipality.slug)
+        assert page.may_manage_staff is manages, user
+    with pytest.raises(Http404):
+        get_municipality_for_viewer(coordinator, "no-such-municipality")
