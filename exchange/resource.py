@@ -352,7 +352,7 @@ class OrganizationResource(resources.ModelResource):
         self.allowed_municipality_ids = (
             None
             if actor is None or actor.is_superuser
-            else set(actor.municipality_memberships.values_list("municipality_id", flat=True))
+            else set(Municipality.objects.staffed_by(actor).values_list("pk", flat=True))
         )
         self.seen = {}  # identity of an organization -> the row that brought it first
         self.before = {}  # id -> snapshot of an entry the file matches, as it was
