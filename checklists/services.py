@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from orgs.sides import Side
 from roadmap_portal.lib.email import email_user
-from roadmap_portal.lib.locking import lock_at_version
+from roadmap_portal.lib.locking import bump_version, lock_at_version
 
 from .access import share_readers
 from .models import (
@@ -155,9 +155,9 @@ def answer_save(*, answer, values: dict, actor, version: int, autosave: bool = F
     if autosave and locked.status == Answer.Status.NOT_STARTED and values.get("text"):
         locked.status = Answer.Status.IN_PROGRESS
     now = timezone.now()
-    locked.version += 1
     locked.updated_at, locked.updated_by = now, actor
     locked.save()
+    bump_version(locked)
     for field in ("target_groups", "organizations"):
         if field in values:
             getattr(locked, field).set(values[field])

@@ -32,10 +32,13 @@ class DepartmentInline(admin.StackedInline):
     extra = 0
 
 
-class MunicipalityMembershipInline(admin.TabularInline):
+class MunicipalityMembershipInline(ReadOnly, admin.TabularInline):
+    """Shown only: staff accounts change on the municipality's staff page, where the last
+    coordinator stays one, each change is recorded and the person is told."""
+
     model = MunicipalityMembership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Municipality)

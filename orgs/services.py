@@ -1040,10 +1040,29 @@ def staff_invitation_read(*, token: str) -> StaffChange:
     once accepted, replaced by a newer invitation or followed by another change of that
     address's membership)."""
     pk = _staff_invitation_pk(token)
-    invitation = _open_invitations().filter(pk=pk).select_related("municipality").first()
+    invitation = (
+        _open_invitations().filter(pk=pk).select_related("municipality", "actor").first()
+    )
     if invitation is None:
         raise LinkInvalid(LinkInvalid.USED)
+    if not _may_still_invite(invitation):
+        raise LinkInvalid(LinkInvalid.STALE)
     return invitation
+
+
+def _may_still_invite(invitation) -> bool:
+    """An invitation holds only while its inviter may still invite: a coordinator who was
+    removed or demoted (or whose account was closed) cannot come back through a link they
+    sent before, to a second address of their own, say."""
+    inviter = invitation.actor
+    if inviter is None or not inviter.is_active:
+        return False
+    return (
+        inviter.is_superuser
+        or Municipality.objects.staffed_by(inviter, role=MunicipalityMembership.Role.COORDINATOR)
+        .filter(pk=invitation.municipality_id)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -1076,7 +1095,13 @@ def staff_invitation_accept(*, token: str, user) -> MunicipalityMembership:
 
 
 def _coordinators(members: dict) -> list:
-    return [m for m in members.values() if m.role == MunicipalityMembership.Role.COORDINATOR]
+    """The coordinators who can act: a closed account works nowhere (staffed_by), so it
+    does not keep the municipality's staff managed."""
+    return [
+        m
+        for m in members.values()
+        if m.role == MunicipalityMembership.Role.COORDINATOR and m.user.is_active
+    ]
 
 
 def _is_last_coordinator(membership, members: dict) -> bool:

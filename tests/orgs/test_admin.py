@@ -254,3 +254,16 @@ def test_the_admin_checks_the_version_inside_the_row_lock_it_saves_under(
     )
     assert response.status_code == 302
     assert seen == ["locked"]
+
+
+def test_the_municipalitys_staff_are_shown_in_the_admin_but_changed_on_the_staff_page(
+    client, administrator, municipality, coordinator
+):
+    # The staff page keeps the last coordinator one, records each change and tells the
+    # person: an editable inline here would do none of that.
+    client.force_login(administrator)
+    page = client.get(f"/en/admin/orgs/municipality/{municipality.pk}/change/").text
+    assert coordinator.email in page or coordinator.get_full_name() in page
+    assert 'name="memberships-0-role"' not in page
+    assert 'name="memberships-0-DELETE"' not in page
+    assert 'name="memberships-__prefix__-user"' not in page  # nobody is added here

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from orgs import services
 from orgs.models import MunicipalityMembership, StaffChange
@@ -27,6 +28,15 @@ from roadmap_portal.lib.signing import LinkInvalid
 from tests.factories import MunicipalityFactory, MunicipalityMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The refusals are checked in English; outside a request the portal speaks Latvian.
+    with translation.override("en"):
+        yield
+
+
 COORDINATOR, STAFF = MunicipalityMembership.Role.COORDINATOR, MunicipalityMembership.Role.STAFF
 
 
@@ -138,6 +148,40 @@ class TestInvitations:
         with pytest.raises(LinkInvalid):
             staff_invitation_accept(token=token, user=invitee)
 
+    def test_an_invitation_ends_when_its_inviter_stops_being_a_coordinator(
+        self, municipality, coordinator, django_capture_on_commit_callbacks
+    ):
+        # Otherwise a coordinator could invite a second address of their own, be removed,
+        # and come back through the link.
+        other = MunicipalityMembershipFactory(municipality=municipality, role=COORDINATOR).user
+        _message, token = invite(
+            municipality,
+            coordinator,
+            django_capture_on_commit_callbacks,
+            email="second.address@example.org",
+            role=COORDINATOR,
+        )
+        staff_remove(membership=membership_of(coordinator, municipality), actor=other)
+        with pytest.raises(LinkInvalid) as refused:
+            staff_invitation_accept(
+                token=token, user=UserFactory(email="second.address@example.org")
+            )
+        assert refused.value.reason == LinkInvalid.STALE
+        assert not MunicipalityMembership.objects.filter(
+            user__email="second.address@example.org"
+        ).exists()
+
+    def test_an_invitation_ends_when_its_inviters_account_is_closed(
+        self, municipality, coordinator, django_capture_on_commit_callbacks
+    ):
+        _message, token = invite(
+            municipality, coordinator, django_capture_on_commit_callbacks, email="a@example.org"
+        )
+        coordinator.is_active = False
+        coordinator.save()
+        with pytest.raises(LinkInvalid):
+            staff_invitation_read(token=token)
+
     def test_a_member_is_not_invited(self, municipality, coordinator, staff):
         with pytest.raises(StaffChangeRefused, match="already works for"):
             staff_invite(
@@ -236,6 +280,23 @@ class TestRemovals:
         MunicipalityMembershipFactory(municipality=municipality, role=COORDINATOR)
         staff_remove(membership=membership_of(coordinator, municipality), actor=coordinator)
         assert not MunicipalityMembership.objects.filter(user=coordinator).exists()
+
+    def test_a_closed_account_does_not_count_as_the_other_coordinator(
+        self, municipality, coordinator
+    ):
+        closed = MunicipalityMembershipFactory(
+            municipality=municipality, role=COORDINATOR, user__is_active=False
+        )
+        with pytest.raises(StaffChangeRefused, match="only coordinator"):
+            staff_remove(membership=membership_of(coordinator, municipality), actor=coordinator)
+        with pytest.raises(StaffChangeRefused, match="only coordinator"):
+            staff_role_change(
+                membership=membership_of(coordinator, municipality),
+                role=STAFF,
+                actor=UserFactory(is_superuser=True),
+            )
+        # The closed account itself may go.
+        staff_remove(membership=membership_of(closed.user, municipality), actor=coordinator)
 
     def test_the_last_coordinator_is_never_removed_by_an_administrator(
         self, municipality, coordinator, administrator
