@@ -62,3 +62,28 @@ def test_the_check_sees_an_import_that_goes_the_wrong_way(tmp_path):
     wrong = tmp_path / "wrong.py"
     wrong.write_text("from checklists.models import Roadmap\nimport exchange.views\n")
     assert list(imported_modules(wrong)) == ["checklists.models", "exchange.views"]
+
+
+# A known exception: an entry's history names the import that made a change
+# (OrganizationChange.import_record, kept when the import moved to exchange/ so that no
+# history is lost). It is a string reference, so orgs imports nothing of exchange, but
+# orgs' migrations need exchange's. Folding it into exchange is left for later.
+KNOWN_RELATIONS_UPWARD = {("orgs.OrganizationChange", "import_record")}
+
+
+def test_models_relate_only_to_models_below_them():
+    from django.apps import apps
+
+    wrong = []
+    for model in apps.get_models():
+        label = model._meta.app_label
+        if label not in MAY_IMPORT:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not field.is_relation or field.auto_created or field.related_model is None:
+                continue
+            target = field.related_model._meta.app_label
+            upward = target in APPS and target not in MAY_IMPORT[label] | {label}
+            if upward and (model._meta.label, field.name) not in KNOWN_RELATIONS_UPWARD:
+                wrong.append(f"{model._meta.label}.{field.name} -> {target}")
+    assert wrong == []
