@@ -38,15 +38,6 @@ from .tasks import (
 )
 
 
-def directory_form(request):
-    """The directory's filters as the visitor set them (orgs' directory page reads them the
-    same way): invalid ones are left out of the search."""
-    form = DirectoryFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
-    return form
-
-
 def _export_response(request, organizations, *, staff, name):
     rows = export_rows(organizations, staff=staff)
     if request.GET.get("format") == "xlsx":
@@ -57,7 +48,7 @@ def _export_response(request, organizations, *, staff, name):
 @require_safe
 def directory_export(request):
     """The directory as the visitor filtered it: published entries, public fields."""
-    form = directory_form(request)
+    form = DirectoryFilterForm.of_request(request)
     organizations = directory_matches(form.directory_query())
     return _export_response(request, organizations, staff=False, name="organizations")
 
@@ -68,7 +59,7 @@ def staff_export(request):
     """For municipal staff: the published directory and every entry of their municipalities,
     pending and rejected included, with their status."""
     visible = organizations_for_staff_export(request.user)
-    form = directory_form(request)
+    form = DirectoryFilterForm.of_request(request)
     organizations = directory_matches(form.directory_query(), base=visible)
     return _export_response(request, organizations, staff=True, name="organizations-staff")
 
@@ -188,7 +179,7 @@ def import_preview(request, pk):
 def directory_export_hsds(request):
     """The directory as the visitor filtered it, as an Open Referral HSDS 3.0 package:
     published entries, public fields."""
-    form = directory_form(request)
+    form = DirectoryFilterForm.of_request(request)
     organizations = directory_matches(form.directory_query())
     # FileResponse closes (and so deletes) it once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115

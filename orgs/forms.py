@@ -52,6 +52,15 @@ def directory_choices():
 class DirectoryFilterForm(forms.Form):
     """The directory's search box and filters (GET). Invalid values are ignored and reported."""
 
+    @classmethod
+    def of_request(cls, request):
+        """The filters as the visitor set them: the directory page and its exports read
+        them the same way. Invalid ones are reported and left out of the search."""
+        form = cls(request.GET or None)
+        if form.is_bound:
+            form.is_valid()
+        return form
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     country = forms.ChoiceField(label=_("Country"), required=False)
     municipality = forms.TypedChoiceField(

@@ -1040,9 +1040,7 @@ def staff_invitation_read(*, token: str) -> StaffChange:
     once accepted, replaced by a newer invitation or followed by another change of that
     address's membership)."""
     pk = _staff_invitation_pk(token)
-    invitation = (
-        _open_invitations().filter(pk=pk).select_related("municipality", "actor").first()
-    )
+    invitation = _open_invitations().filter(pk=pk).select_related("municipality", "actor").first()
     if invitation is None:
         raise LinkInvalid(LinkInvalid.USED)
     if not _may_still_invite(invitation):

@@ -103,16 +103,9 @@ from .services import (
 )
 
 
-def _directory_form(request):
-    form = DirectoryFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()  # invalid filters are reported and left out of the search
-    return form
-
-
 @require_safe
 def directory(request):
-    form = _directory_form(request)
+    form = DirectoryFilterForm.of_request(request)
     result = directory_search(form.directory_query())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
