@@ -20,6 +20,7 @@ from .models import (
     OrganizationClaim,
     OrganizationMembership,
     OrganizationMove,
+    StaffChange,
 )
 
 
@@ -440,6 +441,18 @@ def get_membership_for_management(user, slug, pk):
         MunicipalityMembership.objects.select_related("user", "municipality"),
         pk=pk,
         municipality=municipality,
+    )
+
+
+def get_invitation_for_management(user, slug, pk):
+    """A staff invitation of a municipality the user manages staff of (404 for one of
+    another municipality). Whether it is still open is the services' to say."""
+    municipality = get_municipality_for_staff_management(user, slug)
+    return get_object_or_404(
+        StaffChange.objects.select_related("municipality"),
+        pk=pk,
+        municipality=municipality,
+        kind=StaffChange.Kind.INVITED,
     )
 
 

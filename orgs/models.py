@@ -767,6 +767,7 @@ class StaffChange(Event):
         JOINED = "joined", _("Accepted the invitation")
         ROLE_CHANGED = "role_changed", _("Role changed")
         REMOVED = "removed", _("Removed")
+        WITHDRAWN = "withdrawn", _("Invitation withdrawn")
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="staff_changes"
@@ -795,7 +796,9 @@ class StaffChange(Event):
         constraints = [
             models.CheckConstraint(
                 # Kind.values, which the class body of Meta cannot see.
-                condition=_one_of("kind", ["invited", "joined", "role_changed", "removed"]),
+                condition=_one_of(
+                    "kind", ["invited", "joined", "role_changed", "removed", "withdrawn"]
+                ),
                 name="orgs_staffchange_kind_valid",
             ),
             # A removal leaves no role; everything else gives one.

@@ -1064,6 +1064,26 @@ def _may_still_invite(invitation) -> bool:
 
 
 @transaction.atomic
+def staff_invitation_withdraw(*, invitation, actor) -> StaffChange:
+    """Withdraw an open invitation: its link stops working (a later change of the address
+    ends an invitation), and the record says who withdrew it."""
+    list(StaffChange.objects.select_for_update().filter(pk=invitation.pk))
+    if not _open_invitations().filter(pk=invitation.pk).exists():
+        raise StaffChangeRefused(
+            _("The invitation to %(email)s was already used or replaced.")
+            % {"email": invitation.email}
+        )
+    return _record_staff_change(
+        municipality_id=invitation.municipality_id,
+        kind=StaffChange.Kind.WITHDRAWN,
+        actor=actor,
+        person=invitation.person,
+        email=invitation.email,
+        role=invitation.role,
+    )
+
+
+@transaction.atomic
 def staff_invitation_accept(*, token: str, user) -> MunicipalityMembership:
     """Make the signed-in user a member with the invitation's role, once: accepting uses
     the invitation up (as does any later change of that address's membership)."""

@@ -35,6 +35,11 @@ urlpatterns = [
         views.staff_remove_confirm,
         name="staff_remove",
     ),
+    path(
+        "municipalities/<slug:slug>/staff/invitations/<int:pk>/withdraw/",
+        views.staff_invitation_withdraw_view,
+        name="staff_invitation_withdraw",
+    ),
     path("staff-invitations/<str:token>/", views.staff_invitation, name="staff_invitation"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/organizations/<int:pk>/", views.moderate, name="moderate"),

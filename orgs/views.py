@@ -31,6 +31,7 @@ from .access import (
     can_read_history,
     can_see_private_contact,
     get_claim_for_moderation,
+    get_invitation_for_management,
     get_membership_for_management,
     get_moderation_queues,
     get_move_for_moderation,
@@ -97,6 +98,7 @@ from .services import (
     revert_values,
     staff_invitation_accept,
     staff_invitation_read,
+    staff_invitation_withdraw,
     staff_invite,
     staff_remove,
     staff_role_change,
@@ -254,6 +256,23 @@ def staff_role(request, slug, pk):
             "own": membership.user_id == request.user.pk,
         },
     )
+
+
+@require_POST
+@login_required
+def staff_invitation_withdraw_view(request, slug, pk):
+    invitation = get_invitation_for_management(request.user, slug, pk)
+    try:
+        staff_invitation_withdraw(invitation=invitation, actor=request.user)
+    except StaffChangeRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn: its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("orgs:staff", slug=invitation.municipality.slug)
 
 
 @login_required

@@ -43,6 +43,7 @@ from orgs.models import (
     OrganizationChange,
     OrganizationClaim,
     OrganizationMove,
+    StaffChange,
 )
 from orgs.services import representative_invite, staff_invite, still_correct_token
 from orgs.sides import Side
@@ -254,6 +255,7 @@ UNKNOWN_FORM = "unknown form"
 VALID_INVITATION = "valid invitation"
 VALID_STAFF_INVITATION = "valid staff invitation"
 STAFF_MEMBERSHIP = "membership of a staff member"
+OPEN_STAFF_INVITATION = "open staff invitation"
 VALID_STILL_CORRECT = "valid still-correct link"
 VALID_CONFIRMATION = "valid confirmation link"
 VALID_RESET = "valid reset link"
@@ -454,6 +456,7 @@ def build_cast():
         VALID_INVITATION: invitation,
         VALID_STAFF_INVITATION: staff_invitation,
         STAFF_MEMBERSHIP: MunicipalityMembership.objects.get(user=colleague),
+        OPEN_STAFF_INVITATION: StaffChange.objects.get(email="invited.staff@example.org"),
         VALID_STILL_CORRECT: still_correct_token(published),
         VALID_CONFIRMATION: confirmation,
         VALID_RESET: {

@@ -35,6 +35,7 @@ from .matrix import (
     MUNICIPAL_ROADMAP,
     MUNICIPALITY,
     MY_IMPORT,
+    OPEN_STAFF_INVITATION,
     PENDING,
     PENDING_ENTRYS_ROADMAP,
     PUBLISHED,
@@ -209,6 +210,11 @@ MATRIX = {
     "exchange:export_hsds": Url(GET=PUBLIC),
     "orgs:register": Url(GET=PUBLIC, POST=PUBLIC),
     "orgs:registration_received": Url(GET=PUBLIC),
+    "orgs:staff_invitation_withdraw": Url(
+        kwargs=membership,
+        GET=post_only({OPEN_STAFF_INVITATION: STAFF_MANAGERS}),
+        POST={OPEN_STAFF_INVITATION: STAFF_MANAGERS_DONE},
+    ),
     # The invitation is for an address none of the cast has: accepting it says so.
     "orgs:invitation": Url(
         kwargs=token,

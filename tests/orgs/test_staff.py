@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from orgs.models import MunicipalityMembership, StaffChange
+from orgs.services import staff_invite
 from tests.factories import MunicipalityMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +270,25 @@ class TestInvitationPage:
 
     def test_a_forged_link_is_refused(self, client, db):
         assert client.get("/en/staff-invitations/forged/").status_code == 400
+
+
+def test_a_coordinator_withdraws_an_invitation_from_the_staff_page(
+    client, municipality, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = staff_invite(
+            municipality=municipality,
+            inviter=coordinator,
+            email="a@example.org",
+            role=MunicipalityMembership.Role.STAFF,
+            language="en",
+            base_url="http://testserver",
+        )
+    client.force_login(coordinator)
+    page = client.get(f"/en/municipalities/{municipality.slug}/staff/").text
+    action = f"/en/municipalities/{municipality.slug}/staff/invitations/{invitation.pk}/withdraw/"
+    assert action in page
+    response = client.post(action, follow=True)
+    assert "The invitation to a@example.org is withdrawn" in response.text
+    assert action not in response.text
+    assert client.post(action, follow=True).status_code == 200  # said, not a 500

@@ -20,6 +20,7 @@ from orgs.services import (
     open_staff_invitations,
     staff_invitation_accept,
     staff_invitation_read,
+    staff_invitation_withdraw,
     staff_invite,
     staff_remove,
     staff_role_change,
@@ -181,6 +182,27 @@ class TestInvitations:
         coordinator.save()
         with pytest.raises(LinkInvalid):
             staff_invitation_read(token=token)
+
+    def test_a_withdrawn_invitation_no_longer_works_and_is_recorded(
+        self, municipality, coordinator, django_capture_on_commit_callbacks
+    ):
+        other = MunicipalityMembershipFactory(municipality=municipality, role=COORDINATOR).user
+        _message, token = invite(
+            municipality, coordinator, django_capture_on_commit_callbacks, email="a@example.org"
+        )
+        invitation = staff_invitation_read(token=token)
+        staff_invitation_withdraw(invitation=invitation, actor=other)
+        with pytest.raises(LinkInvalid):
+            staff_invitation_accept(token=token, user=UserFactory(email="a@example.org"))
+        assert list(open_staff_invitations(municipality)) == []
+        withdrawn = StaffChange.objects.latest("pk")
+        assert (withdrawn.kind, withdrawn.actor, withdrawn.email) == (
+            StaffChange.Kind.WITHDRAWN,
+            other,
+            "a@example.org",
+        )
+        with pytest.raises(StaffChangeRefused, match="already used or replaced"):
+            staff_invitation_withdraw(invitation=invitation, actor=other)
 
     def test_a_member_is_not_invited(self, municipality, coordinator, staff):
         with pytest.raises(StaffChangeRefused, match="already works for"):
