@@ -28,6 +28,7 @@ from roadmap_portal.lib.signing import LinkInvalid, SignedLink
 from .access import (
     claim_concerned_ids,
     claim_deciders,
+    coordinated_municipalities,
     entry_concerned_ids,
     entry_deciders,
     move_concerned_ids,
@@ -1057,9 +1058,7 @@ def _may_still_invite(invitation) -> bool:
         return False
     return (
         inviter.is_superuser
-        or Municipality.objects.staffed_by(inviter, role=MunicipalityMembership.Role.COORDINATOR)
-        .filter(pk=invitation.municipality_id)
-        .exists()
+        or coordinated_municipalities(inviter).filter(pk=invitation.municipality_id).exists()
     )
 
 

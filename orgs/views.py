@@ -171,6 +171,15 @@ def municipality_detail(request, slug):
 # --- A municipality's staff accounts ----------------------------------------------------
 
 STAFF_HISTORY_SHOWN = 20
+# Invitations one person sends, to represent an entry and to a municipality's staff together.
+INVITATIONS_PER_PERSON_PER_HOUR = 20
+
+
+def _too_many_invitations(user) -> bool:
+    """Count one more invitation by this person; True when it is over the limit."""
+    return rate_limited(
+        f"invite:{user.pk}", limit=INVITATIONS_PER_PERSON_PER_HOUR, window_seconds=3600
+    )
 
 
 @login_required
@@ -201,7 +210,7 @@ def staff_invite_form(request, slug):
     municipality = get_municipality_for_staff_management(request.user, slug)
     form = StaffInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if rate_limited(f"invite:{request.user.pk}", limit=20, window_seconds=3600):
+        if _too_many_invitations(request.user):
             form.add_error(None, _("Too many invitations. Try again in an hour."))
         else:
             try:
@@ -882,7 +891,7 @@ def invite(request, slug):
     organization = get_organization_for_edit(request.user, slug)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if rate_limited(f"invite:{request.user.pk}", limit=20, window_seconds=3600):
+        if _too_many_invitations(request.user):
             messages.error(request, _("Too many invitations. Try again in an hour."))
         else:
             representative_invite(

@@ -101,3 +101,23 @@ def test_signing_up_from_an_invitation_comes_back_to_it_after_confirming(
     assert OrganizationMembership.objects.filter(
         user__email="jauns@example.org", organization=organization
     ).exists()
+
+
+def test_one_person_sends_at_most_20_invitations_an_hour_of_both_kinds_together(
+    client, organization, municipality, coordinator, django_capture_on_commit_callbacks
+):
+    OrganizationMembership.objects.create(user=coordinator, organization=organization)
+    client.force_login(coordinator)
+    staff_page = f"/en/municipalities/{municipality.slug}/staff/invite/"
+    entry_page = f"/en/organizations/{organization.slug}/invite/"
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            client.post(entry_page, {"email": f"rep{n}@example.org"})
+            client.post(staff_page, {"email": f"staff{n}@example.org", "role": "staff"})
+        refused_staff = client.post(staff_page, {"email": "one.more@example.org", "role": "staff"})
+        refused_entry = client.post(entry_page, {"email": "one.more@example.org"}, follow=True)
+    assert "Too many invitations. Try again in an hour." in refused_staff.text
+    assert "Too many invitations. Try again in an hour." in refused_entry.text
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [f"rep{n}@example.org" for n in range(10)] + [f"staff{n}@example.org" for n in range(10)]
+    )
