@@ -416,9 +416,7 @@ def get_municipality_for_staff_management(user, slug):
     gets 404, since who works for a municipality is not public. The user's standing there
     comes in the query that fetches it."""
     staffed = Municipality.objects.staffed_by(user)
-    coordinated = Municipality.objects.staffed_by(
-        user, role=MunicipalityMembership.Role.COORDINATOR
-    )
+    coordinated = coordinated_municipalities(user)
     municipality = get_object_or_404(
         Municipality.objects.annotate(
             viewer_works_here=Exists(staffed.filter(pk=OuterRef("pk"))),
