@@ -15,6 +15,7 @@ from roadmap_portal.lib.history import Change, Event
 from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
     max_length_check,
+    one_of,
     single_line_check,
     validate_email_local_part,
     validate_single_line,
@@ -746,16 +747,6 @@ class OrganizationMembership(models.Model):
         return f"{self.user} · {self.organization}"
 
 
-def _one_of(field: str, values) -> models.Q:
-    """The field holds one of values. ORs rather than IN: PostgreSQL writes an IN over a
-    varchar column back differently after a dump is restored (the backup test compares)."""
-    conditions = [models.Q(**{field: value}) for value in values]
-    condition = conditions[0]
-    for other in conditions[1:]:
-        condition |= other
-    return condition
-
-
 class StaffChange(Event):
     """One change to who works for a municipality, made on its staff page: who did what to
     whom, and when (an Event of the municipality). The address is kept beside the account,
@@ -796,7 +787,7 @@ class StaffChange(Event):
         constraints = [
             models.CheckConstraint(
                 # Kind.values, which the class body of Meta cannot see.
-                condition=_one_of(
+                condition=one_of(
                     "kind", ["invited", "joined", "role_changed", "removed", "withdrawn"]
                 ),
                 name="orgs_staffchange_kind_valid",
@@ -807,13 +798,13 @@ class StaffChange(Event):
                     models.Q(kind="removed", role="")
                     | (
                         ~models.Q(kind="removed")
-                        & _one_of("role", MunicipalityMembership.Role.values)
+                        & one_of("role", MunicipalityMembership.Role.values)
                     )
                 ),
                 name="orgs_staffchange_role_valid",
             ),
             models.CheckConstraint(
-                condition=_one_of("previous_role", ["", *MunicipalityMembership.Role.values]),
+                condition=one_of("previous_role", ["", *MunicipalityMembership.Role.values]),
                 name="orgs_staffchange_previous_role_valid",
             ),
             max_length_check("email", 254),

@@ -24,5 +24,6 @@ urlpatterns += i18n_patterns(
     path("", include("exchange.urls")),
     path("", include("orgs.urls")),
     path("", include("checklists.urls")),
+    path("", include("actionplans.urls")),
     path("admin/", admin.site.urls),
 )

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from actionplans.models import ActionItem, CommunicationItem, Member, Partnership
 from orgs.models import (
     Department,
     Municipality,
@@ -83,3 +84,46 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Pakalpojums {n}")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Sadarbība {n}")
+    shared_result = "Bērni ar invaliditāti saņem atelpas brīžus."
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A partner organization that signs (the role most tests need)."""
+
+    class Meta:
+        model = Member
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organization = factory.SubFactory(
+        OrganizationFactory,
+        home_municipality=factory.SelfAttribute("..partnership.municipality"),
+    )
+    role = Member.Role.SIGNATORY
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    position = factory.Sequence(lambda n: n)
+    activity = factory.Sequence(lambda n: f"Darbība {n}")
+    responsible_name = "Anna Bērziņa"
+
+
+class CommunicationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunicationItem
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    position = factory.Sequence(lambda n: n)
+    subject = factory.Sequence(lambda n: f"Ziņa {n}")
+    audience = "Vecāki"

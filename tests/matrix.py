@@ -49,10 +49,14 @@ from orgs.services import representative_invite, staff_invite, still_correct_tok
 from orgs.sides import Side
 
 from .factories import (
+    ActionItemFactory,
+    CommunicationItemFactory,
+    MemberFactory,
     MunicipalityFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
+    PartnershipFactory,
     UserFactory,
 )
 
@@ -261,6 +265,8 @@ VALID_CONFIRMATION = "valid confirmation link"
 VALID_RESET = "valid reset link"
 INVALID_RESET = "invalid reset link"
 INVALID_TOKEN = "invalid token"
+# Talsi's partnership, the published entry a signatory partner (the neighbour is none).
+PARTNERSHIP = "partnership"
 
 # Cases whose "representative" is the pending entry's; every other case's is the
 # published entry's.
@@ -423,8 +429,16 @@ def build_cast():
             requested_by=OrganizationMembershipFactory(organization=organization).user,
         )
 
+    partnership = PartnershipFactory(
+        municipality=talsi, title="Atelpas brīži kopā", created_by=users["staff"]
+    )
+    MemberFactory(partnership=partnership, organization=published)
+    ActionItemFactory(partnership=partnership, responsible_user=users["representative"])
+    CommunicationItemFactory(partnership=partnership)
+
     objects = {
         NO_OBJECT: None,
+        PARTNERSHIP: partnership,
         MOVE_HERE: move(incoming, to=talsi),
         MOVE_AWAY: move(neighbour, to=ventspils),
         MOVED_HERE: moved_here,

@@ -36,6 +36,7 @@ from .matrix import (
     MUNICIPALITY,
     MY_IMPORT,
     OPEN_STAFF_INVITATION,
+    PARTNERSHIP,
     PENDING,
     PENDING_ENTRYS_ROADMAP,
     PUBLISHED,
@@ -151,6 +152,12 @@ ROADMAP_READERS = {
     SHARED_ROADMAP: signed_in(404, representative=200, coordinator=200),
     PENDING_ENTRYS_ROADMAP: signed_in(404, representative=200),
 }
+
+# Partnerships: staff of the municipality and representatives of its partners see and
+# edit; a coordinator and representatives of signatory partners sign; nobody else sees it,
+# portal administrators included.
+PARTNERSHIP_MEMBERS = {PARTNERSHIP: signed_in(404, representative=200, staff=200, coordinator=200)}
+PARTNERSHIP_SIGNERS = {PARTNERSHIP: signed_in(404, representative=200, staff=403, coordinator=200)}
 
 
 def sent_on(rows):
@@ -387,6 +394,9 @@ MATRIX = {
         POST=roadmap_writers(400, completed=403),
     ),
     "checklists:history": Url(kwargs=checkpoint, GET=ROADMAP_READERS),
+    # actionplans
+    "actionplans:list": Url(GET=SIGNED_IN),
+    "actionplans:partnership": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS),
 }
 
 # Rows for what the URL patterns do not serve.

@@ -8,7 +8,7 @@ online copy of the file.
 import sqlite3
 import subprocess
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import psycopg
@@ -24,6 +24,17 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
+from actionplans.access import MUNICIPALITY_PARTY
+from actionplans.content import current_hash
+from actionplans.models import (
+    ActionItem,
+    CommunicationItem,
+    Member,
+    Partnership,
+    PublicationConsent,
+    SignedPdf,
+)
+from actionplans.services import partnership_sign
 from checklists.models import Answer, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
 from exchange.models import ImportRecord
@@ -147,6 +158,85 @@ def fill_every_table():
         fingerprint="0" * 64,
         content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
         finished_at=timezone.now(),
+    )
+
+    coordinator = MunicipalityMembershipFactory(municipality=municipality, role="coordinator").user
+    partnership = Partnership.objects.create(
+        municipality=municipality,
+        title="Atelpas brīži „kopā” & <draugi>",
+        shared_result="Ģimenes saņem atbalstu\nΔήμος",
+        needs={NeedKind.objects.first().slug: "telpas"},
+        cooperation_forms=["premises", "other"],
+        cooperation_other="Brīvprātīgie",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        roadmap=roadmap,
+        created_by=staff,
+    )
+    partnership.target_groups.add(TargetGroup.objects.first())
+    Member.objects.create(
+        partnership=partnership, role="lead_municipality", municipality=municipality
+    )
+    signatory = Member.objects.create(
+        partnership=partnership,
+        role="signatory",
+        organization=organization,
+        contact_name="Anna",
+        contact_email="anna@example.org",
+        contact_phone="+371 2000 0000",
+    )
+    Member.objects.create(partnership=partnership, role="implementing", name="Jauniešu grupa")
+    first = ActionItem.objects.create(
+        partnership=partnership,
+        activity="Telpu iekārtošana",
+        responsible_user=staff,
+        responsible_member=signatory,
+        goals="Telpas gatavas",
+        starts_on=date(2027, 1, 1),
+        deadline=date(2027, 2, 1),
+        status="blocked",
+        blocked_reason="Gaidām līgumu",
+    )
+    ActionItem.objects.create(
+        partnership=partnership,
+        position=1,
+        activity="Atelpas brīži",
+        responsible_name="Jānis",
+        ongoing=True,
+        depends_on=first,
+    )
+    CommunicationItem.objects.create(
+        partnership=partnership,
+        subject="Progress",
+        audience="Vecāki",
+        sender="Biedrība",
+        channel="E-pasts",
+        frequency="Reizi mēnesī",
+        format="Vēstule",
+        escalation="Zvans koordinatoram",
+    )
+    signature = partnership_sign(
+        partnership=partnership,
+        party=MUNICIPALITY_PARTY,
+        signer=coordinator,
+        checked_hash=current_hash(partnership),
+    )
+    partnership_sign(
+        partnership=partnership,
+        party=organization,
+        signer=representative,
+        checked_hash=signature.revision.content_hash,
+    )
+    SignedPdf.objects.create(
+        revision=signature.revision,
+        language="lv",
+        status=SignedPdf.Status.READY,
+        content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
+        finished_at=timezone.now(),
+    )
+    PublicationConsent.objects.create(partnership=partnership, given_by=coordinator)
+    PublicationConsent.objects.create(
+        partnership=partnership, organization=organization, given_by=representative
     )
 
     group = Group.objects.create(name="Redaktori")
