@@ -34,6 +34,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import now
 
 from accounts.services import email_confirmation_send
+from actionplans.access import MUNICIPALITY_PARTY
+from actionplans.content import current_hash
+from actionplans.services import partnership_sign
 from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
 from exchange.models import ImportRecord
@@ -267,6 +270,8 @@ INVALID_RESET = "invalid reset link"
 INVALID_TOKEN = "invalid token"
 # Talsi's partnership, the published entry a signatory partner (the neighbour is none).
 PARTNERSHIP = "partnership"
+# Another of Talsi's partnerships with the same signatory, signed by both sides (revision 1).
+SIGNED_PARTNERSHIP = "signed partnership"
 
 # Cases whose "representative" is the pending entry's; every other case's is the
 # published entry's.
@@ -435,10 +440,21 @@ def build_cast():
     MemberFactory(partnership=partnership, organization=published)
     ActionItemFactory(partnership=partnership, responsible_user=users["representative"])
     CommunicationItemFactory(partnership=partnership)
+    signed = PartnershipFactory(municipality=talsi, title="Parakstīts", created_by=users["staff"])
+    MemberFactory(partnership=signed, organization=published)
+    ActionItemFactory(partnership=signed)
+    for party, signer in ((MUNICIPALITY_PARTY, "coordinator"), (published, "representative")):
+        partnership_sign(
+            partnership=signed,
+            party=party,
+            signer=users[signer],
+            checked_hash=current_hash(signed),
+        )
 
     objects = {
         NO_OBJECT: None,
         PARTNERSHIP: partnership,
+        SIGNED_PARTNERSHIP: signed,
         MOVE_HERE: move(incoming, to=talsi),
         MOVE_AWAY: move(neighbour, to=ventspils),
         MOVED_HERE: moved_here,

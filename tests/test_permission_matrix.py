@@ -42,6 +42,7 @@ from .matrix import (
     PUBLISHED,
     ROLES,
     SHARED_ROADMAP,
+    SIGNED_PARTNERSHIP,
     STAFF_MEMBERSHIP,
     STAFFS_OWN_CLAIM,
     UNKNOWN_FORM,
@@ -158,6 +159,13 @@ ROADMAP_READERS = {
 # portal administrators included.
 PARTNERSHIP_MEMBERS = {PARTNERSHIP: signed_in(404, representative=200, staff=200, coordinator=200)}
 PARTNERSHIP_SIGNERS = {PARTNERSHIP: signed_in(404, representative=200, staff=403, coordinator=200)}
+
+NOT_BUILT = everybody(404)
+
+
+def revision_of(partnership):
+    """A partnership's first revision."""
+    return {"pk": partnership.pk, "number": 1}
 
 
 def sent_on(rows):
@@ -397,6 +405,31 @@ MATRIX = {
     # actionplans
     "actionplans:list": Url(GET=SIGNED_IN),
     "actionplans:partnership": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS),
+    # Not built yet (issue 11 in progress): each part replaces its rows.
+    "actionplans:new": Url(GET=NOT_BUILT),
+    "actionplans:new_from_roadmap": Url(kwargs=pk, GET={COMPLETED_ROADMAP: NOT_BUILT}),
+    "actionplans:public_list": Url(GET=NOT_BUILT),
+    "actionplans:details": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:partners": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:actions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:actions_csv": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:actions_xlsx": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:communications": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:calendar": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:calendar_feed": Url(
+        kwargs=lambda p: {"key": p.calendar_key}, GET={PARTNERSHIP: NOT_BUILT}
+    ),
+    "actionplans:check": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:revisions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:compare": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:revision": Url(kwargs=revision_of, GET={SIGNED_PARTNERSHIP: NOT_BUILT}),
+    "actionplans:revision_pdf": Url(kwargs=revision_of, GET={SIGNED_PARTNERSHIP: NOT_BUILT}),
+    "actionplans:publication": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:public": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:verify": Url(
+        kwargs=lambda p: {"code": p.revisions.get().verification_code},
+        GET={SIGNED_PARTNERSHIP: NOT_BUILT},
+    ),
 }
 
 # Rows for what the URL patterns do not serve.
