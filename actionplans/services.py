@@ -6,6 +6,7 @@ signer checked, identified by its hash. If the draft has changed since, nothing 
 an open one of other content; the last required signature makes the revision signed.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from checklists.models import Checkpoint
 from orgs.sides import Side
-from roadmap_portal.lib.history import content_hash, diff, snapshot
+from roadmap_portal.lib.history import canonical_json, content_hash, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
 from .access import MUNICIPALITY_PARTY, signing_parties
@@ -152,7 +153,8 @@ def partnership_details_save(*, partnership, values: dict, version: int, actor) 
     if "target_groups" in values:
         locked.target_groups.set(values["target_groups"])
     bump_version(locked)
-    changed = diff(before, snapshot(locked, DETAILS_FIELDS))
+    # Dates as ISO text: what JSON holds.
+    changed = json.loads(canonical_json(diff(before, snapshot(locked, DETAILS_FIELDS))))
     if changed:
         PartnershipEvent.objects.create(
             partnership=locked,

@@ -156,13 +156,16 @@ def partnership_detail(request, pk):
     )
     counts["actions"] = partnership.actions.count()
     counts["communications"] = partnership.communications.count()
-    revisions = list(partnership.revisions.order_by("-number")[:10])
+    revisions = list(partnership.revisions.defer("content").order_by("-number")[:10])
     latest = revisions[0] if revisions else None
     latest_signed = next((r for r in revisions if r.is_signed), None)
     if latest_signed is None and latest is not None:
-        latest_signed = partnership.revisions.filter(
-            status=PartnershipRevision.Status.SIGNED
-        ).first()
+        latest_signed = (
+            partnership.revisions.defer("content")
+            .filter(status=PartnershipRevision.Status.SIGNED)
+            .order_by("-number")
+            .first()
+        )
     problems = signing_problems(partnership)
     return render(
         request,
