@@ -165,6 +165,19 @@ def partnership_details_save(*, partnership, values: dict, version: int, actor) 
     return locked
 
 
+def _member_key(member):
+    return (member.organization_id, "" if member.organization_id else member.name, member.role)
+
+
+def _row_key(row):
+    organization = row.get("organization")
+    return (
+        organization.pk if organization else None,
+        "" if organization else row.get("name", ""),
+        row.get("role"),
+    )
+
+
 @transaction.atomic
 def partnership_members_save(*, partnership, rows: list[dict], version: int, actor):
     """Replace the partners with `rows`, in their order, if nobody saved them since
@@ -191,8 +204,19 @@ def partnership_members_save(*, partnership, rows: list[dict], version: int, act
                 setattr(lead, name, row.get(name, ""))
     kept_ids = {row.get("id") for row in others} & (existing.keys() - {lead.pk})
     removed = [pk for pk in existing if pk not in kept_ids and pk != lead.pk]
-    # Removed first, and kept rows before new ones: the final rows are unique per role.
+    # The final rows are unique per role (the form checked), but not every step between:
+    # removed rows go first, and kept rows that change partner or role are parked on a
+    # placeholder so that two rows swapping roles never meet on the way.
     Member.objects.filter(pk__in=removed).delete()
+    moving = [
+        row["id"]
+        for row in others
+        if row.get("id") in kept_ids and _member_key(existing[row["id"]]) != _row_key(row)
+    ]
+    for pk in moving:
+        Member.objects.filter(pk=pk).update(
+            organization=None, name=f"({pk})", role=Member.Role.IMPLEMENTING
+        )
     lead.position = 0
     lead.save()
     created = updated = 0

@@ -101,3 +101,22 @@ def test_a_save_from_an_older_version_is_a_conflict_and_changes_nothing(partners
         )
     assert raised.value.current.members_version == 2
     assert list(partnership.members.exclude(name="").values_list("name", flat=True)) == ["A"]
+
+
+def test_two_rows_swapping_their_roles_are_saved(partnership, organization, staff):
+    signatory = partnership.members.get(role=Member.Role.SIGNATORY)
+    funder = partnership.members.create(
+        role=Member.Role.FUNDING, organization=organization, position=2
+    )
+    partnership_members_save(
+        partnership=partnership,
+        rows=[
+            row(id=signatory.pk, role=Member.Role.FUNDING, organization=organization),
+            row(id=funder.pk, role=Member.Role.SIGNATORY, organization=organization),
+        ],
+        version=1,
+        actor=staff,
+    )
+    signatory.refresh_from_db()
+    funder.refresh_from_db()
+    assert (signatory.role, funder.role) == (Member.Role.FUNDING, Member.Role.SIGNATORY)
