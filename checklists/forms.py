@@ -140,7 +140,7 @@ class AnswerForm(forms.Form):
         self.later = later
         if checkpoint.code in PLAN_CHECKPOINTS:
             # The plan itself is a partnership's (the page links to it): this text is notes.
-            self.fields["text"].label = _("Notes (optional)")
+            self.fields["text"].label = _("Notes on the plan")
             self.fields["text"].help_text = _(
                 "Anything about the plan that does not fit in it. It saves itself while you type."
             )

@@ -23,7 +23,7 @@ def test_before_completion_the_plans_can_be_started_once_the_roadmap_is_complete
         text = page(client, roadmap, code)
         assert "can be started from this roadmap once the roadmap is completed" in text
         assert "/from-roadmap/" not in text
-        assert "Notes (optional)" in text
+        assert "Notes on the plan" in text
 
 
 def test_a_completed_roadmap_without_a_partnership_invites_to_start_one(
@@ -61,4 +61,4 @@ def test_other_checkpoints_say_nothing_of_partnerships(client, staff, municipal_
     text = page(client, municipal_roadmap, "3.3")
     assert 'id="plans"' not in text
     assert "once the roadmap is completed" not in text
-    assert "Notes (optional)" not in text
+    assert "Notes on the plan" not in text
