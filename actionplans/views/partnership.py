@@ -226,7 +226,12 @@ def partnership_from_roadmap(request, pk):
     return render(
         request,
         "actionplans/partnership_from_roadmap.html",
-        {"roadmap": roadmap, "carried": roadmap_carry_over(roadmap)},
+        {
+            "roadmap": roadmap,
+            "carried": roadmap_carry_over(roadmap),
+            # Started before: shown, so that a second one is started on purpose.
+            "started": member_partnerships(request.user).filter(roadmap=roadmap),
+        },
     )
 
 
@@ -307,6 +312,9 @@ def partners(request, pk):
                 conflict = error.current
             else:
                 messages.success(request, _("The partners are saved."))
+                if not member_partnerships(request.user).filter(pk=partnership.pk).exists():
+                    # A representative who took their own organization off the partners.
+                    return redirect("actionplans:list")
                 return redirect(partnership)
     else:
         formset = MemberFormSet(initial=[member_initial(m) for m in members if m != lead], **kwargs)

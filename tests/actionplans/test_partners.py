@@ -206,3 +206,12 @@ def test_the_page_takes_only_get_and_post(client, staff, partnership):
 
 def test_member_roles_cover_every_role_but_the_lead_municipality():
     assert Member.Role.LEAD_MUNICIPALITY not in dict(PARTNER_ROLES)
+
+
+def test_a_representative_who_takes_their_organization_off_lands_on_the_list(
+    client, representative, partnership
+):
+    client.force_login(representative)
+    response = client.post(url(partnership), form_data(partnership, []))
+    assert response["Location"] == "/en/partnerships/"
+    assert not partnership.members.filter(role="signatory").exists()

@@ -105,3 +105,15 @@ def test_the_completed_roadmaps_page_links_here(client, staff, municipal_roadmap
     assert link not in client.get(municipal_roadmap.get_absolute_url()).content.decode()
     complete(municipal_roadmap)
     assert link in client.get(municipal_roadmap.get_absolute_url()).content.decode()
+
+
+def test_partnerships_already_started_from_the_roadmap_are_shown_before_another(
+    client, staff, municipal_roadmap
+):
+    complete(municipal_roadmap)
+    client.force_login(staff)
+    assert "already started" not in client.get(url(municipal_roadmap)).content.decode()
+    client.post(url(municipal_roadmap))
+    page = client.get(url(municipal_roadmap)).content.decode()
+    assert "already started" in page
+    assert Partnership.objects.get().get_absolute_url().replace("/lv/", "/en/") in page
