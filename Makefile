@@ -48,6 +48,7 @@ migrate:
 demo-data:
 	$(PY) manage.py publish_roadmap_template --if-new
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_partnerships
 
 # The worker runs tasks (e-mails, imports) in the background; it stops with the server.
 serve:

@@ -11,8 +11,12 @@ anyone reads its public page, which leaves out everyone's contact details.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from checklists.access import get_roadmap_for_user as get_roadmap_for_user_in_checklists
 from orgs.models import Municipality, MunicipalityMembership, Organization
+from orgs.sides import Side
+from roadmap_portal.lib.http import PermissionDeniedWithReason
 
 from .models import Member, Partnership, PublicationConsent
 
@@ -39,6 +43,44 @@ def may_start_partnership(user):
 
 def municipalities_for_start(user):
     return Municipality.objects.staffed_by(user).order_by("name")
+
+
+def get_roadmap_for_start(user, pk):
+    """A completed roadmap this user may start a partnership from, with `start_municipality`
+    (whose partnership it will be). 404 for a roadmap they cannot read; 403, saying why,
+    for one not completed, or an entry's that is not published. A municipality's roadmap:
+    its staff start, for it. An organization's: its representatives, for its home
+    municipality, or a coordinator it is shared with, for their municipality."""
+    roadmap = get_roadmap_for_user_in_checklists(user, pk)
+    if not roadmap.is_completed:
+        raise PermissionDeniedWithReason(
+            _("The roadmap is not completed yet: a partnership can be started from it once it is.")
+        )
+    if roadmap.form == Side.MUNICIPALITY:
+        roadmap.start_municipality = roadmap.municipality
+        return roadmap
+    organization = roadmap.organization
+    if organization.status != Organization.Status.PUBLISHED:
+        raise PermissionDeniedWithReason(
+            _("The entry of %(name)s is not published yet: it cannot be a partner until it is.")
+            % {"name": organization.name}
+        )
+    if Organization.objects.represented_by(user).filter(pk=organization.pk).exists():
+        roadmap.start_municipality = organization.home_municipality
+        return roadmap
+    coordinated = Municipality.objects.staffed_by(
+        user, role=MunicipalityMembership.Role.COORDINATOR
+    )
+    share = (
+        roadmap.shares.filter(municipality__in=coordinated)
+        .select_related("municipality")
+        .order_by("municipality__name")
+        .first()
+    )
+    if share is None:  # get_roadmap_for_user let only its readers through
+        raise Http404
+    roadmap.start_municipality = share.municipality
+    return roadmap
 
 
 def signing_parties(partnership):

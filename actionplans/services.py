@@ -6,16 +6,238 @@ signer checked, identified by its hash. If the draft has changed since, nothing 
 an open one of other content; the last required signature makes the revision signed.
 """
 
+import json
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roadmap_portal.lib.history import content_hash
-from roadmap_portal.lib.locking import Conflict
+from checklists.models import Checkpoint
+from orgs.sides import Side
+from roadmap_portal.lib.history import canonical_json, content_hash, diff, snapshot
+from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
 from .access import MUNICIPALITY_PARTY, signing_parties
 from .content import partnership_content
-from .models import Partnership, PartnershipEvent, PartnershipRevision, Signature
+from .models import (
+    LONG_TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Member,
+    Partnership,
+    PartnershipEvent,
+    PartnershipRevision,
+    Signature,
+)
+
+# What the details page edits, and what its events record the changes of.
+DETAILS_FIELDS = (
+    "title",
+    "shared_result",
+    "strategy",
+    "roles_and_responsibilities",
+    "procedures",
+    "monitoring",
+    "target_groups",
+    "target_group_detail",
+    "needs",
+    "cooperation_forms",
+    "cooperation_other",
+    "starts_on",
+    "ends_on",
+    "status",
+)
+MEMBER_FIELDS = ("role", "organization", "name", "contact_name", "contact_email", "contact_phone")
+
+
+@dataclass
+class CarryOver:
+    """What a partnership started from a completed roadmap takes from it."""
+
+    roadmap: object
+    lead_organization: object = None  # a community roadmap's organization
+    target_groups: list = field(default_factory=list)
+    target_group_detail: str = ""
+    needs: dict = field(default_factory=dict)
+    organizations: list = field(default_factory=list)  # they become implementing partners
+
+
+def roadmap_carry_over(roadmap) -> CarryOver:
+    """The target groups, needs and attached organizations of a roadmap's answers, in a
+    fixed number of queries."""
+    carried = CarryOver(
+        roadmap=roadmap,
+        lead_organization=roadmap.organization if roadmap.form == Side.COMMUNITY else None,
+    )
+    answers = roadmap.answers.select_related("checkpoint").prefetch_related(
+        "target_groups", "organizations"
+    )
+    groups, organizations = {}, {}
+    for answer in answers.order_by("checkpoint__step__number", "checkpoint__position"):
+        kind = answer.checkpoint.kind
+        if kind == Checkpoint.Kind.TARGET_GROUP:
+            groups |= {group.pk: group for group in answer.target_groups.all()}
+            if answer.text.strip() and not carried.target_group_detail:
+                carried.target_group_detail = answer.text.strip()[:LONG_TEXT_MAX_LENGTH]
+        elif kind == Checkpoint.Kind.NEEDS:
+            carried.needs |= {slug: detail for slug, detail in answer.needs.items() if detail}
+        elif kind in (Checkpoint.Kind.ORGANIZATIONS, Checkpoint.Kind.SIMILAR_ORGANIZATIONS):
+            for organization in answer.organizations.all():
+                if organization.pk != roadmap.organization_id:
+                    organizations.setdefault(organization.pk, organization)
+    carried.target_groups = sorted(groups.values(), key=lambda group: group.name)
+    carried.organizations = sorted(organizations.values(), key=lambda o: o.name)
+    return carried
+
+
+@transaction.atomic
+def partnership_start(
+    *, municipality, title: str, shared_result: str, actor, roadmap=None
+) -> Partnership:
+    """A new draft partnership of `municipality`, its lead-municipality partner, and the
+    event that says who started it. Started from a completed `roadmap`, it takes the
+    roadmap's target groups, needs and attached organizations (implementing partners);
+    a community roadmap's organization leads and signs."""
+    carried = roadmap_carry_over(roadmap) if roadmap is not None else None
+    partnership = Partnership.objects.create(
+        municipality=municipality,
+        title=title[:TITLE_MAX_LENGTH],
+        shared_result=shared_result,
+        roadmap=roadmap,
+        created_by=actor,
+        needs=carried.needs if carried else {},
+        target_group_detail=carried.target_group_detail if carried else "",
+    )
+    members = [
+        Member(
+            partnership=partnership,
+            role=Member.Role.LEAD_MUNICIPALITY,
+            municipality=municipality,
+        )
+    ]
+    if carried:
+        partnership.target_groups.set(carried.target_groups)
+        if carried.lead_organization:
+            members += [
+                Member(partnership=partnership, role=role, organization=carried.lead_organization)
+                for role in (Member.Role.LEAD_ORGANIZATION, Member.Role.SIGNATORY)
+            ]
+        members += [
+            Member(partnership=partnership, role=Member.Role.IMPLEMENTING, organization=o)
+            for o in carried.organizations
+        ]
+    for position, member in enumerate(members):
+        member.position = position
+    Member.objects.bulk_create(members)
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.CREATED,
+        actor=actor,
+        fields={"roadmap": roadmap.pk} if roadmap else {},
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_details_save(*, partnership, values: dict, version: int, actor) -> Partnership:
+    """Save the details page if nobody saved it since `version` was loaded (Conflict
+    otherwise, with the partnership as saved now); record what changed."""
+    locked = lock_at_version(
+        Partnership.objects.select_related("municipality"), pk=partnership.pk, version=version
+    )
+    before = snapshot(locked, DETAILS_FIELDS)
+    for name, value in values.items():
+        if name != "target_groups":
+            setattr(locked, name, value)
+    locked.save(update_fields=[n for n in values if n != "target_groups"] + ["updated_at"])
+    if "target_groups" in values:
+        locked.target_groups.set(values["target_groups"])
+    bump_version(locked)
+    # Dates as ISO text: what JSON holds.
+    changed = json.loads(canonical_json(diff(before, snapshot(locked, DETAILS_FIELDS))))
+    if changed:
+        PartnershipEvent.objects.create(
+            partnership=locked,
+            kind=PartnershipEvent.Kind.DETAILS_SAVED,
+            actor=actor,
+            fields=changed,
+        )
+    return locked
+
+
+def _member_key(member):
+    return (member.organization_id, "" if member.organization_id else member.name, member.role)
+
+
+def _row_key(row):
+    organization = row.get("organization")
+    return (
+        organization.pk if organization else None,
+        "" if organization else row.get("name", ""),
+        row.get("role"),
+    )
+
+
+@transaction.atomic
+def partnership_members_save(*, partnership, rows: list[dict], version: int, actor):
+    """Replace the partners with `rows`, in their order, if nobody saved them since
+    `version` was loaded (Conflict otherwise). A row is a dict of MEMBER_FIELDS and `id`:
+    a kept row's id updates it, a row without one (or with another partnership's) is new,
+    and a row left out is removed. The lead municipality is always kept first: its row
+    only takes its contact details from a row of that role."""
+    locked = lock_at_version(
+        Partnership.objects.select_related("municipality"),
+        pk=partnership.pk,
+        version=version,
+        field="members_version",
+    )
+    existing = {member.pk: member for member in locked.members.all()}
+    lead = next(
+        (m for m in existing.values() if m.role == Member.Role.LEAD_MUNICIPALITY), None
+    ) or Member(
+        partnership=locked, role=Member.Role.LEAD_MUNICIPALITY, municipality=locked.municipality
+    )
+    others = [row for row in rows if row.get("role") != Member.Role.LEAD_MUNICIPALITY]
+    for row in rows:
+        if row.get("role") == Member.Role.LEAD_MUNICIPALITY:
+            for name in ("contact_name", "contact_email", "contact_phone"):
+                setattr(lead, name, row.get(name, ""))
+    kept_ids = {row.get("id") for row in others} & (existing.keys() - {lead.pk})
+    removed = [pk for pk in existing if pk not in kept_ids and pk != lead.pk]
+    # The final rows are unique per role (the form checked), but not every step between:
+    # removed rows go first, and kept rows that change partner or role are parked on a
+    # placeholder so that two rows swapping roles never meet on the way.
+    Member.objects.filter(pk__in=removed).delete()
+    moving = [
+        row["id"]
+        for row in others
+        if row.get("id") in kept_ids and _member_key(existing[row["id"]]) != _row_key(row)
+    ]
+    for pk in moving:
+        Member.objects.filter(pk=pk).update(
+            organization=None, name=f"({pk})", role=Member.Role.IMPLEMENTING
+        )
+    lead.position = 0
+    lead.save()
+    created = updated = 0
+    for position, row in enumerate(others, start=1):
+        member = existing[row["id"]] if row.get("id") in kept_ids else Member(partnership=locked)
+        member.position = position
+        for name in MEMBER_FIELDS:
+            setattr(member, name, row.get(name) or ("" if name != "organization" else None))
+        if member.organization_id:
+            member.name = ""
+        created += member.pk is None
+        updated += member.pk is not None
+        member.save()
+    bump_version(locked, field="members_version")
+    PartnershipEvent.objects.create(
+        partnership=locked,
+        kind=PartnershipEvent.Kind.MEMBERS_SAVED,
+        actor=actor,
+        fields={"created": created, "updated": updated, "removed": len(removed)},
+    )
+    return locked
 
 
 class NotSignable(Exception):

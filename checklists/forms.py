@@ -19,6 +19,8 @@ from .models import (
 )
 
 SUGGESTION_LIMIT = 12
+# The checkpoints whose plan a partnership holds (its action plan, its communication plan).
+PLAN_CHECKPOINTS = ("3.1", "3.2")
 
 
 class LimitedTextField(forms.CharField):
@@ -136,6 +138,12 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.checkpoint, self.roadmap, self.answer = checkpoint, roadmap, answer
         self.later = later
+        if checkpoint.code in PLAN_CHECKPOINTS:
+            # The plan itself is a partnership's (the page links to it): this text is notes.
+            self.fields["text"].label = _("Notes on the plan")
+            self.fields["text"].help_text = _(
+                "Anything about the plan that does not fit in it. It saves itself while you type."
+            )
         if later:
             self.fields["status"].required = False
         kind = checkpoint.kind

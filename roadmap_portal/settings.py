@@ -187,6 +187,7 @@ MY_WORK_PANELS = [
     "orgs.panels.moderation_queue",
     "checklists.panels.my_roadmaps",
     "checklists.panels.shared_with_my_municipality",
+    "actionplans.panels.my_partnerships",
     "orgs.panels.my_organizations",
     "orgs.panels.staff_accounts",
 ]

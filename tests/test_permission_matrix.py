@@ -160,6 +160,9 @@ ROADMAP_READERS = {
 PARTNERSHIP_MEMBERS = {PARTNERSHIP: signed_in(404, representative=200, staff=200, coordinator=200)}
 PARTNERSHIP_SIGNERS = {PARTNERSHIP: signed_in(404, representative=200, staff=403, coordinator=200)}
 
+# Staff and coordinators of any municipality start partnerships (for theirs).
+STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinator=200)
+
 NOT_BUILT = everybody(404)
 
 
@@ -403,14 +406,29 @@ MATRIX = {
     ),
     "checklists:history": Url(kwargs=checkpoint, GET=ROADMAP_READERS),
     # actionplans
-    "actionplans:list": Url(GET=SIGNED_IN),
-    "actionplans:partnership": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS),
+    "actionplans:list": Url(GET=SIGNED_IN, POST=signed_in(405)),
+    "actionplans:partnership": Url(
+        kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST={PARTNERSHIP: signed_in(405)}
+    ),
+    # Anyone who works for a municipality starts one (for it); the empty POST: the errors.
+    "actionplans:new": Url(GET=STARTERS_OF_PARTNERSHIPS, POST=STARTERS_OF_PARTNERSHIPS),
+    # Whoever reads a completed roadmap starts from it; one still in progress says why not.
+    "actionplans:new_from_roadmap": Url(
+        kwargs=pk,
+        GET={
+            COMPLETED_ROADMAP: signed_in(404, representative=200),
+            MUNICIPAL_ROADMAP: signed_in(404, staff=403, coordinator=403),
+            SHARED_ROADMAP: signed_in(404, representative=403, coordinator=403),
+        },
+        POST={
+            COMPLETED_ROADMAP: signed_in(404, representative=302),
+            MUNICIPAL_ROADMAP: signed_in(404, staff=403, coordinator=403),
+        },
+    ),
+    "actionplans:details": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_MEMBERS),
+    "actionplans:partners": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_MEMBERS),
     # Not built yet (issue 11 in progress): each part replaces its rows.
-    "actionplans:new": Url(GET=NOT_BUILT),
-    "actionplans:new_from_roadmap": Url(kwargs=pk, GET={COMPLETED_ROADMAP: NOT_BUILT}),
     "actionplans:public_list": Url(GET=NOT_BUILT),
-    "actionplans:details": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:partners": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
     "actionplans:actions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
     "actionplans:actions_csv": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
     "actionplans:actions_xlsx": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),

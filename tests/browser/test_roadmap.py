@@ -73,9 +73,9 @@ def test_talsi_staff_fill_the_municipality_form_complete_it_and_export_the_pdf(
             )
             expect(page.locator("#autosave-status")).to_contain_text("Saved at", timeout=8000)
         else:
-            page.get_by_label("Your answer in detail").fill(
-                f"Atbilde {code}: ģimenes, čaklie, ūdens"
-            )
+            # The plans of 3.1 and 3.2 are a partnership's: their text is notes on it.
+            label = "Notes on the plan" if code in ("3.1", "3.2") else "Your answer in detail"
+            page.get_by_label(label).fill(f"Atbilde {code}: ģimenes, čaklie, ūdens")
         page.get_by_label("Yes, I have completed this checkpoint").check()
         page.get_by_role("button", name="Save and continue").click()
         answered += 1

@@ -2,6 +2,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
+from actionplans.models import Partnership
 from orgs.models import Organization
 from roadmap_portal.lib.locking import (
     FIRST_VERSION,
@@ -11,7 +12,7 @@ from roadmap_portal.lib.locking import (
     bump_versions,
     lock_at_version,
 )
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,21 @@ def test_what_was_saved_since_may_be_declared_overwritable():
         lock_at_version(
             Organization.objects, pk=organization.pk, version=1, overwritable=lambda r, v: False
         )
+
+
+def test_a_row_with_a_version_per_page_is_locked_and_bumped_on_the_version_named():
+    partnership = PartnershipFactory()
+    with transaction.atomic():
+        locked = lock_at_version(
+            Partnership.objects, pk=partnership.pk, version=1, field="members_version"
+        )
+        bump_version(locked, field="members_version")
+    saved = Partnership.objects.get(pk=partnership.pk)
+    assert (locked.members_version, saved.members_version, saved.version) == (2, 2, 1)
+    with pytest.raises(Conflict), transaction.atomic():
+        lock_at_version(Partnership.objects, pk=partnership.pk, version=1, field="members_version")
+    with transaction.atomic():
+        lock_at_version(Partnership.objects, pk=partnership.pk, version=1)  # the other page's
 
 
 def test_a_row_outside_the_queryset_does_not_exist():

@@ -1,0 +1,44 @@
+import pytest
+
+from actionplans.services import partnership_start
+from checklists.models import Roadmap
+from checklists.services import roadmap_start, template_publish
+from orgs.sides import Side
+
+
+@pytest.fixture
+def partnership(municipality, staff, organization):
+    """Talsi's partnership with its lead municipality and the organization as signatory."""
+    started = partnership_start(
+        municipality=municipality,
+        title="Atelpas brīži",
+        shared_result="Ģimenes saņem atelpas brīžus.",
+        actor=staff,
+    )
+    started.members.create(role="signatory", organization=organization, position=1)
+    return started
+
+
+@pytest.fixture
+def template(db):
+    return template_publish()
+
+
+def complete(roadmap):
+    Roadmap.objects.filter(pk=roadmap.pk).update(status=Roadmap.Status.COMPLETED)
+    roadmap.refresh_from_db()
+    return roadmap
+
+
+@pytest.fixture
+def municipal_roadmap(template, municipality, staff):
+    return roadmap_start(
+        form=Side.MUNICIPALITY, owner=municipality, title="Bērnu dienas centrs", actor=staff
+    )
+
+
+@pytest.fixture
+def community_roadmap(template, organization, representative):
+    return roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
+    )
