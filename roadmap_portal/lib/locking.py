@@ -29,25 +29,32 @@ class Conflict(Exception):
 
 
 def lock_at_version(
-    queryset, *, pk, version: int, overwritable: Callable[[object, int], bool] | None = None
+    queryset,
+    *,
+    pk,
+    version: int,
+    overwritable: Callable[[object, int], bool] | None = None,
+    field: str = "version",
 ):
     """The row `pk` of `queryset`, locked (select_for_update) until the caller's
     transaction ends; Conflict when its version is not `version`, the one the editor
     loaded, unless `overwritable(row, version)` says that what was saved since may be
-    overwritten (for example the editor's own autosaves). DoesNotExist as .get()."""
+    overwritten (for example the editor's own autosaves). DoesNotExist as .get().
+    `field` names the version compared, for a row with one version per page that saves
+    part of it (a partnership's `actions_version`)."""
     row = queryset.select_for_update().get(pk=pk)
-    if row.version != version and not (overwritable and overwritable(row, version)):
+    if getattr(row, field) != version and not (overwritable and overwritable(row, version)):
         raise Conflict(current=row)
     return row
 
 
-def bump_version(obj) -> None:
+def bump_version(obj, *, field: str = "version") -> None:
     """Give a saved row its next version, in the database and on `obj`: an editor who
     still holds the old one gets a Conflict. Counted in the database (F), so two bumps
-    never make one."""
+    never make one. `field` as in lock_at_version."""
     manager = type(obj)._default_manager
-    manager.filter(pk=obj.pk).update(version=F("version") + 1)
-    obj.version = manager.filter(pk=obj.pk).values_list("version", flat=True).get()
+    manager.filter(pk=obj.pk).update(**{field: F(field) + 1})
+    setattr(obj, field, manager.filter(pk=obj.pk).values_list(field, flat=True).get())
 
 
 def bump_versions(queryset) -> int:

@@ -2,6 +2,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
+from actionplans.models import Partnership
 from orgs.models import Organization
 from roadmap_portal.lib.locking import (
     FIRST_VERSION,
@@ -11,7 +12,7 @@ from roadmap_portal.lib.locking import (
     bump_versions,
     lock_at_version,
 )
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,22 @@ def test_what_was_saved_since_may_be_declared_overwritable():
         lock_at_version(
             Organization.objects, pk=organization.pk, version=1, overwritable=lambda r, v: False
         )
+
+
+def test_a_row_with_one_version_per_part_locks_and_bumps_the_part_named_alone():
+    partnership = PartnershipFactory()
+    with transaction.atomic():
+        locked = lock_at_version(
+            Partnership.objects, pk=partnership.pk, version=1, field="actions_version"
+        )
+        bump_version(locked, field="actions_version")
+    assert locked.actions_version == 2
+    saved = Partnership.objects.get(pk=partnership.pk)
+    assert (saved.actions_version, saved.version, saved.communications_version) == (2, 1, 1)
+    with pytest.raises(Conflict), transaction.atomic():
+        lock_at_version(Partnership.objects, pk=partnership.pk, version=1, field="actions_version")
+    with transaction.atomic():  # the other parts' versions are untouched
+        lock_at_version(Partnership.objects, pk=partnership.pk, version=1)
 
 
 def test_a_row_outside_the_queryset_does_not_exist():
