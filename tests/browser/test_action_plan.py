@@ -4,6 +4,7 @@ script needed), saved, and a second editor who loaded the page before sees the c
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from actionplans.models import Partnership
 from tests.factories import (
@@ -20,12 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
 
 
-def sign_in(browser, live_server, user, *, width=1280):
+def sign_in(browser, live_server, user, *, width=1280, javascript=True):
     context = browser.new_context(
         base_url=live_server.url,
         locale="en-GB",
         bypass_csp=True,
         viewport={"width": width, "height": 900},
+        java_script_enabled=javascript,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -56,16 +58,22 @@ def test_staff_add_and_move_rows_and_a_second_editor_sees_the_conflict(
 
     context, page = sign_in(browser, live_server, staff)
     page.goto(address)
+    page.evaluate("window.sameDocument = true")
     fill_row(page, 0, "Telpu atrašana", "Anna Bērziņa")
     page.get_by_role("button", name="Add another action").click()
-    # The new row's first field has the focus after the reload.
+    page.locator("#id_actions-1-activity").wait_for()
+    # htmx swapped the rows in place; the new row's first field has the focus.
+    assert page.evaluate("window.sameDocument === true")
     assert page.evaluate("document.activeElement.id") == "id_actions-1-activity"
     fill_row(page, 1, "Brīvprātīgo apmācība", "Jānis Ozols")
     page.get_by_role("button", name="Add another action").click()
     fill_row(page, 2, "Vecāku informēšana", "Līga Kalniņa")
     page.get_by_role("button", name="Move up action 3").click()
-    assert page.locator("#id_actions-1-activity").input_value() == "Vecāku informēšana"
-    assert page.locator("#id_actions-2-activity").input_value() == "Brīvprātīgo apmācība"
+    expect(page.locator("#id_actions-1-activity")).to_have_value("Vecāku informēšana")
+    expect(page.locator("#id_actions-2-activity")).to_have_value("Brīvprātīgo apmācība")
+    # The moved row's same button has the focus, to move it again.
+    expect(page.locator("#actions-row-1-up")).to_be_focused()
+    assert page.evaluate("window.sameDocument === true")
     # Nothing is saved until the page is submitted.
     assert not partnership.actions.exists()
     page.get_by_role("button", name="Save the action plan").click()
@@ -123,4 +131,25 @@ def test_the_action_plan_fits_a_320_pixel_screen_and_passes_axe(
     page.goto(f"/en/partnerships/{partnership.pk}/calendar/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
+    context.close()
+
+
+def test_the_row_buttons_work_without_javascript(
+    browser, live_server, municipality, staff, organization
+):
+    partnership = PartnershipFactory(municipality=municipality, title="Bez skriptiem")
+    MemberFactory(partnership=partnership, organization=organization)
+    context, page = sign_in(browser, live_server, staff, javascript=False)
+    page.goto(f"/en/partnerships/{partnership.pk}/action-plan/")
+    fill_row(page, 0, "Pirmā", "Anna Bērziņa")
+    page.get_by_role("button", name="Add another action").click()
+    assert page.url.endswith("#id_actions-1-activity")
+    fill_row(page, 1, "Otrā", "Jānis Ozols")
+    page.get_by_role("button", name="Move up action 2").click()
+    assert page.locator("#id_actions-0-activity").input_value() == "Otrā"
+    page.get_by_role("button", name="Remove action 2").click()
+    assert page.locator("#id_actions-1-activity").count() == 0
+    page.get_by_role("button", name="Save the action plan").click()
+    page.get_by_text("The action plan is saved.").wait_for()
+    assert list(partnership.actions.values_list("activity", flat=True)) == ["Otrā"]
     context.close()
