@@ -58,8 +58,17 @@ class PlanChoices:
 
     @classmethod
     def for_actions(cls, partnership, actions):
+        """`actions`: the saved rows, in order, with their responsible_user loaded."""
+        people = list(partnership_people(partnership))
+        # Someone responsible for a saved row who has left the partnership since stays a
+        # choice, so the row can be saved unchanged (and given to someone else).
+        known = {person.pk for person in people}
+        for action in actions:
+            if action.responsible_user_id and action.responsible_user_id not in known:
+                known.add(action.responsible_user_id)
+                people.append(action.responsible_user)
         return cls(
-            people=list(partnership_people(partnership)),
+            people=people,
             members=list(
                 partnership.members.select_related("organization", "municipality").order_by(
                     "position", "id"

@@ -223,7 +223,9 @@ def _export_name(partnership, extension):
 @require_safe
 def action_plan_csv(request, pk):
     partnership = get_partnership_for_user(request.user, pk)
-    return csv_response(action_plan_rows(partnership), filename=_export_name(partnership, "csv"))
+    # Made now, in the request's language: the response streams after the view returns.
+    rows = list(action_plan_rows(partnership))
+    return csv_response(rows, filename=_export_name(partnership, "csv"))
 
 
 @login_required

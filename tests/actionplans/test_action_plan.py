@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from actionplans.models import MAX_ACTION_ITEMS, ActionItem, Partnership, PartnershipEvent
-from tests.factories import ActionItemFactory, MemberFactory, PartnershipFactory
+from tests.factories import ActionItemFactory, MemberFactory, PartnershipFactory, UserFactory
 
 from .conftest import url_of
 from .plan_posts import action_row, plan_post, saved_action_row
@@ -442,3 +442,27 @@ def test_saving_takes_the_same_queries_however_many_rows(
 # saved rows, the people, the partners; the same and the save's own on a POST.
 QUERIES_GET = 10
 QUERIES_SAVE = 21
+
+
+def test_someone_responsible_who_has_left_stays_a_choice_for_their_rows(
+    client, partnership, staff, url
+):
+    gone = UserFactory(full_name="Aizgājusī Darbiniece")
+    action = ActionItemFactory(partnership=partnership, responsible_user=gone, responsible_name="")
+    client.force_login(staff)
+    response = client.get(url)
+    choices = dict(response.context["formset"].forms[0].fields["responsible_user"].choices)
+    assert choices[gone.pk] == "Aizgājusī Darbiniece"
+    rows = [saved_action_row(action, goals="Jauns mērķis")]
+    assert client.post(url, plan_post(rows, version=1)).status_code == 302
+    assert ActionItem.objects.get(pk=action.pk).responsible_user == gone
+
+
+def test_people_of_the_partnership_are_the_choices_and_nobody_else(
+    client, partnership, staff, coordinator, representative, other_representative, url
+):
+    client.force_login(staff)
+    response = client.get(url)
+    choices = dict(response.context["formset"].empty_form.fields["responsible_user"].choices)
+    assert {staff.pk, coordinator.pk, representative.pk} <= choices.keys()
+    assert other_representative.pk not in choices
