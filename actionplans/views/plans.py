@@ -150,6 +150,7 @@ def _plan_page(request, pk, plan: Plan):
     if conflict is not None:
         # Saving again is a choice made having seen their rows: from their version.
         version = VersionForm(initial={"version": getattr(conflict, plan.version_field)})
+    _mark_saved_rows(formset, saved)
     errors = forms_with_errors(version, formset)
     return render(
         request,
@@ -164,6 +165,14 @@ def _plan_page(request, pk, plan: Plan):
             "page_has_errors": bool(errors),
         },
     )
+
+
+def _mark_saved_rows(formset, saved):
+    """Each form with the saved row it edits (`form.saved`, None for a new row): what
+    makes a row stand out while it is edited (overdue, blocked) is what was saved."""
+    by_id = {str(row.pk): row for row in saved}
+    for form in formset.forms:
+        form.saved = by_id.get(str(form["id"].value() or ""))
 
 
 @login_required

@@ -363,8 +363,9 @@ def test_overdue_and_blocked_rows_are_labelled_in_words(client, partnership, sta
     saved = {action.activity: action for action in response.context["saved"]}
     assert [name for name, action in saved.items() if action.overdue] == ["Nokavēta"]
     html = response.content.decode()
-    assert html.count(">Overdue<") == 1
-    assert "Blocked: Nav &lt;telpu&gt;" in html
+    # In the table, and beside the row being edited.
+    assert html.count(">Overdue<") == 2
+    assert html.count("Blocked: Nav &lt;telpu&gt;") == 2
 
 
 def test_overdue_is_measured_by_the_municipalitys_date(client, staff, partnership, url, settings):
