@@ -119,7 +119,9 @@ def test_the_action_plan_fits_a_320_pixel_screen_and_passes_axe(
     )
     context, page = sign_in(browser, live_server, staff, width=320)
     page.goto(f"/en/partnerships/{partnership.pk}/action-plan/")
-    assert page.get_by_text("Blocked: Nav telpu, kamēr dome nav lēmusi").is_visible()
+    blocked = "Blocked: Nav telpu, kamēr dome nav lēmusi"
+    assert page.locator("#actions-row-0").get_by_text(blocked).is_visible()
+    assert page.get_by_role("region", name="The action plan as saved").get_by_text(blocked).count()
     # Only the table may scroll, inside its own region; the page does not.
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     if SCREENSHOTS:
