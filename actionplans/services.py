@@ -23,11 +23,14 @@ from .content import partnership_content
 from .models import (
     LONG_TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    ActionItem,
+    CommunicationItem,
     Member,
     Partnership,
     PartnershipEvent,
     PartnershipRevision,
     Signature,
+    calendar_key,
 )
 
 # What the details page edits, and what its events record the changes of.
@@ -343,3 +346,144 @@ def revision_signed(*, revision, actor):
         actor=actor,
         revision=revision,
     )
+
+
+# --- The action plan and the communication plan (part B) --------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSaved:
+    """What one save of a plan did, in rows."""
+
+    added: int = 0
+    changed: int = 0
+    moved: int = 0
+    removed: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.changed or self.moved or self.removed)
+
+
+ACTION_VALUES = (
+    "activity",
+    "responsible_user_id",
+    "responsible_name",
+    "responsible_member_id",
+    "goals",
+    "starts_on",
+    "deadline",
+    "ongoing",
+    "status",
+    "blocked_reason",
+    "depends_on_id",
+)
+COMMUNICATION_VALUES = (
+    "subject",
+    "audience",
+    "sender",
+    "channel",
+    "frequency",
+    "format",
+    "escalation",
+)
+
+
+def _plan_save(*, partnership, rows, version, actor, model, names, version_field, kind):
+    """Save a plan's rows as a whole list, in order: rows with the id of a saved row
+    update it, rows without one are new, saved rows not among them are removed. A fixed
+    number of queries however many rows. Conflict when the plan's version is not the one
+    the editor loaded."""
+    locked = lock_at_version(
+        Partnership.objects.all(), pk=partnership.pk, version=version, field=version_field
+    )
+    saved = {row.pk: row for row in model.objects.filter(partnership=locked)}
+    kept_ids = {row["id"] for row in rows if row["id"] is not None}
+    if not kept_ids <= saved.keys():
+        # The form only keeps ids of the rows saved at `version`: another plan's or a
+        # stale id never gets here, and is not written.
+        raise Conflict(current=locked)
+    changed, new, counts = [], [], {"added": 0, "changed": 0, "moved": 0}
+    for position, values in enumerate(rows):
+        fields = {name: values[name] for name in names}
+        if values["id"] is None:
+            new.append(model(partnership=locked, position=position, **fields))
+            counts["added"] += 1
+            continue
+        row = saved[values["id"]]
+        edited = any(getattr(row, name) != value for name, value in fields.items())
+        moved = row.position != position
+        if edited or moved:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.position = position
+            changed.append(row)
+            counts["changed" if edited else "moved"] += 1
+    removed = saved.keys() - kept_ids
+    result = PlanSaved(removed=len(removed), **counts)
+    if not result.anything:
+        return result
+    if removed:
+        model.objects.filter(pk__in=removed).delete()
+    if changed:
+        model.objects.bulk_update(changed, [*names, "position"])
+    if new:
+        model.objects.bulk_create(new)
+    bump_version(locked, field=version_field)
+    Partnership.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    PartnershipEvent.objects.create(
+        partnership=locked,
+        kind=kind,
+        actor=actor,
+        fields={
+            "added": result.added,
+            "changed": result.changed,
+            "moved": result.moved,
+            "removed": result.removed,
+        },
+    )
+    setattr(partnership, version_field, getattr(locked, version_field))
+    return result
+
+
+@transaction.atomic
+def action_plan_save(*, partnership, rows: list[dict], version: int, actor) -> PlanSaved:
+    """Save the action plan as `rows` (ActionFormSet.plan_rows(): each {"id": saved row or
+    None, **ACTION_VALUES}), in their order, if it is still at `version` (Conflict when
+    someone saved it since). Records what changed (PartnershipEvent ACTIONS_SAVED)."""
+    return _plan_save(
+        partnership=partnership,
+        rows=rows,
+        version=version,
+        actor=actor,
+        model=ActionItem,
+        names=ACTION_VALUES,
+        version_field="actions_version",
+        kind=PartnershipEvent.Kind.ACTIONS_SAVED,
+    )
+
+
+@transaction.atomic
+def communication_plan_save(*, partnership, rows: list[dict], version: int, actor) -> PlanSaved:
+    """As action_plan_save, for the communication plan (COMMUNICATIONS_SAVED)."""
+    return _plan_save(
+        partnership=partnership,
+        rows=rows,
+        version=version,
+        actor=actor,
+        model=CommunicationItem,
+        names=COMMUNICATION_VALUES,
+        version_field="communications_version",
+        kind=PartnershipEvent.Kind.COMMUNICATIONS_SAVED,
+    )
+
+
+@transaction.atomic
+def calendar_reset(*, partnership, actor) -> str:
+    """A new secret for the partnership's calendar feed: the old address stops working."""
+    partnership.calendar_key = calendar_key()
+    partnership.save(update_fields=["calendar_key", "updated_at"])
+    PartnershipEvent.objects.create(
+        partnership=partnership, kind=PartnershipEvent.Kind.CALENDAR_RESET, actor=actor
+    )
+    return partnership.calendar_key

@@ -307,6 +307,9 @@ PDF_BACKGROUND_LINES = env.int("PDF_BACKGROUND_LINES", default=1000)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An action plan's page posts all its rows at once: 300 rows of 12 fields (Django's 1,000
+# fields would refuse a plan of 84 rows with a 400).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 # Demo accounts have published passwords: never in production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=DEBUG)

@@ -166,6 +166,20 @@ STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinato
 NOT_BUILT = everybody(404)
 
 
+def plan_saved(prefix, version, **row):
+    """A plan's page saved with one new row (its rows replaced)."""
+    data = {
+        "version": version,
+        f"{prefix}-TOTAL_FORMS": 1,
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    if prefix == "actions":
+        row.setdefault("responsible_name", "Anna Bērziņa")
+    return data | {f"{prefix}-0-{name}": value for name, value in row.items()}
+
+
 def revision_of(partnership):
     """A partnership's first revision."""
     return {"pk": partnership.pk, "number": 1}
@@ -429,13 +443,34 @@ MATRIX = {
     "actionplans:partners": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_MEMBERS),
     # Not built yet (issue 11 in progress): each part replaces its rows.
     "actionplans:public_list": Url(GET=NOT_BUILT),
-    "actionplans:actions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:actions_csv": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:actions_xlsx": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:communications": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:calendar": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    "actionplans:actions": Url(
+        kwargs=pk,
+        GET=PARTNERSHIP_MEMBERS,
+        POST=sent_on(PARTNERSHIP_MEMBERS),
+        data=lambda p: plan_saved("actions", p.actions_version, activity="Tikšanās", status="done"),
+    ),
+    "actionplans:actions_csv": Url(
+        kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST={PARTNERSHIP: signed_in(405)}
+    ),
+    "actionplans:actions_xlsx": Url(
+        kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST={PARTNERSHIP: signed_in(405)}
+    ),
+    "actionplans:communications": Url(
+        kwargs=pk,
+        GET=PARTNERSHIP_MEMBERS,
+        POST=sent_on(PARTNERSHIP_MEMBERS),
+        data=lambda p: plan_saved(
+            "communications", p.communications_version, subject="Jaunumi", audience="Vecāki"
+        ),
+    ),
+    "actionplans:calendar": Url(
+        kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=sent_on(PARTNERSHIP_MEMBERS)
+    ),
+    # No sign-in: the key in the address is the secret.
     "actionplans:calendar_feed": Url(
-        kwargs=lambda p: {"key": p.calendar_key}, GET={PARTNERSHIP: NOT_BUILT}
+        kwargs=lambda p: {"key": p.calendar_key},
+        GET={PARTNERSHIP: everybody(200)},
+        POST={PARTNERSHIP: everybody(405)},
     ),
     "actionplans:check": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
     "actionplans:revisions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),

@@ -1,9 +1,12 @@
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from actionplans.services import partnership_start
 from checklists.models import Roadmap
 from checklists.services import roadmap_start, template_publish
 from orgs.sides import Side
+from tests.factories import OrganizationMembershipFactory
 
 
 @pytest.fixture
@@ -42,3 +45,15 @@ def community_roadmap(template, organization, representative):
     return roadmap_start(
         form=Side.COMMUNITY, owner=organization, title="Atelpas brīži", actor=representative
     )
+
+
+@pytest.fixture
+def other_representative(municipality):
+    """A representative of an organization that is not a partner."""
+    return OrganizationMembershipFactory(organization__home_municipality=municipality).user
+
+
+def url_of(name, **kwargs):
+    """A page's address in English, the language the tests read."""
+    with translation.override("en"):
+        return reverse(f"actionplans:{name}", kwargs=kwargs)
