@@ -76,7 +76,11 @@ def check(request, pk):
                 reasons = error.reasons
             else:
                 if not signature.is_new:
-                    messages.info(request, _("You had already signed this content."))
+                    messages.info(
+                        request,
+                        _("This content was already signed for %(party)s.")
+                        % {"party": party_name(form.cleaned_data["party"], partnership)},
+                    )
                 elif signature.revision.is_signed:
                     messages.success(
                         request,

@@ -167,7 +167,7 @@ def test_signing_the_same_content_twice_says_so_and_adds_nothing(client, partner
     data = {"content_hash": current_hash(partnership), "party": "municipality"}
     client.post(url("check", partnership), data)
     response = client.post(url("check", partnership), data, follow=True)
-    assert "You had already signed this content." in response.content.decode()
+    assert "This content was already signed for Talsu novads." in response.content.decode()
     assert Signature.objects.count() == 1
 
 

@@ -70,3 +70,11 @@ def test_outsiders_get_404_and_post_is_refused(client, partnership, staff):
     assert client.get(url("compare", partnership)).status_code == 404
     client.force_login(staff)
     assert client.post(url("compare", partnership)).status_code == 405
+
+
+def test_changed_values_are_escaped(client, partnership, coordinator):
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    Partnership.objects.filter(pk=partnership.pk).update(title="<b>Treknrakstā</b>")
+    client.force_login(coordinator)
+    page = client.get(url("compare", partnership)).content.decode()
+    assert "<ins>&lt;b&gt;Treknrakstā&lt;/b&gt;</ins>" in page

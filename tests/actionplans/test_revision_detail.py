@@ -1,5 +1,7 @@
 """One revision (actionplans:revision): printed from what it froze."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from actionplans.access import MUNICIPALITY_PARTY
@@ -69,3 +71,16 @@ def test_outsiders_get_404_and_post_is_refused(client, partnership, coordinator)
     assert client.get(url("revision", partnership, number=1)).status_code == 404
     client.force_login(coordinator)
     assert client.post(url("revision", partnership, number=1)).status_code == 405
+
+
+def test_dates_are_shown_in_the_municipalitys_time_zone(
+    client, partnership, coordinator, organization, representative, municipality
+):
+    municipality.time_zone = "Europe/Riga"
+    municipality.save(update_fields=["time_zone"])
+    revision = sign_by_both(partnership, coordinator, organization, representative)
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 01:30 on 2 March in Riga
+    PartnershipRevision.objects.filter(pk=revision.pk).update(signed_at=late)
+    client.force_login(coordinator)
+    page = client.get(url("revision", partnership, number=1)).content.decode()
+    assert "March 2, 2026" in page
