@@ -4,8 +4,11 @@ text. Everything they return is plain text, escaped by the template as any other
 from datetime import date
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from roadmap_portal.lib.pdf import printable
 
 from ..content import field_label as content_field_label
 
@@ -73,3 +76,13 @@ def get_key(mapping, key):
 @register.filter
 def split_words(text):
     return text.split()
+
+
+@register.filter(needs_autoescape=True)
+def content_text(text, for_print=False, autoescape=True):
+    """User text of a content: on screen, escaped with its line breaks kept (<br>); in a
+    PDF (`for_print`), as lib.pdf.printable folds it, plain text the template escapes
+    (the print style keeps line breaks with white-space: pre-line)."""
+    if for_print:
+        return printable(text)
+    return linebreaksbr(text or "", autoescape)
