@@ -23,13 +23,20 @@ def party_name(party, partnership) -> str:
     return party.name
 
 
+class FirstRadioSelect(forms.RadioSelect):
+    """Radios whose field is labelled by a legend: the error summary links to the first."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class PartyForm(forms.Form):
     """Which of the user's parties: a radio question when they sign for several, a hidden
     value when for one."""
 
     party = forms.ChoiceField(
         label=_("Who do you sign for?"),
-        widget=forms.RadioSelect,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Select who you sign for"),
             "invalid_choice": _("Select who you sign for"),

@@ -154,7 +154,9 @@ def test_someone_who_signs_for_two_parties_chooses_which(
     page = client.get(url("check", partnership)).content.decode()
     assert page.count('type="radio"') == 2
     response = client.post(url("check", partnership), {"content_hash": current_hash(partnership)})
-    assert "Select who you sign for" in response.content.decode()
+    page = response.content.decode()
+    assert '<a href="#id_party_0">Select who you sign for</a>' in page
+    assert 'id="id_party_0"' in page
     client.post(
         url("check", partnership),
         {"content_hash": current_hash(partnership), "party": str(organization.pk)},
