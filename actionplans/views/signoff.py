@@ -105,6 +105,13 @@ def check(request, pk):
         .first()
     )
     signatures = [s for s in revision.signatures.all() if s.is_valid] if revision else []
+    # A revision waiting for signatures of content that has changed since: signing this
+    # content supersedes it.
+    outdated = (
+        None
+        if revision
+        else partnership.revisions.filter(status=PartnershipRevision.Status.OPEN).first()
+    )
     return render(
         request,
         "actionplans/check.html",
@@ -114,6 +121,7 @@ def check(request, pk):
             "labels": content_labels(content),
             "content_hash": current,
             "revision": revision,
+            "outdated": outdated,
             "parties": _party_rows(partnership, signatures),
             "problems": signing_problems(partnership),
             "form": form,

@@ -7,6 +7,7 @@ from actionplans.content import current_hash
 from actionplans.models import Partnership, PartnershipRevision, Signature
 from orgs.models import MunicipalityMembership
 from tests.factories import (
+    ActionItemFactory,
     MemberFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
@@ -193,3 +194,14 @@ def test_outsiders_get_404_and_other_methods_405(client, partnership, coordinato
     assert client.post(url("check", partnership), {}).status_code == 404
     client.force_login(coordinator)
     assert client.put(url("check", partnership)).status_code == 405
+
+
+def test_a_revision_waiting_for_content_that_changed_since_is_announced_as_replaced(
+    client, partnership, coordinator, representative
+):
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    ActionItemFactory(partnership=partnership)
+    client.force_login(representative)
+    page = client.get(url("check", partnership)).content.decode()
+    assert "Revision 1 waits for signatures, but the plans have changed since." in page
+    assert "not signed yet" in page and "signed by" not in page

@@ -84,3 +84,8 @@ def test_dates_are_shown_in_the_municipalitys_time_zone(
     client.force_login(coordinator)
     page = client.get(url("revision", partnership, number=1)).content.decode()
     assert "March 2, 2026" in page
+
+
+def test_a_number_beyond_what_the_database_holds_is_404_not_500(client, partnership, coordinator):
+    client.force_login(coordinator)
+    assert client.get(url("revision", partnership, number=2**40)).status_code == 404
