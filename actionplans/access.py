@@ -8,6 +8,7 @@ administrators included (404), unless every signing party agreed to make it publ
 anyone reads its public page, which leaves out everyone's contact details.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -108,6 +109,35 @@ def parties_of(user, partnership):
     )
     parties.extend(represented.order_by("name"))
     return parties
+
+
+def signers_for(partnership, party):
+    """Who may sign for `party`: the active coordinators of the municipality
+    (MUNICIPALITY_PARTY), or the active representatives of a signatory organization."""
+    users = get_user_model().objects.filter(is_active=True)
+    if party is MUNICIPALITY_PARTY:
+        return users.filter(
+            municipality_memberships__municipality=partnership.municipality_id,
+            municipality_memberships__role=MunicipalityMembership.Role.COORDINATOR,
+        )
+    return users.filter(organization_memberships__organization=party)
+
+
+def partnership_readers(partnership):
+    """Who is told that a revision is signed: the municipality's staff (coordinators
+    included) and the representatives of every partner organization, active ones only."""
+    partner_organizations = partnership.members.filter(organization__isnull=False).values(
+        "organization_id"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(municipality_memberships__municipality=partnership.municipality_id)
+            | Q(organization_memberships__organization__in=partner_organizations)
+        )
+        .distinct()
+    )
 
 
 def get_partnership_for_user(user, pk, *, write=False):

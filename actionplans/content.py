@@ -13,7 +13,12 @@ is what was agreed, progress is reported on it without a new signature.
 
 import json
 
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import NeedKind, TargetGroup
 from roadmap_portal.lib.history import canonical_json, content_hash
+
+from .models import ActionItem, CommunicationItem, CooperationForm, Member, Partnership
 
 # The content's own format: a revision keeps the version it was frozen with, so a reader
 # (the PDF, the diff) knows which keys to expect even after this function changes.
@@ -113,3 +118,130 @@ def partnership_content(partnership) -> dict:
 def current_hash(partnership) -> str:
     """The SHA-256 of the partnership's content as it is now."""
     return content_hash(partnership_content(partnership))
+
+
+# --- Part C: reading a content (labels, what changed) -----------------------------------
+
+
+def content_labels(*contents) -> dict:
+    """The display names, in the active language, of the codes one or more contents hold:
+    {"target_groups": {slug: name}, "needs": {slug: name}, "cooperation_forms": {code:
+    label}, "roles": {code: label}}. One query per taxonomy, however many contents. A code
+    whose entry was deleted since shows as itself (the `label` template filter's
+    fallback)."""
+    target_groups, needs = set(), set()
+    for content in contents:
+        if content:
+            target_groups.update(content["partnership"].get("target_groups") or [])
+            needs.update(content["partnership"].get("needs") or {})
+    return {
+        "target_groups": dict(
+            TargetGroup.objects.filter(slug__in=target_groups).values_list("slug", "name")
+        )
+        if target_groups
+        else {},
+        "needs": dict(NeedKind.objects.filter(slug__in=needs).values_list("slug", "name"))
+        if needs
+        else {},
+        "cooperation_forms": {code: str(label) for code, label in CooperationForm.choices},
+        "roles": {code: str(label) for code, label in Member.Role.choices},
+    }
+
+
+# Rows of the plans compared field by field; "number" is where a row stands, not what it says.
+ROW_FIELDS = {
+    "members": ("role", "name"),
+    "actions": (*ACTION_FIELDS, "responsible", "responsible_partner", "depends_on"),
+    "communications": COMMUNICATION_FIELDS,
+}
+
+
+def _member_key(member):
+    if member.get("organization_id"):
+        return (member["role"], "organization", member["organization_id"])
+    if member.get("municipality_id"):
+        return (member["role"], "municipality", member["municipality_id"])
+    return (member["role"], "name", member["name"])
+
+
+def _field_changes(before: dict, after: dict, fields) -> list[dict]:
+    return [
+        {"field": name, "old": before.get(name), "new": after.get(name)}
+        for name in fields
+        if before.get(name) != after.get(name)
+    ]
+
+
+def _row_changes(kind: str, before: list, after: list) -> dict:
+    """Rows added, removed and changed. Rows are matched by what they say, not by number
+    (moving a row up does not change every row below it): first unchanged rows, then
+    rows with the same identity (a member's partner and role; an action's activity; a
+    communication's subject), then rows at the same number."""
+    fields = ROW_FIELDS[kind]
+    if kind == "members":
+        key = _member_key
+    elif kind == "actions":
+        key = lambda row: row.get("activity")  # noqa: E731
+    else:
+        key = lambda row: row.get("subject")  # noqa: E731
+    old, new = list(before), list(after)
+    pairs = []
+
+    def pair_by(match):
+        for row in list(new):
+            for candidate in old:
+                if match(candidate, row):
+                    pairs.append((candidate, row))
+                    old.remove(candidate)
+                    new.remove(row)
+                    break
+
+    pair_by(lambda a, b: all(a.get(name) == b.get(name) for name in fields))
+    pair_by(lambda a, b: key(a) == key(b))
+    if kind != "members":
+        pair_by(lambda a, b: a.get("number") == b.get("number"))
+    changed = []
+    for a, b in pairs:
+        differences = _field_changes(a, b, fields)
+        if differences:
+            changed.append({"old": a, "new": b, "fields": differences})
+    changed.sort(key=lambda change: change["new"].get("number") or 0)
+    return {"added": new, "removed": old, "changed": changed}
+
+
+def content_changes(before: dict, after: dict) -> dict:
+    """What changed from content `before` to content `after` (both as
+    partnership_content makes them): {"partnership": [{"field", "old", "new"}], and for
+    "members", "actions", "communications": {"added": [rows], "removed": [rows],
+    "changed": [{"old": row, "new": row, "fields": [{"field", "old", "new"}]}]}}, plus
+    "any": whether anything changed at all."""
+    fields = [name for name in (*PARTNERSHIP_FIELDS, "target_groups") if name != "needs"]
+    partnership = _field_changes(before["partnership"], after["partnership"], [*fields, "needs"])
+    changes = {"partnership": partnership}
+    for kind in ROW_FIELDS:
+        changes[kind] = _row_changes(kind, before.get(kind, []), after.get(kind, []))
+    changes["any"] = bool(partnership) or any(
+        changes[kind][part] for kind in ROW_FIELDS for part in ("added", "removed", "changed")
+    )
+    return changes
+
+
+# Names of the content's keys that are not a model field's.
+_OWN_LABELS = {
+    "responsible": _("responsible person"),
+    "responsible_partner": _("responsible partner"),
+    "name": _("partner"),
+}
+_MODELS = {
+    "partnership": Partnership,
+    "members": Member,
+    "actions": ActionItem,
+    "communications": CommunicationItem,
+}
+
+
+def field_label(kind: str, name: str) -> str:
+    """What a key of the content is called: its model field's name, in the active language."""
+    if name in _OWN_LABELS:
+        return str(_OWN_LABELS[name])
+    return str(_MODELS[kind]._meta.get_field(name).verbose_name)

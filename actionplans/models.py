@@ -565,8 +565,14 @@ class Signature(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        """Given to this revision's content, which is still intact."""
-        return self.content_hash == self.revision.content_hash and self.revision.is_intact
+        """Given to this revision's content, which is still intact, and not superseded
+        (the draft changed before everyone signed: its signatures count for nothing)."""
+        revision = self.revision
+        return (
+            self.content_hash == revision.content_hash
+            and revision.status != PartnershipRevision.Status.SUPERSEDED
+            and revision.is_intact
+        )
 
 
 class PublicationConsent(models.Model):

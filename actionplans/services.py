@@ -9,16 +9,20 @@ an open one of other content; the last required signature makes the revision sig
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from checklists.models import Checkpoint
 from orgs.sides import Side
+from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.history import canonical_json, content_hash, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
-from .access import MUNICIPALITY_PARTY, signing_parties
+from .access import MUNICIPALITY_PARTY, partnership_readers, signers_for, signing_parties
 from .content import partnership_content
 from .models import (
     LONG_TEXT_MAX_LENGTH,
@@ -29,6 +33,7 @@ from .models import (
     Partnership,
     PartnershipEvent,
     PartnershipRevision,
+    PublicationConsent,
     Signature,
     calendar_key,
 )
@@ -299,8 +304,13 @@ def partnership_sign(*, partnership, party, signer, checked_hash: str) -> Signat
             created_by=signer,
         ).freeze()
         revision.save()
+        frozen = True
+    else:
+        frozen = False
     organization = None if party is MUNICIPALITY_PARTY else party
     signature = revision.signatures.filter(organization=organization).first()
+    # Signing the same content again changes nothing: the view says so.
+    signature_is_new = signature is None
     if signature is None:
         signature = Signature.objects.create(
             revision=revision,
@@ -318,6 +328,9 @@ def partnership_sign(*, partnership, party, signer, checked_hash: str) -> Signat
         )
     if revision.status == PartnershipRevision.Status.OPEN and _all_signed(revision, partnership):
         revision_signed(revision=revision, actor=signer)
+    elif frozen:
+        revision_waiting_notify(revision=revision, partnership=partnership, actor=signer)
+    signature.is_new = signature_is_new
     return signature
 
 
@@ -346,6 +359,7 @@ def revision_signed(*, revision, actor):
         actor=actor,
         revision=revision,
     )
+    revision_signed_notify(revision=revision, partnership=partnership, actor=actor)
 
 
 # --- The action plan and the communication plan (part B) --------------------------------
@@ -487,3 +501,86 @@ def calendar_reset(*, partnership, actor) -> str:
         partnership=partnership, kind=PartnershipEvent.Kind.CALENDAR_RESET, actor=actor
     )
     return partnership.calendar_key
+
+
+# --- Part C: e-mails about sign-off, and publication ------------------------------------
+
+
+def _link(reader, name, **kwargs) -> str:
+    # The link opens the page in the reader's language, as the e-mail is written.
+    with translation.override(reader.language or settings.LANGUAGE_CODE):
+        return settings.PORTAL_URL + reverse(name, kwargs=kwargs)
+
+
+def revision_waiting_notify(*, revision, partnership, actor):
+    """A new content was frozen by its first signature: everyone who signs for a party
+    that has not signed it yet is asked to, the signer excepted."""
+    signed = set(revision.signatures.values_list("organization_id", flat=True))
+    readers = {}
+    for party in signing_parties(partnership):
+        if (None if party is MUNICIPALITY_PARTY else party.pk) in signed:
+            continue
+        for reader in signers_for(partnership, party).exclude(pk=actor.pk):
+            readers[reader.pk] = reader
+    context = {"title": partnership.title, "number": revision.number, "actor": str(actor)}
+    for reader in readers.values():
+        url = _link(reader, "actionplans:check", pk=partnership.pk)
+        email_user(reader, "partnership_waiting", context | {"url": url})
+
+
+def revision_signed_notify(*, revision, partnership, actor):
+    """Everyone has signed: the signers, the municipality's staff and the partners'
+    representatives are told, the last signer excepted."""
+    readers = {reader.pk: reader for reader in partnership_readers(partnership)}
+    signer_ids = revision.signatures.filter(signer__is_active=True).values_list(
+        "signer_id", flat=True
+    )
+    for signer in get_user_model().objects.filter(pk__in=signer_ids):
+        readers[signer.pk] = signer
+    readers.pop(actor.pk, None)
+    context = {"title": partnership.title, "number": revision.number}
+    for reader in readers.values():
+        url = _link(reader, "actionplans:revision", pk=partnership.pk, number=revision.number)
+        email_user(reader, "partnership_signed", context | {"url": url})
+
+
+@transaction.atomic
+def publication_consent_give(*, partnership, party, actor) -> bool:
+    """`actor` agrees for `party` (the caller checked through access.parties_of that they
+    sign for it) that the partnership may be public. True when it was not agreed yet;
+    agreeing again changes nothing."""
+    organization = None if party is MUNICIPALITY_PARTY else party
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if PublicationConsent.objects.filter(
+        partnership=partnership, organization=organization
+    ).exists():
+        return False
+    PublicationConsent.objects.create(
+        partnership=partnership, organization=organization, given_by=actor
+    )
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.CONSENTED,
+        actor=actor,
+        fields={"organization_id": organization.pk if organization else None},
+    )
+    return True
+
+
+@transaction.atomic
+def publication_consent_withdraw(*, partnership, party, actor) -> bool:
+    """`actor` withdraws `party`'s agreement: the partnership is no longer public, at once.
+    True when there was an agreement to withdraw."""
+    organization = None if party is MUNICIPALITY_PARTY else party
+    deleted, _rows = PublicationConsent.objects.filter(
+        partnership=partnership, organization=organization
+    ).delete()
+    if not deleted:
+        return False
+    PartnershipEvent.objects.create(
+        partnership=partnership,
+        kind=PartnershipEvent.Kind.CONSENT_WITHDRAWN,
+        actor=actor,
+        fields={"organization_id": organization.pk if organization else None},
+    )
+    return True

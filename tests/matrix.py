@@ -36,7 +36,7 @@ from django.utils.timezone import now
 from accounts.services import email_confirmation_send
 from actionplans.access import MUNICIPALITY_PARTY
 from actionplans.content import current_hash
-from actionplans.services import partnership_sign
+from actionplans.services import partnership_sign, publication_consent_give
 from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
 from exchange.models import ImportRecord
@@ -272,6 +272,8 @@ INVALID_TOKEN = "invalid token"
 PARTNERSHIP = "partnership"
 # Another of Talsi's partnerships with the same signatory, signed by both sides (revision 1).
 SIGNED_PARTNERSHIP = "signed partnership"
+# A third, signed, that both sides agreed to make public.
+PUBLIC_PARTNERSHIP = "public partnership"
 
 # Cases whose "representative" is the pending entry's; every other case's is the
 # published entry's.
@@ -451,10 +453,28 @@ def build_cast():
             checked_hash=current_hash(signed),
         )
 
+    public = PartnershipFactory(municipality=talsi, title="Publisks", created_by=users["staff"])
+    MemberFactory(
+        partnership=public,
+        organization=published,
+        contact_email="kontakts@example.org",
+        contact_phone="+371 2000 0000",
+    )
+    ActionItemFactory(partnership=public)
+    for party, signer in ((MUNICIPALITY_PARTY, "coordinator"), (published, "representative")):
+        partnership_sign(
+            partnership=public,
+            party=party,
+            signer=users[signer],
+            checked_hash=current_hash(public),
+        )
+        publication_consent_give(partnership=public, party=party, actor=users[signer])
+
     objects = {
         NO_OBJECT: None,
         PARTNERSHIP: partnership,
         SIGNED_PARTNERSHIP: signed,
+        PUBLIC_PARTNERSHIP: public,
         MOVE_HERE: move(incoming, to=talsi),
         MOVE_AWAY: move(neighbour, to=ventspils),
         MOVED_HERE: moved_here,

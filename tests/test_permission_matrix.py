@@ -39,6 +39,7 @@ from .matrix import (
     PARTNERSHIP,
     PENDING,
     PENDING_ENTRYS_ROADMAP,
+    PUBLIC_PARTNERSHIP,
     PUBLISHED,
     ROLES,
     SHARED_ROADMAP,
@@ -159,6 +160,7 @@ ROADMAP_READERS = {
 # portal administrators included.
 PARTNERSHIP_MEMBERS = {PARTNERSHIP: signed_in(404, representative=200, staff=200, coordinator=200)}
 PARTNERSHIP_SIGNERS = {PARTNERSHIP: signed_in(404, representative=200, staff=403, coordinator=200)}
+PARTNERSHIP_MEMBER_ROW = PARTNERSHIP_MEMBERS[PARTNERSHIP]
 
 # Staff and coordinators of any municipality start partnerships (for theirs).
 STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinator=200)
@@ -442,7 +444,8 @@ MATRIX = {
     "actionplans:details": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_MEMBERS),
     "actionplans:partners": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_MEMBERS),
     # Not built yet (issue 11 in progress): each part replaces its rows.
-    "actionplans:public_list": Url(GET=NOT_BUILT),
+    # Anyone reads the public partnerships.
+    "actionplans:public_list": Url(GET=PUBLIC, POST=everybody(405)),
     "actionplans:actions": Url(
         kwargs=pk,
         GET=PARTNERSHIP_MEMBERS,
@@ -472,13 +475,40 @@ MATRIX = {
         GET={PARTNERSHIP: everybody(200)},
         POST={PARTNERSHIP: everybody(405)},
     ),
-    "actionplans:check": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:revisions": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:compare": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:revision": Url(kwargs=revision_of, GET={SIGNED_PARTNERSHIP: NOT_BUILT}),
+    # Members check; signers sign (the empty POST: the form and its errors).
+    "actionplans:check": Url(kwargs=pk, GET=PARTNERSHIP_MEMBERS, POST=PARTNERSHIP_SIGNERS),
+    "actionplans:revisions": Url(
+        kwargs=pk,
+        GET={PARTNERSHIP: PARTNERSHIP_MEMBER_ROW, SIGNED_PARTNERSHIP: PARTNERSHIP_MEMBER_ROW},
+    ),
+    "actionplans:compare": Url(
+        kwargs=pk,
+        GET={PARTNERSHIP: PARTNERSHIP_MEMBER_ROW, SIGNED_PARTNERSHIP: PARTNERSHIP_MEMBER_ROW},
+    ),
+    # A revision that does not exist (the unsigned partnership has none) is 404 for all.
+    "actionplans:revision": Url(
+        kwargs=revision_of,
+        GET={SIGNED_PARTNERSHIP: PARTNERSHIP_MEMBER_ROW, PARTNERSHIP: signed_in(404)},
+    ),
     "actionplans:revision_pdf": Url(kwargs=revision_of, GET={SIGNED_PARTNERSHIP: NOT_BUILT}),
-    "actionplans:publication": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
-    "actionplans:public": Url(kwargs=pk, GET={PARTNERSHIP: NOT_BUILT}),
+    # Members read who agreed; signers agree or withdraw (empty POST: the form's errors).
+    "actionplans:publication": Url(
+        kwargs=pk,
+        GET=PARTNERSHIP_MEMBERS,
+        POST={
+            PARTNERSHIP: PARTNERSHIP_SIGNERS[PARTNERSHIP],
+            SIGNED_PARTNERSHIP: PARTNERSHIP_SIGNERS[PARTNERSHIP],
+        },
+    ),
+    # Public only when every signing party agreed and a revision is signed.
+    "actionplans:public": Url(
+        kwargs=pk,
+        GET={
+            PARTNERSHIP: everybody(404),
+            SIGNED_PARTNERSHIP: everybody(404),
+            PUBLIC_PARTNERSHIP: everybody(200),
+        },
+    ),
     "actionplans:verify": Url(
         kwargs=lambda p: {"code": p.revisions.get().verification_code},
         GET={SIGNED_PARTNERSHIP: NOT_BUILT},
