@@ -6,7 +6,10 @@ signer checked, identified by its hash. If the draft has changed since, nothing 
 an open one of other content; the last required signature makes the revision signed.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +18,8 @@ from roadmap_portal.lib.locking import Conflict
 
 from .access import MUNICIPALITY_PARTY, signing_parties
 from .content import partnership_content
-from .models import Partnership, PartnershipEvent, PartnershipRevision, Signature
+from .models import Partnership, PartnershipEvent, PartnershipRevision, Signature, SignedPdf
+from .pdf import language_of_country
 
 
 class NotSignable(Exception):
@@ -121,3 +125,48 @@ def revision_signed(*, revision, actor):
         actor=actor,
         revision=revision,
     )
+    signed_pdf_request(
+        revision=revision, language=language_of_country(partnership.municipality.country)
+    )
+
+
+# --- The signed PDF (made once per revision and language, by the task worker) ------------
+
+# A PDF still waiting after this long lost its worker (the worker stopped, the database went
+# away): it may be requested again, as a failed one may.
+SIGNED_PDF_GIVE_UP_AFTER = timedelta(minutes=10)
+
+
+def signed_pdf_stalled(pdf) -> bool:
+    return (
+        pdf.status == SignedPdf.Status.PENDING
+        and timezone.now() - pdf.created_at > SIGNED_PDF_GIVE_UP_AFTER
+    )
+
+
+@transaction.atomic
+def signed_pdf_request(*, revision, language: str) -> SignedPdf:
+    """The signed revision's PDF in `language`: asked of the task worker
+    (actionplans.tasks.signed_pdf_make) when the commit is done, once. A PDF that is made
+    or being made is left as it is; one that failed (or stalled) is asked for again."""
+    from .tasks import signed_pdf_make  # the task module imports this one
+
+    if not revision.is_signed:
+        raise ValueError("Only a signed revision has a signed PDF.")
+    pdf, created = SignedPdf.objects.get_or_create(revision=revision, language=language)
+    if not created:
+        # Conditional: of two requests at once, one asks again.
+        retry = SignedPdf.objects.filter(pk=pdf.pk).filter(
+            Q(status=SignedPdf.Status.FAILED)
+            | Q(
+                status=SignedPdf.Status.PENDING,
+                created_at__lt=timezone.now() - SIGNED_PDF_GIVE_UP_AFTER,
+            )
+        )
+        if not retry.update(
+            status=SignedPdf.Status.PENDING, created_at=timezone.now(), finished_at=None
+        ):
+            return pdf
+        pdf.refresh_from_db(fields=["status", "created_at", "finished_at"])
+    transaction.on_commit(lambda: signed_pdf_make.enqueue(pdf.pk))
+    return pdf
