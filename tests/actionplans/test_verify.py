@@ -123,3 +123,14 @@ def test_the_code_is_read_whatever_its_case(client, revision):
 
 def test_only_get_and_head_are_allowed(client, revision):
     assert client.post(url(revision.verification_code)).status_code == 405
+
+
+def test_the_page_of_a_public_partnership_takes_three_queries(
+    client, revision, django_assert_num_queries
+):
+    make_public(revision)
+    client.get(url(revision.verification_code))  # warm: the site's caches
+    # The revision with its partnership, its signatures, whether it is public; the partners
+    # come from the revision's content, not from a query per partner.
+    with django_assert_num_queries(3):
+        client.get(url(revision.verification_code))
