@@ -50,6 +50,15 @@ def test_a_byte_changed_after_sealing_fails_the_check(sealed):
     assert status["sealed"] and not status["intact"] and not status["ok"]
 
 
+def test_a_damaged_file_is_reported_as_a_seal_that_does_not_hold(sealed):
+    for damaged in (
+        sealed[: len(sealed) // 2],
+        sealed[:-200],
+        sealed.replace(b"/ByteRange", b"/Bytexange"),
+    ):
+        assert not seal_status(damaged)["ok"]
+
+
 def test_anything_appended_after_sealing_is_not_covered(sealed):
     status = seal_status(sealed + b"\n% added later\n")
     assert status["intact"] and not status["whole_file"] and not status["ok"]
