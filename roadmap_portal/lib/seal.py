@@ -15,6 +15,8 @@ kept with a seal nobody can trust.
 This module imports no app.
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -140,9 +142,25 @@ def seal_certificate() -> asn1_x509.Certificate:
     return seal_signer().signing_cert
 
 
+def _without_event_loop(function, *args):
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which fails in a
+    thread that already runs one (an async caller, Playwright's tests): there, in a thread
+    of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args).result()
+
+
 def seal_pdf(content: bytes) -> bytes:
     """The PDF with the portal's seal: a PAdES B-B certification signature that allows no
     change, in an invisible field, added as an incremental update."""
+    return _without_event_loop(_seal, content)
+
+
+def _seal(content: bytes) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -163,6 +181,10 @@ def seal_status(content: bytes) -> dict:
     whole file: nothing was added after it), `trusted` (its certificate is the one this
     portal seals with, or chains to a root the validation trusts), `signer` (the
     certificate's subject), and `ok`: all of them. A file that is not a PDF is not sealed."""
+    return _without_event_loop(_status, content)
+
+
+def _status(content: bytes) -> dict:
     status = {
         "sealed": False,
         "intact": False,

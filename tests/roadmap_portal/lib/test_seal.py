@@ -1,3 +1,6 @@
+import asyncio
+import threading
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -122,3 +125,16 @@ def test_a_configured_certificate_seals_with_its_password(unsealed, settings, tm
     settings.PDF_SEAL_DEVELOPMENT = False
     assert seal_status(seal_pdf(unsealed))["ok"]
     assert not (tmp_path / "unused").exists()
+
+
+def test_sealing_and_checking_work_where_an_event_loop_runs(unsealed):
+    # pyHanko runs its own loop; an async caller (or Playwright's tests) already has one.
+    async def inside():
+        return seal_status(seal_pdf(unsealed))
+
+    found = {}
+    # A thread of its own: this one may run Playwright's loop already.
+    thread = threading.Thread(target=lambda: found.update(asyncio.run(inside())))
+    thread.start()
+    thread.join()
+    assert found["ok"]
