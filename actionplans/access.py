@@ -194,3 +194,16 @@ def get_public_partnership(pk):
     if partnership is None:
         raise Http404
     return partnership
+
+
+def get_partnership_for_reading(user, pk):
+    """A partnership this user may read a signed plan of: as a member, or as anyone when
+    it is public. `is_member` and `is_public` say which; 404 for every other."""
+    partnership = member_partnerships(user).with_municipality().filter(pk=pk).first()
+    if partnership is not None:
+        partnership.is_member = True
+        partnership.is_public = is_public(partnership)
+        return partnership
+    partnership = get_public_partnership(pk)
+    partnership.is_member, partnership.is_public = False, True
+    return partnership

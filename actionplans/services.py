@@ -8,10 +8,12 @@ an open one of other content; the last required signature makes the revision sig
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,8 +37,10 @@ from .models import (
     PartnershipRevision,
     PublicationConsent,
     Signature,
+    SignedPdf,
     calendar_key,
 )
+from .pdf import language_of_country
 
 # What the details page edits, and what its events record the changes of.
 DETAILS_FIELDS = (
@@ -360,6 +364,9 @@ def revision_signed(*, revision, actor):
         revision=revision,
     )
     revision_signed_notify(revision=revision, partnership=partnership, actor=actor)
+    signed_pdf_request(
+        revision=revision, language=language_of_country(partnership.municipality.country)
+    )
 
 
 # --- The action plan and the communication plan (part B) --------------------------------
@@ -584,3 +591,45 @@ def publication_consent_withdraw(*, partnership, party, actor) -> bool:
         fields={"organization_id": organization.pk if organization else None},
     )
     return True
+
+
+# --- The signed PDF (made once per revision and language, by the task worker) ------------
+
+# A PDF still waiting after this long lost its worker (the worker stopped, the database went
+# away): it may be requested again, as a failed one may.
+SIGNED_PDF_GIVE_UP_AFTER = timedelta(minutes=10)
+
+
+def signed_pdf_stalled(pdf) -> bool:
+    return (
+        pdf.status == SignedPdf.Status.PENDING
+        and timezone.now() - pdf.created_at > SIGNED_PDF_GIVE_UP_AFTER
+    )
+
+
+@transaction.atomic
+def signed_pdf_request(*, revision, language: str) -> SignedPdf:
+    """The signed revision's PDF in `language`: asked of the task worker
+    (actionplans.tasks.signed_pdf_make) when the commit is done, once. A PDF that is made
+    or being made is left as it is; one that failed (or stalled) is asked for again."""
+    from .tasks import signed_pdf_make  # the task module imports this one
+
+    if not revision.is_signed:
+        raise ValueError("Only a signed revision has a signed PDF.")
+    pdf, created = SignedPdf.objects.get_or_create(revision=revision, language=language)
+    if not created:
+        # Conditional: of two requests at once, one asks again.
+        retry = SignedPdf.objects.filter(pk=pdf.pk).filter(
+            Q(status=SignedPdf.Status.FAILED)
+            | Q(
+                status=SignedPdf.Status.PENDING,
+                created_at__lt=timezone.now() - SIGNED_PDF_GIVE_UP_AFTER,
+            )
+        )
+        if not retry.update(
+            status=SignedPdf.Status.PENDING, created_at=timezone.now(), finished_at=None
+        ):
+            return pdf
+        pdf.refresh_from_db(fields=["status", "created_at", "finished_at"])
+    transaction.on_commit(lambda: signed_pdf_make.enqueue(pdf.pk))
+    return pdf

@@ -304,6 +304,13 @@ IMPORT_STALLED_AFTER = env.int("IMPORT_STALLED_AFTER", default=600)
 # (checklists/pdf.py): below it a request prints in a few seconds at most (2.6-3.4 s on 2
 # loaded cores, docs/performance.md).
 PDF_BACKGROUND_LINES = env.int("PDF_BACKGROUND_LINES", default=1000)
+# The PAdES seal on signed partnership PDFs (roadmap_portal/lib/seal.py, docs/signed-pdf.md):
+# a PKCS#12 file with the certificate and its key, and the file's password. Unset, a
+# development portal (DEBUG on) makes a self-signed one under var/seal/; with DEBUG off the
+# portal refuses to seal (the PDF fails, loudly in the worker's log) until one is set.
+PDF_SEAL_CERTIFICATE = env.str("PDF_SEAL_CERTIFICATE", default="")
+PDF_SEAL_PASSWORD = env.str("PDF_SEAL_PASSWORD", default="")
+PDF_SEAL_DEVELOPMENT = env.bool("PDF_SEAL_DEVELOPMENT", default=DEBUG)
 # Uploads above this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # One process: a local-memory cache, emptied between tests (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Signed PDFs are sealed with the development certificate (var/seal/, made on first use).
+PDF_SEAL_CERTIFICATE = ""
+PDF_SEAL_DEVELOPMENT = True

@@ -490,7 +490,16 @@ MATRIX = {
         kwargs=revision_of,
         GET={SIGNED_PARTNERSHIP: PARTNERSHIP_MEMBER_ROW, PARTNERSHIP: signed_in(404)},
     ),
-    "actionplans:revision_pdf": Url(kwargs=revision_of, GET={SIGNED_PARTNERSHIP: NOT_BUILT}),
+    # The kept PDF (or the page that says it is being made) for members; a failed one is
+    # asked for again with POST. Anyone reads it once the partnership is public.
+    "actionplans:revision_pdf": Url(
+        kwargs=revision_of,
+        GET={
+            SIGNED_PARTNERSHIP: signed_in(404, representative=200, staff=200, coordinator=200),
+            PUBLIC_PARTNERSHIP: everybody(200),
+        },
+        POST={SIGNED_PARTNERSHIP: signed_in(404, representative=302, staff=302, coordinator=302)},
+    ),
     # Members read who agreed; signers agree or withdraw (empty POST: the form's errors).
     "actionplans:publication": Url(
         kwargs=pk,
@@ -511,7 +520,8 @@ MATRIX = {
     ),
     "actionplans:verify": Url(
         kwargs=lambda p: {"code": p.revisions.get().verification_code},
-        GET={SIGNED_PARTNERSHIP: NOT_BUILT},
+        GET={SIGNED_PARTNERSHIP: everybody(200)},
+        POST={SIGNED_PARTNERSHIP: everybody(405)},
     ),
 }
 

@@ -227,12 +227,15 @@ def fill_every_table():
         signer=representative,
         checked_hash=signature.revision.content_hash,
     )
-    SignedPdf.objects.create(
+    # Signing asked for the PDF in the municipality's language (lv); made here, not printed.
+    SignedPdf.objects.update_or_create(
         revision=signature.revision,
         language="lv",
-        status=SignedPdf.Status.READY,
-        content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
-        finished_at=timezone.now(),
+        defaults={
+            "status": SignedPdf.Status.READY,
+            "content": b"%PDF-1.7\n\x00\xff\n%%EOF\n",
+            "finished_at": timezone.now(),
+        },
     )
     PublicationConsent.objects.create(partnership=partnership, given_by=coordinator)
     PublicationConsent.objects.create(

@@ -1,0 +1,220 @@
+"""The portal's PAdES seal on the PDFs it signs off, with pyHanko: seal_pdf() and
+seal_status(). docs/signed-pdf.md says what it proves and how to configure it.
+
+The seal is a certification signature (PAdES B-B: no timestamp server, there is no network)
+made with the certificate and key of a PKCS#12 file, settings.PDF_SEAL_CERTIFICATE with
+settings.PDF_SEAL_PASSWORD. It is added as an incremental update, so the document as
+WeasyPrint wrote it, tags and text, stays as it was.
+
+With no certificate configured, a development portal (settings.PDF_SEAL_DEVELOPMENT, on when
+DEBUG is) makes a self-signed one once, under BASE_DIR/var/seal/, so that `make run` and
+`make test` need no step by hand. A production portal (DEBUG off) with none refuses to seal:
+SealNotConfigured, loud in the task worker's log, and the PDF is marked failed rather than
+kept with a seal nobody can trust.
+
+This module imports no app.
+"""
+
+import asyncio
+import concurrent.futures
+import datetime
+import functools
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+FIELD_NAME = "RoadmapPortalSeal"
+REASON = "Sealed by Roadmap Portal: the document is unchanged since the portal made it."
+DEVELOPMENT_SUBJECT = "Roadmap Portal development seal (self-signed, not trusted)"
+DEVELOPMENT_PASSWORD = b"development-only"
+DEVELOPMENT_YEARS = 10
+
+
+class SealNotConfigured(ImproperlyConfigured):
+    """No certificate to seal with, and a development one is not allowed (DEBUG off)."""
+
+
+def development_certificate_path() -> Path:
+    return Path(settings.BASE_DIR) / "var" / "seal" / "development-seal.p12"
+
+
+def _make_development_certificate(path: Path) -> None:
+    """A self-signed certificate and its key as PKCS#12, written atomically: two workers
+    starting at once each write a whole file, and one of them is kept."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, DEVELOPMENT_SUBJECT),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Roadmap Portal"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365 * DEVELOPMENT_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        b"roadmap-portal-seal",
+        key,
+        certificate,
+        None,
+        serialization.BestAvailableEncryption(DEVELOPMENT_PASSWORD),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
+
+
+def _certificate_file() -> tuple[Path, bytes]:
+    """The PKCS#12 file to seal with and its password."""
+    configured = settings.PDF_SEAL_CERTIFICATE
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise SealNotConfigured(f"PDF_SEAL_CERTIFICATE {configured!r} is not a file.")
+        return path, settings.PDF_SEAL_PASSWORD.encode()
+    if not settings.PDF_SEAL_DEVELOPMENT:
+        raise SealNotConfigured(
+            "PDF_SEAL_CERTIFICATE is not set: a portal with DEBUG off seals its signed PDFs "
+            "only with a configured certificate (docs/signed-pdf.md)."
+        )
+    path = development_certificate_path()
+    if not path.is_file():
+        _make_development_certificate(path)
+    return path, DEVELOPMENT_PASSWORD
+
+
+@functools.cache
+def _signer(path: Path, modified: float, password: bytes) -> signers.SimpleSigner:
+    # Read once per file (and again when it is replaced: its time is part of the key).
+    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password or None)
+    if signer is None:
+        raise SealNotConfigured(f"Cannot read the certificate and key in {str(path)!r}.")
+    return signer
+
+
+def seal_signer() -> signers.SimpleSigner:
+    path, password = _certificate_file()
+    return _signer(path, path.stat().st_mtime, password)
+
+
+def seal_certificate() -> asn1_x509.Certificate:
+    """The certificate the portal seals with: what seal_status() trusts."""
+    return seal_signer().signing_cert
+
+
+def _without_event_loop(function, *args):
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which fails in a
+    thread that already runs one (an async caller, Playwright's tests): there, in a thread
+    of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args).result()
+
+
+def seal_pdf(content: bytes) -> bytes:
+    """The PDF with the portal's seal: a PAdES B-B certification signature that allows no
+    change, in an invisible field, added as an incremental update."""
+    return _without_event_loop(_seal, content)
+
+
+def _seal(content: bytes) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=REASON,
+        name="Roadmap Portal",
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+    )
+    output = signers.sign_pdf(writer, metadata, signer=seal_signer())
+    return output.getvalue()
+
+
+def seal_status(content: bytes) -> dict:
+    """What pyHanko says of the PDF's seal: `sealed` (it has one), `intact` (the bytes it
+    covers are unchanged), `valid` (its cryptography holds), `whole_file` (it covers the
+    whole file: nothing was added after it), `trusted` (its certificate is the one this
+    portal seals with, or chains to a root the validation trusts), `signer` (the
+    certificate's subject), and `ok`: all of them. A file that is not a PDF is not sealed."""
+    return _without_event_loop(_status, content)
+
+
+def _status(content: bytes) -> dict:
+    status = {
+        "sealed": False,
+        "intact": False,
+        "valid": False,
+        "whole_file": False,
+        "trusted": False,
+        "signer": "",
+        "ok": False,
+    }
+    try:
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        embedded = reader.embedded_signatures
+    except Exception:  # not a PDF, or one pyHanko cannot read: not sealed
+        return status
+    if not embedded:
+        return status
+    signature = embedded[-1]
+    status["sealed"] = True
+    trusted = seal_certificate()  # not configured: raised, not taken for a broken seal
+    try:
+        context = ValidationContext(trust_roots=[trusted], allow_fetching=False)
+        result = validate_pdf_signature(signature, context)
+    except Exception:  # SignatureValidationError, or a file too damaged to read: no seal holds
+        return status
+    status.update(
+        intact=bool(result.intact),
+        valid=bool(result.valid),
+        whole_file=result.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(embedded) == 1,
+        trusted=bool(result.trusted),
+        signer=result.signing_cert.subject.human_friendly,
+    )
+    status["ok"] = all(status[key] for key in ("intact", "valid", "whole_file", "trusted"))
+    return status
