@@ -263,6 +263,9 @@ class NotSignable(Exception):
 def signing_problems(partnership) -> list[str]:
     """Why the partnership cannot be signed yet (empty when it can)."""
     problems = []
+    # What the partners sign up to: a plan toward no stated result is no agreement.
+    if not partnership.shared_result.strip():
+        problems.append(_("Describe the shared result in the details."))
     if len(signing_parties(partnership)) < 2:
         problems.append(_("Add at least one partner organization as a signatory."))
     if not partnership.actions.exists():

@@ -15,6 +15,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from orgs.taxonomies import taxonomies_load
+from tests.factories import PASSWORD
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -91,3 +92,23 @@ def taxonomies(transactional_db):
     # Browser tests run in real transactions, and the database is emptied after each:
     # the taxonomies a migration loaded are put back first.
     taxonomies_load(apps)
+
+
+def sign_in(browser, live_server, email, *, width=1280, javascript=True):
+    """A new browser context signed in as `email` (password tests.factories.PASSWORD), in
+    English, and its page: each role of a test in a browser of its own."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-GB",
+        bypass_csp=True,
+        viewport={"width": width, "height": 900},
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/en/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/**")
+    return context, page

@@ -8,35 +8,16 @@ from playwright.sync_api import expect
 
 from actionplans.models import Partnership
 from tests.factories import (
-    PASSWORD,
     MemberFactory,
     OrganizationMembershipFactory,
     PartnershipFactory,
 )
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
-
-
-def sign_in(browser, live_server, user, *, width=1280, javascript=True):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-GB",
-        bypass_csp=True,
-        viewport={"width": width, "height": 900},
-        java_script_enabled=javascript,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/en/**")
-    return context, page
 
 
 def fill_row(page, index, activity, name):
@@ -53,10 +34,10 @@ def test_staff_add_and_move_rows_and_a_second_editor_sees_the_conflict(
     address = f"/en/partnerships/{partnership.pk}/action-plan/"
 
     # The representative opens the plan first and leaves it open.
-    other_context, other = sign_in(browser, live_server, representative)
+    other_context, other = sign_in(browser, live_server, representative.email)
     other.goto(address)
 
-    context, page = sign_in(browser, live_server, staff)
+    context, page = sign_in(browser, live_server, staff.email)
     page.goto(address)
     page.evaluate("window.sameDocument = true")
     fill_row(page, 0, "Telpu atrašana", "Anna Bērziņa")
@@ -117,7 +98,7 @@ def test_the_action_plan_fits_a_320_pixel_screen_and_passes_axe(
         status="blocked",
         blocked_reason="Nav telpu, kamēr dome nav lēmusi",
     )
-    context, page = sign_in(browser, live_server, staff, width=320)
+    context, page = sign_in(browser, live_server, staff.email, width=320)
     page.goto(f"/en/partnerships/{partnership.pk}/action-plan/")
     blocked = "Blocked: Nav telpu, kamēr dome nav lēmusi"
     assert page.locator("#actions-row-0").get_by_text(blocked).is_visible()
@@ -141,7 +122,7 @@ def test_the_row_buttons_work_without_javascript(
 ):
     partnership = PartnershipFactory(municipality=municipality, title="Bez skriptiem")
     MemberFactory(partnership=partnership, organization=organization)
-    context, page = sign_in(browser, live_server, staff, javascript=False)
+    context, page = sign_in(browser, live_server, staff.email, javascript=False)
     page.goto(f"/en/partnerships/{partnership.pk}/action-plan/")
     fill_row(page, 0, "Pirmā", "Anna Bērziņa")
     page.get_by_role("button", name="Add another action").click()

@@ -10,7 +10,7 @@ from actionplans.services import partnership_start
 from orgs.models import MunicipalityMembership
 from tests.factories import PASSWORD, MunicipalityMembershipFactory, OrganizationFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,17 +88,6 @@ def test_staff_start_a_partnership_and_add_its_partners_on_a_small_screen(
     partnership.refresh_from_db()
     assert str(partnership.ends_on) == "2026-12-31"
     context.close()
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    page.goto("/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
-    return context, page
 
 
 def test_a_second_editor_of_the_details_sees_the_conflict_and_keeps_their_text(

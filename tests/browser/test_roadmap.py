@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from checklists.services import template_publish
 from orgs.models import TargetGroup
 from orgs.services import organization_reindex
-from tests.factories import PASSWORD, MunicipalityMembershipFactory, OrganizationFactory
+from tests.factories import MunicipalityMembershipFactory, OrganizationFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,16 +21,6 @@ def folder(tmp_path):
     path = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    page.goto("/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    return context, page
 
 
 def test_talsi_staff_fill_the_municipality_form_complete_it_and_export_the_pdf(

@@ -9,32 +9,17 @@ import pytest
 from orgs.models import MunicipalityMembership
 from tests.actionplans.signoff_helpers import signable_partnership
 from tests.factories import (
-    PASSWORD,
     ActionItemFactory,
     MunicipalityMembershipFactory,
     OrganizationFactory,
     OrganizationMembershipFactory,
 )
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder, to look at the pages
-
-
-def sign_in(browser, live_server, email, *, width=1280):
-    context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport={"width": width, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/en/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/en/**")
-    return context, page
 
 
 def check_page(page, name):
