@@ -101,5 +101,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.full_name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """The name others read where no contact detail may show (a signed plan, a public
+        page, a calendar feed): the full name, or else the address without its domain,
+        which reaches nobody."""
+        return self.full_name or self.email.partition("@")[0]
+
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -19,7 +19,7 @@ from orgs.models import Municipality, MunicipalityMembership, Organization
 from orgs.sides import Side
 from roadmap_portal.lib.http import PermissionDeniedWithReason
 
-from .models import Member, Partnership, PublicationConsent
+from .models import Member, Partnership, PartnershipRevision, PublicationConsent, Signature
 
 # The party a coordinator signs for; an organization's party is the organization itself.
 MUNICIPALITY_PARTY = None
@@ -166,22 +166,34 @@ def get_partnership_for_signing(user, pk):
 
 
 def public_partnerships():
-    """Partnerships every signing party agreed to publish, with a signed revision."""
+    """Partnerships every signing party agreed to publish, with a signed revision: the
+    municipality, each signatory partner now, and each organization that signed a signed
+    revision (what the public reads carries its signature, so it has a say even after it
+    left the partners)."""
     consent_of_municipality = PublicationConsent.objects.filter(
         partnership=OuterRef("pk"), organization__isnull=True
     )
+    consenting = PublicationConsent.objects.filter(
+        partnership=OuterRef(OuterRef("pk")), organization__isnull=False
+    ).values("organization_id")
     unconsented_signatory = Member.objects.filter(
         partnership=OuterRef("pk"), role=Member.Role.SIGNATORY
-    ).exclude(
-        organization__in=PublicationConsent.objects.filter(
-            partnership=OuterRef(OuterRef("pk")), organization__isnull=False
-        ).values("organization_id")
-    )
+    ).exclude(organization__in=consenting)
+    unconsented_signer = Signature.objects.filter(
+        revision__partnership=OuterRef("pk"),
+        revision__status=PartnershipRevision.Status.SIGNED,
+        organization__isnull=False,
+    ).exclude(organization__in=consenting)
     return Partnership.objects.filter(
         Exists(consent_of_municipality),
         ~Exists(unconsented_signatory),
-        revisions__status="signed",
-    ).distinct()
+        ~Exists(unconsented_signer),
+        Exists(
+            PartnershipRevision.objects.filter(
+                partnership=OuterRef("pk"), status=PartnershipRevision.Status.SIGNED
+            )
+        ),
+    )
 
 
 def is_public(partnership):

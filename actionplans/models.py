@@ -393,7 +393,7 @@ class ActionItem(models.Model):
     def responsible(self) -> str:
         """Who is responsible, as the plan prints it."""
         if self.responsible_user_id:
-            return str(self.responsible_user)
+            return self.responsible_user.public_name
         return self.responsible_name
 
     def is_overdue(self, today: date) -> bool:

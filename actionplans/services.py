@@ -227,7 +227,10 @@ def partnership_members_save(*, partnership, rows: list[dict], version: int, act
     ]
     for pk in moving:
         Member.objects.filter(pk=pk).update(
-            organization=None, name=f"({pk})", role=Member.Role.IMPLEMENTING
+            # A vertical tab: no name typed in a form has one, so the placeholder meets none.
+            organization=None,
+            name=f"\v{pk}",
+            role=Member.Role.IMPLEMENTING,
         )
     lead.position = 0
     lead.save()
@@ -316,6 +319,14 @@ def partnership_sign(*, partnership, party, signer, checked_hash: str) -> Signat
         frozen = False
     organization = None if party is MUNICIPALITY_PARTY else party
     signature = revision.signatures.filter(organization=organization).first()
+    if signature is None and revision.signatures.filter(signer=signer).exists():
+        # Both sides sign: one person holding both roles does not make two signatures.
+        raise NotSignable(
+            _(
+                "You have signed this revision for another party already. Each party signs"
+                " by a different person."
+            )
+        )
     # Signing the same content again changes nothing: the view says so.
     signature_is_new = signature is None
     if signature is None:
@@ -323,7 +334,7 @@ def partnership_sign(*, partnership, party, signer, checked_hash: str) -> Signat
             revision=revision,
             organization=organization,
             signer=signer,
-            signer_name=str(signer),
+            signer_name=signer.public_name,
             signer_role=_party_label(party, partnership),
             content_hash=revision.content_hash,
         )
@@ -360,6 +371,9 @@ def revision_signed(*, revision, actor):
     if partnership.status == Partnership.Status.DRAFT:
         partnership.status = Partnership.Status.ACTIVE
         partnership.save(update_fields=["status", "updated_at"])
+        # The details page edits the status: an editor who loaded it before saves a
+        # conflict, not a return to draft.
+        bump_version(partnership)
     PartnershipEvent.objects.create(
         partnership=partnership,
         kind=PartnershipEvent.Kind.REVISION_SIGNED,

@@ -92,16 +92,23 @@ def verify(request, code):
         rate_limit_count(address, window_seconds=HOUR)
         return render(request, "actionplans/verify.html", {"unknown": True}, status=404)
     signatures = list(revision.signatures.all())
+    # Every party the frozen content names signed it: the municipality and each signatory.
+    required = {None} | {
+        member.get("organization_id")
+        for member in revision.content.get("members", [])
+        if member.get("role") == Member.Role.SIGNATORY
+    }
     valid = (
         revision.is_signed
         and revision.is_intact
-        and bool(signatures)
+        and required <= {signature.organization_id for signature in signatures}
         and all(signature.content_hash == revision.content_hash for signature in signatures)
     )
     public = is_public(revision.partnership) and revision.is_signed
     context = {"revision": revision, "valid": valid, "public": public}
     if public:
         context["partnership"] = revision.partnership
+        context["title"] = revision.content["partnership"]["title"]
         roles = dict(Member.Role.choices)
         context["members"] = [
             {"name": member["name"], "role": roles.get(member["role"], member["role"])}

@@ -177,7 +177,10 @@ def partnership_detail(request, pk):
             ),
             "latest_signed": latest_signed,
             "latest_revision": latest,
-            "events": partnership.events.select_related("actor", "revision")[:10],
+            # A revision's number, not its content (a whole plan) for each event.
+            "events": partnership.events.select_related("actor", "revision").defer(
+                "revision__content"
+            )[:10],
         },
     )
 

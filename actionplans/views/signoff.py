@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from ..access import (
 )
 from ..content import content_changes, content_labels, partnership_content
 from ..forms_signoff import DRAFT, CompareForm, PublicationForm, SignForm, party_key, party_name
-from ..models import Member, PartnershipRevision, PublicationConsent
+from ..models import PartnershipRevision, PublicationConsent
 from ..services import (
     NotSignable,
     partnership_sign,
@@ -270,20 +270,18 @@ def publication(request, pk):
     )
 
 
-def _partners():
-    return Prefetch(
-        "members",
-        queryset=Member.objects.select_related("organization", "municipality").order_by(
-            "position", "id"
-        ),
-    )
-
-
 @require_safe
 def public_list(request):
-    """The partnerships every signing party agreed to publish."""
+    """The partnerships every signing party agreed to publish, named as they signed them
+    (the latest signed revision's title and partners, not the draft's)."""
+    latest = PartnershipRevision.objects.filter(
+        partnership=OuterRef("pk"), status=PartnershipRevision.Status.SIGNED
+    ).order_by("-number")
     partnerships = (
-        public_partnerships().with_municipality().prefetch_related(_partners()).order_by("title")
+        public_partnerships()
+        .with_municipality()
+        .annotate(signed_content=Subquery(latest.values("content")[:1]))
+        .order_by("title")
     )
     return render(request, "actionplans/public_list.html", {"partnerships": partnerships})
 
@@ -293,16 +291,13 @@ def public_detail(request, pk):
     """A public partnership: title, partners (names and roles), shared result, status and
     the latest signed revision, without anyone's contact details."""
     partnership = get_public_partnership(pk)
+    # What the public reads is what was signed: the draft's title and partners stay private.
     revision = partnership.revisions.filter(status=PartnershipRevision.Status.SIGNED).first()
-    members = partnership.members.select_related("organization", "municipality").order_by(
-        "position", "id"
-    )
     return render(
         request,
         "actionplans/public_detail.html",
         {
             "partnership": partnership,
-            "members": members,
             "revision": revision,
             "content": revision.content,
             "labels": content_labels(revision.content),

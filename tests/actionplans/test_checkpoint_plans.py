@@ -3,6 +3,9 @@
 import pytest
 
 from actionplans.services import partnership_start
+from checklists.services import roadmap_share
+from orgs.models import MunicipalityMembership
+from tests.factories import MunicipalityFactory, MunicipalityMembershipFactory
 
 from .conftest import complete
 
@@ -62,3 +65,27 @@ def test_other_checkpoints_say_nothing_of_partnerships(client, staff, municipal_
     assert 'id="plans"' not in text
     assert "once the roadmap is completed" not in text
     assert "Notes on the plan" not in text
+
+
+def test_a_reader_of_the_roadmap_who_is_no_partner_does_not_see_its_partnerships(
+    client, staff, municipality, community_roadmap, organization, representative
+):
+    """A coordinator of another municipality reads the shared roadmap; the partnership
+    Talsi started from it is not theirs to know of."""
+    other = MunicipalityFactory(name="Ventspils")
+    reader = MunicipalityMembershipFactory(
+        municipality=other, role=MunicipalityMembership.Role.COORDINATOR
+    ).user
+    roadmap_share(roadmap=community_roadmap, municipality=other, actor=representative)
+    partnership_start(
+        municipality=municipality,
+        title="Talsu sadarbība",
+        shared_result="",
+        actor=staff,
+        roadmap=complete(community_roadmap),
+    )
+    client.force_login(reader)
+    text = page(client, community_roadmap, "3.1")
+    assert "Talsu sadarbība" not in text
+    client.force_login(representative)  # the organization leads it: a member
+    assert "Talsu sadarbība" in page(client, community_roadmap, "3.1")

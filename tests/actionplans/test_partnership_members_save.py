@@ -120,3 +120,23 @@ def test_two_rows_swapping_their_roles_are_saved(partnership, organization, staf
     signatory.refresh_from_db()
     funder.refresh_from_db()
     assert (signatory.role, funder.role) == (Member.Role.FUNDING, Member.Role.SIGNATORY)
+
+
+def test_a_row_changing_role_beside_a_group_named_like_its_placeholder_is_saved(
+    partnership, organization, staff
+):
+    signatory = partnership.members.get(role=Member.Role.SIGNATORY)
+    group = partnership.members.create(
+        role=Member.Role.IMPLEMENTING, name=f"({signatory.pk})", position=2
+    )
+    partnership_members_save(
+        partnership=partnership,
+        rows=[
+            row(id=signatory.pk, role=Member.Role.FUNDING, organization=organization),
+            row(id=group.pk, role=Member.Role.IMPLEMENTING, name=group.name),
+        ],
+        version=1,
+        actor=staff,
+    )
+    signatory.refresh_from_db()
+    assert signatory.role == Member.Role.FUNDING and signatory.name == ""

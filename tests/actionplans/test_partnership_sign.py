@@ -176,7 +176,7 @@ def test_a_signed_revision_is_announced_to_signers_staff_and_partners_not_to_the
     sign(partnership, MUNICIPALITY_PARTY, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         sign(partnership, organization, representative)
-    signed = {message.to[0] for message in mail.outbox if "is signed" in message.subject}
+    signed = {message.to[0] for message in mail.outbox}  # only the "signed" mails ran
     assert signed == {coordinator.email, staff.email, partner_representative.email}
     (message,) = _mail_to(coordinator.email)
     path = f"/{coordinator.language}/partnerships/{partnership.pk}/revisions/1/"
@@ -193,3 +193,40 @@ def test_nothing_is_mailed_when_signing_is_refused(
             partnership=partnership, party=MUNICIPALITY_PARTY, signer=coordinator, checked_hash=seen
         )
     assert mail.outbox == []
+
+
+def test_one_person_does_not_sign_for_both_sides(partnership, coordinator, organization):
+    OrganizationMembershipFactory(organization=organization, user=coordinator)
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    with pytest.raises(NotSignable):
+        sign(partnership, organization, coordinator)
+    revision = partnership.revisions.get()
+    assert revision.status == PartnershipRevision.Status.OPEN
+    assert revision.signatures.count() == 1
+
+
+def test_the_signature_that_activates_the_partnership_outdates_an_open_details_page(
+    partnership, coordinator, organization, representative
+):
+    loaded = Partnership.objects.get(pk=partnership.pk).version
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    sign(partnership, organization, representative)
+    partnership.refresh_from_db()
+    assert partnership.status == Partnership.Status.ACTIVE
+    assert partnership.version == loaded + 1
+
+
+def test_a_signer_without_a_full_name_is_named_without_their_address(
+    partnership, coordinator, organization, representative
+):
+    representative.full_name = ""
+    representative.save(update_fields=["full_name"])
+    action = partnership.actions.first()
+    action.responsible_user, action.responsible_name = representative, ""
+    action.save(update_fields=["responsible_user", "responsible_name"])
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    signature = sign(partnership, organization, representative)
+    local_part, _at, domain = representative.email.partition("@")
+    assert signature.signer_name == local_part
+    content = str(signature.revision.content)
+    assert local_part in content and domain not in content

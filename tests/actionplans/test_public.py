@@ -90,7 +90,7 @@ def test_the_lists_queries_do_not_grow_with_partnerships_and_partners(
         partnership = signable_partnership(municipality, organization, title=f"Nr. {number}")
         MemberFactory(partnership=partnership, role="implementing")
         make_public(partnership, coordinator, organization, representative)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get(public_list_url())
     assert response.content.decode().count('class="border-bottom py-2"') == 4
 
@@ -102,3 +102,27 @@ def test_the_footer_links_to_the_public_list(client, public):
 def test_post_is_refused(client, public):
     assert client.post(url("public", public)).status_code == 405
     assert client.post(public_list_url()).status_code == 405
+
+
+def test_a_signer_taken_off_the_partners_still_has_to_agree_before_it_is_public(
+    client, municipality, organization, coordinator, representative
+):
+    partnership = signable_partnership(municipality, organization, title="Atelpas brīži")
+    sign_by_both(partnership, coordinator, organization, representative)
+    publication_consent_give(partnership=partnership, party=MUNICIPALITY_PARTY, actor=coordinator)
+    # The organization's signature is on revision 1: dropping it from the partners does not
+    # make the municipality's agreement enough.
+    partnership.members.filter(organization=organization).update(role="implementing")
+    assert client.get(url("public", partnership)).status_code == 404
+    publication_consent_give(partnership=partnership, party=organization, actor=representative)
+    assert client.get(url("public", partnership)).status_code == 200
+
+
+def test_the_public_pages_name_the_partnership_as_signed_not_as_renamed_since(client, public):
+    public.title = "Jauns nosaukums"
+    public.save(update_fields=["title"])
+    MemberFactory(partnership=public, name="Jauna grupa", organization=None, role="funding")
+    for page in (client.get(url("public", public)), client.get(public_list_url())):
+        text = page.content.decode()
+        assert "Atelpas brīži" in text
+        assert "Jauns nosaukums" not in text and "Jauna grupa" not in text

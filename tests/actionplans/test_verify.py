@@ -134,3 +134,17 @@ def test_the_page_of_a_public_partnership_takes_three_queries(
     # come from the revision's content, not from a query per partner.
     with django_assert_num_queries(3):
         client.get(url(revision.verification_code))
+
+
+def test_a_signed_revision_missing_a_partys_signature_is_not_valid(client, revision):
+    revision.signatures.filter(organization__isnull=False).delete()
+    page = client.get(url(revision.verification_code)).content.decode()
+    assert "Not valid" in page
+
+
+def test_a_public_partnership_is_named_as_it_was_signed(client, revision):
+    make_public(revision)
+    revision.partnership.title = "Pārdēvēta"
+    revision.partnership.save(update_fields=["title"])
+    page = client.get(url(revision.verification_code)).content.decode()
+    assert "Atelpas brīži kopā" in page and "Pārdēvēta" not in page
