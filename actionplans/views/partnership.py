@@ -42,6 +42,10 @@ from ..services import (
     signing_problems,
 )
 
+# A datalist is sent whole with the page: the first entries by name, and the field matches
+# any published entry by exact name or registration number beyond them.
+SUGGESTIONS = 500
+
 
 @login_required
 @require_safe
@@ -354,7 +358,7 @@ def partners(request, pk):
                     | Q(municipalities_served=partnership.municipality_id)
                 )
                 .distinct()
-                .order_by("name")
+                .order_by("name")[:SUGGESTIONS]
             ],
         },
     )
