@@ -57,3 +57,14 @@ def url_of(name, **kwargs):
     """A page's address in English, the language the tests read."""
     with translation.override("en"):
         return reverse(f"actionplans:{name}", kwargs=kwargs)
+
+
+@pytest.fixture
+def people(municipality, coordinator, organization, representative):
+    """The four people a signed revision needs (tests/actionplans/signed_revisions.py)."""
+    return {
+        "municipality": municipality,
+        "coordinator": coordinator,
+        "organization": organization,
+        "representative": representative,
+    }

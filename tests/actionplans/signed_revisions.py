@@ -3,16 +3,13 @@ partnership_sign as the sign-off pages make them."""
 
 from django.test import TestCase
 
-from actionplans.access import MUNICIPALITY_PARTY
-from actionplans.content import current_hash
-from actionplans.services import partnership_sign
-
 from ..factories import (
     ActionItemFactory,
     CommunicationItemFactory,
     MemberFactory,
     PartnershipFactory,
 )
+from .signoff_helpers import sign_by_both
 
 LETTERS = "ā č ē ģ ī ķ ļ ņ š ū ž ą ę ė į ų å ä ö ã õ ç α β γ Ω"
 
@@ -41,11 +38,4 @@ def signed_revision(
     for number in range(communications):
         CommunicationItemFactory(partnership=partnership, subject=f"Ziņa {number + 1} vecākiem")
     with TestCase.captureOnCommitCallbacks(execute=make_pdf):
-        for party, signer in ((MUNICIPALITY_PARTY, coordinator), (organization, representative)):
-            partnership_sign(
-                partnership=partnership,
-                party=party,
-                signer=signer,
-                checked_hash=current_hash(partnership),
-            )
-    return partnership.revisions.get(number=1)
+        return sign_by_both(partnership, coordinator, organization, representative)

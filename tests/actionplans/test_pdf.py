@@ -24,16 +24,6 @@ ROWS, COMMUNICATIONS = 200, 30
 
 
 @pytest.fixture
-def people(municipality, coordinator, organization, representative):
-    return {
-        "municipality": municipality,
-        "coordinator": coordinator,
-        "organization": organization,
-        "representative": representative,
-    }
-
-
-@pytest.fixture
 def long_revision(people):
     return signed_revision(
         **people, actions=ROWS, communications=COMMUNICATIONS, title=f"Plāns {LETTERS}"

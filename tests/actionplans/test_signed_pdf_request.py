@@ -15,16 +15,6 @@ from .signed_revisions import signed_revision
 
 
 @pytest.fixture
-def people(municipality, coordinator, organization, representative):
-    return {
-        "municipality": municipality,
-        "coordinator": coordinator,
-        "organization": organization,
-        "representative": representative,
-    }
-
-
-@pytest.fixture
 def revision(people):
     return signed_revision(**people, actions=1)
 
