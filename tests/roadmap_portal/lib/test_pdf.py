@@ -1,9 +1,13 @@
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
+from weasyprint import CSS
 from weasyprint import HTML as HTML_DOCUMENT
+from weasyprint.formatting_structure.boxes import LineBox
 
 from roadmap_portal.lib.pdf import (
     MAX_CLUSTER,
@@ -85,6 +89,27 @@ def test_a_template_extending_the_print_base_has_its_language_title_header_and_f
     assert re.search(r"Αγλαντζιά\s+1\s*/\s*1\s*$", text)  # the footer: title, page
     info = pdf_info(content, tmp_path)
     assert (info["Title"], info["Tagged"]) == ("Οδικός χάρτης", "yes")
+
+
+def test_a_long_title_in_the_footer_wraps_beside_the_page_number(tmp_path):
+    # The footer's boxes have fixed widths (print.css): a title of any length keeps to its
+    # three quarters of the line and the page number to the last quarter.
+    title = " ".join(["Ģimenēm ar bērniem trūkst atelpas brīžu"] * 6)
+    page = Template(
+        '{% extends "print/base.html" %}{% block content %}<h1>{{ title }}</h1>{% endblock %}'
+    ).render(Context({"LANGUAGE_CODE": "lv", "title": title}))
+    stylesheet = CSS(string=(Path(settings.BASE_DIR) / "static/css/print.css").read_text())
+    document = HTML_DOCUMENT(string=page).render(stylesheets=[stylesheet])
+    boxes = {getattr(box, "at_keyword", None): box for box in document.pages[0]._page_box.children}
+    left, right = boxes["@bottom-left"], boxes["@bottom-right"]
+    assert left.margin_width() == pytest.approx(3 * right.margin_width())
+    assert left.position_x + left.margin_width() <= right.position_x + 0.01
+    lines = {
+        name: sum(isinstance(box, LineBox) for box in boxes[name].descendants())
+        for name in ("@bottom-left", "@bottom-right")
+    }
+    assert lines["@bottom-left"] > 1 and lines["@bottom-right"] == 1  # the title wrapped
+    assert "1/1" in pdf_text(html_to_pdf(page), tmp_path).replace(" ", "")
 
 
 def test_a_pdf_response_is_a_download_with_an_ascii_and_a_utf8_name():
