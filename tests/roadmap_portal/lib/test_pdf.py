@@ -38,6 +38,11 @@ def test_blank_lines_and_runs_of_spaces_are_printed_once():
     assert printable("a\r\n\r\n\r\n\n  \nb   c\t\td") == "a\n\nb c d"
 
 
+def test_spaces_are_collapsed_as_pre_line_would_so_pre_wrap_prints_the_same():
+    assert printable("  a \t\n \tb\tc \n\n\n d  ") == "a\nb c\n\nd"
+    assert printable(" \n \n x") == "\n\nx"
+
+
 def test_a_letter_keeps_only_a_few_marks_and_joined_emoji_are_cut_into_clusters():
     assert printable("a" + "\u0301" * 1000) == "a" + "\u0301" * MAX_CLUSTER
     assert printable("ệ") == "ệ" and printable("e\u0323\u0302") == "e\u0323\u0302"
