@@ -27,7 +27,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -38,6 +38,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 FIELD_NAME = "RoadmapPortalSeal"
 REASON = "Sealed by Roadmap Portal: the document is unchanged since the portal made it."
@@ -123,13 +124,45 @@ def _certificate_file() -> tuple[Path, bytes]:
     return path, DEVELOPMENT_PASSWORD
 
 
+class _KeptKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with its private key read once. SimpleSigner reads the key
+    from its DER again for every signature, twice a seal (a trial signature that sizes the
+    field, then the signature), and cryptography checks an RSA key's consistency on each
+    read: 50 ms each, more than half of a seal. This one reads (and checks) it once and
+    signs RSA PKCS#1 v1.5, the seal's mechanism, with it; any other through SimpleSigner."""
+
+    def __init__(self, loaded: signers.SimpleSigner):
+        super().__init__(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+            signature_mechanism=loaded.signature_mechanism,
+            prefer_pss=loaded.prefer_pss,
+            embed_roots=loaded.embed_roots,
+        )
+        self.private_key = serialization.load_der_private_key(
+            loaded.signing_key.dump(), password=None
+        )
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:  # one asn1crypto does not name: SimpleSigner's way
+            algorithm = None
+        if algorithm == "rsassa_pkcs1v15" and isinstance(self.private_key, rsa.RSAPrivateKey):
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            return self.private_key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        return super().sign_raw(data, digest_algorithm)
+
+
 @functools.cache
 def _signer(path: Path, modified: float, password: bytes) -> signers.SimpleSigner:
     # Read once per file (and again when it is replaced: its time is part of the key).
     signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=password or None)
     if signer is None:
         raise SealNotConfigured(f"Cannot read the certificate and key in {str(path)!r}.")
-    return signer
+    return _KeptKeySigner(signer)
 
 
 def seal_signer() -> signers.SimpleSigner:

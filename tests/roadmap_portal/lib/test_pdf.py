@@ -1,13 +1,19 @@
 import re
+import ssl
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
+from weasyprint import CSS
 from weasyprint import HTML as HTML_DOCUMENT
+from weasyprint.formatting_structure.boxes import LineBox
 
 from roadmap_portal.lib.pdf import (
     MAX_CLUSTER,
     UNBROKEN_RUN,
+    StaticFilesOnlyFetcher,
     html_to_pdf,
     pdf_response,
     printable,
@@ -32,6 +38,11 @@ def test_a_long_run_gets_an_invisible_break_opportunity_and_keeps_every_characte
 
 def test_blank_lines_and_runs_of_spaces_are_printed_once():
     assert printable("a\r\n\r\n\r\n\n  \nb   c\t\td") == "a\n\nb c d"
+
+
+def test_spaces_are_collapsed_as_pre_line_would_so_pre_wrap_prints_the_same():
+    assert printable("  a \t\n \tb\tc \n\n\n d  ") == "a\nb c\n\nd"
+    assert printable(" \n \n x") == "\n\nx"
 
 
 def test_a_letter_keeps_only_a_few_marks_and_joined_emoji_are_cut_into_clusters():
@@ -85,6 +96,39 @@ def test_a_template_extending_the_print_base_has_its_language_title_header_and_f
     assert re.search(r"Αγλαντζιά\s+1\s*/\s*1\s*$", text)  # the footer: title, page
     info = pdf_info(content, tmp_path)
     assert (info["Title"], info["Tagged"]) == ("Οδικός χάρτης", "yes")
+
+
+def test_a_long_title_in_the_footer_wraps_beside_the_page_number(tmp_path):
+    # The footer's boxes have fixed widths (print.css): a title of any length keeps to its
+    # three quarters of the line and the page number to the last quarter.
+    title = " ".join(["Ģimenēm ar bērniem trūkst atelpas brīžu"] * 6)
+    page = Template(
+        '{% extends "print/base.html" %}{% block content %}<h1>{{ title }}</h1>{% endblock %}'
+    ).render(Context({"LANGUAGE_CODE": "lv", "title": title}))
+    stylesheet = CSS(string=(Path(settings.BASE_DIR) / "static/css/print.css").read_text())
+    document = HTML_DOCUMENT(string=page).render(stylesheets=[stylesheet])
+    boxes = {getattr(box, "at_keyword", None): box for box in document.pages[0]._page_box.children}
+    left, right = boxes["@bottom-left"], boxes["@bottom-right"]
+    assert left.margin_width() == pytest.approx(3 * right.margin_width())
+    assert left.position_x + left.margin_width() <= right.position_x + 0.01
+    lines = {
+        name: sum(isinstance(box, LineBox) for box in boxes[name].descendants())
+        for name in ("@bottom-left", "@bottom-right")
+    }
+    assert lines["@bottom-left"] > 1 and lines["@bottom-right"] == 1  # the title wrapped
+    assert "1/1" in pdf_text(html_to_pdf(page), tmp_path).replace(" ", "")
+
+
+def test_the_fetcher_loads_no_ca_certificates_it_would_never_use(monkeypatch):
+    # Loading them took half the time of a one-page PDF; it reads static files only.
+    def refuse(*args, **kwargs):
+        raise AssertionError("CA certificates loaded")
+
+    monkeypatch.setattr(ssl.SSLContext, "load_default_certs", refuse)
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", refuse)
+    fetcher = StaticFilesOnlyFetcher()
+    assert b"@page" in fetcher.fetch("static:/css/print.css").read()
+    assert_tagged(html_to_pdf(HTML, fetcher=fetcher), lang="lv")
 
 
 def test_a_pdf_response_is_a_download_with_an_ascii_and_a_utf8_name():

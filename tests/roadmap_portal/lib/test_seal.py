@@ -2,6 +2,7 @@ import asyncio
 import threading
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
 
 from roadmap_portal.lib import seal
@@ -138,3 +139,17 @@ def test_sealing_and_checking_work_where_an_event_loop_runs(unsealed):
     thread.start()
     thread.join()
     assert found["ok"]
+
+
+def test_the_key_is_read_once_not_for_every_seal(unsealed, monkeypatch):
+    seal.seal_signer()  # read (and checked) with the certificate, once a process
+    reads = []
+    original = serialization.load_der_private_key
+    monkeypatch.setattr(
+        serialization,
+        "load_der_private_key",
+        lambda *args, **kwargs: reads.append(1) or original(*args, **kwargs),
+    )
+    sealed_twice = [seal_pdf(unsealed), seal_pdf(unsealed)]
+    assert reads == []
+    assert all(seal_status(content)["ok"] for content in sealed_twice)
