@@ -27,6 +27,21 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return _poppler("pdftotext", content, tmp_path, "-layout")
 
 
+def pdf_text_overflow(content: bytes, tmp_path, *, right_margin: float) -> list[str]:
+    """The words printed past the right margin (`right_margin` points from the page's
+    edge), with their page: what a table wider than its page leaves."""
+    boxes = _poppler("pdftotext", content, tmp_path, "-bbox")
+    overflowing, page, width = [], 0, 0.0
+    for line in boxes.splitlines():
+        if found := re.search(r'<page width="([\d.]+)"', line):
+            page, width = page + 1, float(found[1])
+        elif (found := re.search(r'xMax="([\d.]+)"[^>]*>([^<]*)<', line)) and float(
+            found[1]
+        ) > width - right_margin + 0.5:
+            overflowing.append(f"page {page}: {found[2]}")
+    return overflowing
+
+
 def pdf_info(content: bytes, tmp_path) -> dict:
     """pdfinfo's fields: Title, Tagged, Pages, ..."""
     lines = _poppler("pdfinfo", content, tmp_path).splitlines()

@@ -16,7 +16,7 @@ from actionplans.pdf import (
 )
 from roadmap_portal.lib.seal import seal_status
 from tests.factories import OrganizationFactory
-from tests.pdfs import assert_tagged, pdf_info, pdf_text
+from tests.pdfs import assert_tagged, pdf_info, pdf_text, pdf_text_overflow
 
 from .signed_revisions import LETTERS, signed_revision
 
@@ -149,3 +149,8 @@ def test_a_second_signatory_with_its_role_is_printed(people, tmp_path):
     Member.objects.create(partnership=revision.partnership, organization=other, role="funding")
     text = pdf_text(RevisionPrint(revision, language="en").pdf(), tmp_path)
     assert "Föreningen Åmål" not in text
+
+
+def test_the_plans_tables_stay_inside_the_pages_margins(long_pdf, tmp_path):
+    # print.css: 16 mm left and right.
+    assert pdf_text_overflow(long_pdf, tmp_path, right_margin=16 / 25.4 * 72) == []
