@@ -123,9 +123,10 @@ def signers_for(partnership, party):
     return users.filter(organization_memberships__organization=party)
 
 
-def partnership_readers(partnership):
-    """Who is told that a revision is signed: the municipality's staff (coordinators
-    included) and the representatives of every partner organization, active ones only."""
+def partnership_people(partnership):
+    """The partnership's people: the municipality's staff (coordinators included) and the
+    representatives of every partner organization, active ones only, each once. They are
+    told that a revision is signed, and one of them may be responsible for an action."""
     partner_organizations = partnership.members.filter(organization__isnull=False).values(
         "organization_id"
     )

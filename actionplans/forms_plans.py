@@ -10,8 +10,6 @@ page's queries do not grow with its rows.
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -19,6 +17,7 @@ from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.locking import OUT_OF_DATE
 from roadmap_portal.lib.text import validate_single_line
 
+from .access import partnership_people
 from .models import (
     MAX_ACTION_ITEMS,
     MAX_COMMUNICATION_ITEMS,
@@ -29,22 +28,6 @@ from .models import (
 
 def _max_length(model, name):
     return model._meta.get_field(name).max_length
-
-
-def partnership_people(partnership):
-    """Who may be responsible for an action: the municipality's staff (coordinators
-    included) and the representatives of the partner organizations, each once."""
-    organizations = partnership.members.filter(organization__isnull=False).values("organization_id")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(municipality_memberships__municipality_id=partnership.municipality_id)
-            | Q(organization_memberships__organization_id__in=organizations)
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 @dataclass
@@ -59,7 +42,7 @@ class PlanChoices:
     @classmethod
     def for_actions(cls, partnership, actions):
         """`actions`: the saved rows, in order, with their responsible_user loaded."""
-        people = list(partnership_people(partnership))
+        people = list(partnership_people(partnership).order_by("full_name", "email"))
         # Someone responsible for a saved row who has left the partnership since stays a
         # choice, so the row can be saved unchanged (and given to someone else).
         known = {person.pk for person in people}

@@ -24,7 +24,7 @@ from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.history import canonical_json, content_hash, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
-from .access import MUNICIPALITY_PARTY, partnership_readers, signers_for, signing_parties
+from .access import MUNICIPALITY_PARTY, partnership_people, signers_for, signing_parties
 from .content import partnership_content
 from .models import (
     LONG_TEXT_MAX_LENGTH,
@@ -555,7 +555,7 @@ def revision_waiting_notify(*, revision, partnership, actor):
 def revision_signed_notify(*, revision, partnership, actor):
     """Everyone has signed: the signers, the municipality's staff and the partners'
     representatives are told, the last signer excepted."""
-    readers = {reader.pk: reader for reader in partnership_readers(partnership)}
+    readers = {reader.pk: reader for reader in partnership_people(partnership)}
     signer_ids = revision.signatures.filter(signer__is_active=True).values_list(
         "signer_id", flat=True
     )

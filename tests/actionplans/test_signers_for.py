@@ -1,9 +1,9 @@
 """Who signs for a party (access.signers_for) and who reads a signed revision's news
-(access.partnership_readers)."""
+(access.partnership_people)."""
 
 import pytest
 
-from actionplans.access import MUNICIPALITY_PARTY, partnership_readers, signers_for
+from actionplans.access import MUNICIPALITY_PARTY, partnership_people, signers_for
 from orgs.models import MunicipalityMembership
 from tests.factories import (
     MemberFactory,
@@ -53,4 +53,4 @@ def test_readers_are_the_municipalitys_staff_and_every_partners_representatives(
     partner = OrganizationMembershipFactory(organization=implementing).user
     OrganizationMembershipFactory(organization=OrganizationFactory())
     UserFactory()
-    assert set(partnership_readers(partnership)) == {coordinator, staff, representative, partner}
+    assert set(partnership_people(partnership)) == {coordinator, staff, representative, partner}
