@@ -579,6 +579,11 @@ def publication_consent_give(*, partnership, party, actor) -> bool:
         partnership=partnership, organization=organization
     ).exists():
         return False
+    if PublicationConsent.objects.filter(partnership=partnership, given_by=actor).exists():
+        # As with signatures: one person holding both roles does not agree for two parties.
+        raise NotSignable(
+            _("You have agreed for another party already. Each party agrees by a different person.")
+        )
     PublicationConsent.objects.create(
         partnership=partnership, organization=organization, given_by=actor
     )

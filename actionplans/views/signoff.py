@@ -226,12 +226,19 @@ def publication(request, pk):
         if form.is_valid():
             party = form.cleaned_data["party"]
             if form.cleaned_data["decision"] == "agree":
-                publication_consent_give(partnership=partnership, party=party, actor=request.user)
-                messages.success(
-                    request,
-                    _("%(party)s agrees to make the partnership public.")
-                    % {"party": party_name(party, partnership)},
-                )
+                try:
+                    publication_consent_give(
+                        partnership=partnership, party=party, actor=request.user
+                    )
+                except NotSignable as error:
+                    for reason in error.reasons:
+                        messages.error(request, reason)
+                else:
+                    messages.success(
+                        request,
+                        _("%(party)s agrees to make the partnership public.")
+                        % {"party": party_name(party, partnership)},
+                    )
             else:
                 publication_consent_withdraw(
                     partnership=partnership, party=party, actor=request.user

@@ -135,3 +135,20 @@ def test_outsiders_get_404_and_other_methods_405(client, signed, coordinator):
     assert client.get(url("publication", signed)).status_code == 404
     client.force_login(coordinator)
     assert client.delete(url("publication", signed)).status_code == 405
+
+
+def test_one_person_in_both_roles_agrees_for_one_party_only(
+    client, signed, coordinator, organization
+):
+    OrganizationMembershipFactory(organization=organization, user=coordinator)
+    publication_consent_give(partnership=signed, party=MUNICIPALITY_PARTY, actor=coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        url("publication", signed),
+        {"party": str(organization.pk), "decision": "agree"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Each party agrees by a different person." in response.content.decode()
+    assert PublicationConsent.objects.filter(partnership=signed).count() == 1
+    assert not is_public(signed)
