@@ -41,6 +41,7 @@ from ..services import (
     roadmap_carry_over,
     signing_problems,
 )
+from .returns import after_save
 
 # A datalist is sent whole with the page: the first entries by name, and the field matches
 # any published entry by exact name or registration number beyond them.
@@ -262,7 +263,7 @@ def details(request, pk):
                 conflict = error.current
             else:
                 messages.success(request, _("The details are saved."))
-                return redirect(partnership)
+                return after_save(request, partnership, redirect(partnership))
     else:
         form = DetailsForm(initial=details_initial(partnership))
     return render(
@@ -322,7 +323,7 @@ def partners(request, pk):
                 if not member_partnerships(request.user).filter(pk=partnership.pk).exists():
                     # A representative who took their own organization off the partners.
                     return redirect("actionplans:list")
-                return redirect(partnership)
+                return after_save(request, partnership, redirect(partnership))
     else:
         formset = MemberFormSet(initial=[member_initial(m) for m in members if m != lead], **kwargs)
         lead_form = LeadContactForm(

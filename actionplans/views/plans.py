@@ -34,6 +34,7 @@ from ..forms_plans import (
 )
 from ..models import Partnership
 from ..services import action_plan_save, calendar_reset, communication_plan_save
+from .returns import after_save
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _plan_page(request, pk, plan: Plan):
             else:
                 message = plan.saved_message if result.anything else plan.unchanged_message
                 messages.success(request, message)
-                return redirect(request.path)
+                return after_save(request, partnership, redirect(request.path))
     else:
         formset = plan.formset_class(
             initial=[plan.form_class.initial_of(row) for row in saved], **formset_kwargs

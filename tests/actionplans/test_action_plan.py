@@ -467,3 +467,9 @@ def test_people_of_the_partnership_are_the_choices_and_nobody_else(
     choices = dict(response.context["formset"].empty_form.fields["responsible_user"].choices)
     assert {staff.pk, coordinator.pk, representative.pk} <= choices.keys()
     assert other_representative.pk not in choices
+
+
+def test_a_plan_saved_from_check_your_answers_returns_there(client, partnership, staff, url):
+    client.force_login(staff)
+    response = client.post(f"{url}?from=check", plan_post([action_row()], version=1))
+    assert response["Location"] == f"/en/partnerships/{partnership.pk}/check/"

@@ -135,3 +135,16 @@ def test_the_page_takes_only_get_and_post(client, staff, partnership):
 @pytest.fixture
 def other_representative(municipality):
     return OrganizationMembershipFactory(organization__home_municipality=municipality).user
+
+
+def test_a_change_made_from_check_your_answers_returns_there(client, staff, partnership):
+    client.force_login(staff)
+    check = f"/en/partnerships/{partnership.pk}/check/"
+    assert f'href="{url(partnership)}?from=check"' in client.get(check).content.decode()
+    response = client.post(f"{url(partnership)}?from=check", data(partnership, strategy="Kopā"))
+    assert response.status_code == 302 and response["Location"] == check
+    # Anything else in `from` is not an address to go to: the task list, as usual.
+    elsewhere = client.post(
+        f"{url(partnership)}?from=https://example.com/", data(partnership, version=2)
+    )
+    assert elsewhere["Location"] == partnership.get_absolute_url()
