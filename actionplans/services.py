@@ -302,10 +302,12 @@ def partnership_sign(*, partnership, party, signer, checked_hash: str) -> Signat
         .exclude(status=PartnershipRevision.Status.SUPERSEDED)
         .first()
     )
+    # An open revision of other content waits for nobody now: the draft is this content.
+    stale = partnership.revisions.filter(status=PartnershipRevision.Status.OPEN)
+    if revision is not None:
+        stale = stale.exclude(pk=revision.pk)
+    stale.update(status=PartnershipRevision.Status.SUPERSEDED)
     if revision is None:
-        partnership.revisions.filter(status=PartnershipRevision.Status.OPEN).update(
-            status=PartnershipRevision.Status.SUPERSEDED
-        )
         latest = partnership.revisions.order_by("-number").values_list("number", flat=True)
         revision = PartnershipRevision(
             partnership=partnership,

@@ -41,9 +41,8 @@ def test_members_see_every_section_with_change_links_the_hash_and_who_must_sign(
         ("actions", "the action plan"),
         ("communications", "the communication plan"),
     ):
-        assert (
-            f'href="{url(name, partnership)}">Change<span class="visually-hidden"> {hidden}' in page
-        )
+        link = f'href="{url(name, partnership)}?from=check">Change'
+        assert f'{link}<span class="visually-hidden"> {hidden}' in page
     full = current_hash(partnership)
     assert full[:12] in page and full in page
     assert "A coordinator, for Talsu novads" in page

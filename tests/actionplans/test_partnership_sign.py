@@ -230,3 +230,22 @@ def test_a_signer_without_a_full_name_is_named_without_their_address(
     assert signature.signer_name == local_part
     content = str(signature.revision.content)
     assert local_part in content and domain not in content
+
+
+def test_a_draft_back_at_a_signed_content_leaves_no_revision_waiting(
+    partnership, coordinator, organization, representative
+):
+    sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    first = sign(partnership, organization, representative).revision
+    action = partnership.actions.first()
+    activity = action.activity
+    action.activity = "Cita darbība"
+    action.save(update_fields=["activity"])
+    second = sign(partnership, MUNICIPALITY_PARTY, coordinator).revision
+    assert second.status == PartnershipRevision.Status.OPEN
+    action.activity = activity
+    action.save(update_fields=["activity"])
+    again = sign(partnership, MUNICIPALITY_PARTY, coordinator)
+    assert again.revision == first and not again.is_new
+    second.refresh_from_db()
+    assert second.status == PartnershipRevision.Status.SUPERSEDED
