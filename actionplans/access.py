@@ -149,7 +149,6 @@ def get_partnership_for_user(user, pk, *, write=False):
     if partnership is None:
         raise Http404
     partnership.may_edit = True
-    partnership.may_sign = bool(parties_of(user, partnership))
     if write and not partnership.may_edit:
         raise PermissionDenied
     return partnership

@@ -441,8 +441,8 @@ def test_saving_takes_the_same_queries_however_many_rows(
 
 # The session and the user, the partnership and whether the user signs (access), the
 # saved rows, the people, the partners; the same and the save's own on a POST.
-QUERIES_GET = 10
-QUERIES_SAVE = 21
+QUERIES_GET = 8
+QUERIES_SAVE = 19
 
 
 def test_someone_responsible_who_has_left_stays_a_choice_for_their_rows(

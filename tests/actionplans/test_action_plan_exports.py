@@ -142,7 +142,7 @@ def test_the_export_takes_the_same_queries_however_many_rows(
             partnership=partnership,
             responsible_member=partnership.members.get(role="signatory"),
         )
-        with django_assert_num_queries(6) as captured:
+        with django_assert_num_queries(4) as captured:
             b"".join(client.get(url).streaming_content)
         counts.append(len(captured))
     assert counts[0] == counts[1]
