@@ -24,6 +24,9 @@ from .models import ActionItem, CommunicationItem, CooperationForm, Member, Part
 # (the PDF, the diff) knows which keys to expect even after this function changes.
 CONTENT_FORMAT = 1
 
+# Lists of their own, not the pages' (Partnership.DETAILS_FIELDS, CommunicationItem.
+# EDITABLE_FIELDS): what a signature covers changes with CONTENT_FORMAT, never because a page
+# gained a field.
 PARTNERSHIP_FIELDS = (
     "title",
     "shared_result",

@@ -198,23 +198,11 @@ class DetailsForm(forms.Form):
 
 
 def details_initial(partnership):
+    # The relations and the needs' JSON take their own fields below.
     initial = {
         name: getattr(partnership, name)
-        for name in (
-            "version",
-            "title",
-            "shared_result",
-            "strategy",
-            "roles_and_responsibilities",
-            "procedures",
-            "monitoring",
-            "target_group_detail",
-            "cooperation_forms",
-            "cooperation_other",
-            "starts_on",
-            "ends_on",
-            "status",
-        )
+        for name in ("version", *Partnership.DETAILS_FIELDS)
+        if name not in ("target_groups", "needs")
     }
     initial["target_groups"] = list(partnership.target_groups.all())
     initial |= {f"need_{slug}": detail for slug, detail in partnership.needs.items()}

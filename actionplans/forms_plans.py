@@ -277,17 +277,18 @@ class CommunicationItemForm(forms.Form):
         required=False,
     )
 
-    FIELDS = ("subject", "audience", "sender", "channel", "frequency", "format", "escalation")
-
     def __init__(self, *args, choices: PlanChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.FIELDS}
+        return {name: self.cleaned_data[name] for name in CommunicationItem.EDITABLE_FIELDS}
 
     @classmethod
     def initial_of(cls, item) -> dict:
-        return {"id": item.pk, **{name: getattr(item, name) for name in cls.FIELDS}}
+        return {
+            "id": item.pk,
+            **{name: getattr(item, name) for name in CommunicationItem.EDITABLE_FIELDS},
+        }
 
 
 class BasePlanFormSet(RowFormSet):
@@ -296,6 +297,12 @@ class BasePlanFormSet(RowFormSet):
     Cleaning settles each row's identity: `row_id(form)` is the saved row it edits, or
     None for a new one (an id that is not one of this plan's saved rows, gone since the
     page was loaded or never this plan's, makes a new row and changes nothing else)."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "Enter at most %(num)d row", "Enter at most %(num)d rows", "num"
+        ),
+    }
 
     def __init__(self, *args, saved_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -326,11 +333,6 @@ class BasePlanFormSet(RowFormSet):
 
 
 class BaseActionFormSet(BasePlanFormSet):
-    default_error_messages = {
-        "too_many_forms": ngettext_lazy(
-            "Enter at most %(num)d row", "Enter at most %(num)d rows", "num"
-        ),
-    }
     row_heading = _("Action %(number)s")
     row_name = _("action %(number)s")
     add_row_label = _("Add another action")
@@ -374,11 +376,6 @@ class BaseActionFormSet(BasePlanFormSet):
 
 
 class BaseCommunicationFormSet(BasePlanFormSet):
-    default_error_messages = {
-        "too_many_forms": ngettext_lazy(
-            "Enter at most %(num)d row", "Enter at most %(num)d rows", "num"
-        ),
-    }
     row_heading = _("Communication %(number)s")
     row_name = _("communication %(number)s")
     add_row_label = _("Add another communication")

@@ -139,6 +139,24 @@ class Partnership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # What the details page edits, and what its events record the changes of.
+    DETAILS_FIELDS = (
+        "title",
+        "shared_result",
+        "strategy",
+        "roles_and_responsibilities",
+        "procedures",
+        "monitoring",
+        "target_groups",
+        "target_group_detail",
+        "needs",
+        "cooperation_forms",
+        "cooperation_other",
+        "starts_on",
+        "ends_on",
+        "status",
+    )
+
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
@@ -412,6 +430,17 @@ class ActionItem(models.Model):
 
 class CommunicationItem(models.Model):
     """A row of the communication plan: so that every party stays informed (roadmap 3.2)."""
+
+    # What the communication plan's page edits and saves of a row.
+    EDITABLE_FIELDS = (
+        "subject",
+        "audience",
+        "sender",
+        "channel",
+        "frequency",
+        "format",
+        "escalation",
+    )
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="communications"

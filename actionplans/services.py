@@ -42,23 +42,6 @@ from .models import (
 )
 from .pdf import language_of_country
 
-# What the details page edits, and what its events record the changes of.
-DETAILS_FIELDS = (
-    "title",
-    "shared_result",
-    "strategy",
-    "roles_and_responsibilities",
-    "procedures",
-    "monitoring",
-    "target_groups",
-    "target_group_detail",
-    "needs",
-    "cooperation_forms",
-    "cooperation_other",
-    "starts_on",
-    "ends_on",
-    "status",
-)
 MEMBER_FIELDS = ("role", "organization", "name", "contact_name", "contact_email", "contact_phone")
 
 
@@ -157,7 +140,7 @@ def partnership_details_save(*, partnership, values: dict, version: int, actor) 
     locked = lock_at_version(
         Partnership.objects.select_related("municipality"), pk=partnership.pk, version=version
     )
-    before = snapshot(locked, DETAILS_FIELDS)
+    before = snapshot(locked, Partnership.DETAILS_FIELDS)
     for name, value in values.items():
         if name != "target_groups":
             setattr(locked, name, value)
@@ -166,7 +149,7 @@ def partnership_details_save(*, partnership, values: dict, version: int, actor) 
         locked.target_groups.set(values["target_groups"])
     bump_version(locked)
     # Dates as ISO text: what JSON holds.
-    changed = json.loads(canonical_json(diff(before, snapshot(locked, DETAILS_FIELDS))))
+    changed = json.loads(canonical_json(diff(before, snapshot(locked, Partnership.DETAILS_FIELDS))))
     if changed:
         PartnershipEvent.objects.create(
             partnership=locked,
@@ -418,15 +401,6 @@ ACTION_VALUES = (
     "blocked_reason",
     "depends_on_id",
 )
-COMMUNICATION_VALUES = (
-    "subject",
-    "audience",
-    "sender",
-    "channel",
-    "frequency",
-    "format",
-    "escalation",
-)
 
 
 def _plan_save(*, partnership, rows, version, actor, model, names, version_field, kind):
@@ -512,7 +486,7 @@ def communication_plan_save(*, partnership, rows: list[dict], version: int, acto
         version=version,
         actor=actor,
         model=CommunicationItem,
-        names=COMMUNICATION_VALUES,
+        names=CommunicationItem.EDITABLE_FIELDS,
         version_field="communications_version",
         kind=PartnershipEvent.Kind.COMMUNICATIONS_SAVED,
     )
