@@ -25,7 +25,9 @@ urlpatterns = [
         name="communications",
     ),
     path("partnerships/<int:pk>/calendar/", plans.calendar, name="calendar"),
-    path("calendar/<str:key>.ics", plans.calendar_feed, name="calendar_feed"),
+    # slug: the alphabet of the secrets (token_urlsafe, the codes); anything else is no
+    # address at all, and never reaches a query (PostgreSQL refuses a NUL in one).
+    path("calendar/<slug:key>.ics", plans.calendar_feed, name="calendar_feed"),
     path("partnerships/<int:pk>/check/", signoff.check, name="check"),
     path("partnerships/<int:pk>/revisions/", signoff.revision_list, name="revisions"),
     path("partnerships/<int:pk>/revisions/compare/", signoff.revision_compare, name="compare"),
@@ -41,5 +43,5 @@ urlpatterns = [
     ),
     path("partnerships/<int:pk>/publication/", signoff.publication, name="publication"),
     path("partnerships/<int:pk>/public/", signoff.public_detail, name="public"),
-    path("v/<str:code>/", documents.verify, name="verify"),
+    path("v/<slug:code>/", documents.verify, name="verify"),
 ]

@@ -137,3 +137,8 @@ def test_the_sign_and_publication_forms_take_any_value_without_a_500(
         assert response.status_code == 200, page
     assert not partnership.revisions.exists()
     assert not partnership.publication_consents.exists()
+
+
+@pytest.mark.parametrize("key", ["x\x00", "<b>", "%0A", "k" * 10_000])
+def test_the_calendar_feed_takes_any_key_without_a_500(client, key):
+    assert client.get(f"/en/calendar/{key}.ics").status_code == 404
