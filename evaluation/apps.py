@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        # The stages' dates join each partnership's calendar feed (actionplans.calendar).
+        from . import calendar  # noqa: F401

@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("", include("orgs.urls")),
     path("", include("checklists.urls")),
     path("", include("actionplans.urls")),
+    path("", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 )

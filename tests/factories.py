@@ -1,7 +1,11 @@
+from datetime import date
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 
 from actionplans.models import ActionItem, CommunicationItem, Member, Partnership
+from evaluation.models import EvaluationStage, Evidence, Kpi, Measurement
 from orgs.models import (
     Department,
     Municipality,
@@ -127,3 +131,55 @@ class CommunicationItemFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     subject = factory.Sequence(lambda n: f"Ziņa {n}")
     audience = "Vecāki"
+
+
+class EvaluationStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationStage
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Izvērtēšana {n}")
+    kind = EvaluationStage.Kind.DURING
+    ends_on = date(2027, 6, 30)
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    """Youth employment, the seed's example: up from 40 % to 55 % over two years."""
+
+    class Meta:
+        model = Kpi
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Nodarbināto jauniešu īpatsvars {n}")
+    unit = "%"
+    decimals = 1
+    direction = Kpi.Direction.UP
+    aggregation = Kpi.Aggregation.LATEST
+    baseline_value = Decimal("40")
+    baseline_on = date(2026, 1, 1)
+    target_value = Decimal("55")
+    target_on = date(2028, 1, 1)
+
+
+class MeasurementFactory(factory.django.DjangoModelFactory):
+    """Waiting for approval, entered for the municipality."""
+
+    class Meta:
+        model = Measurement
+
+    kpi = factory.SubFactory(KpiFactory)
+    value = Decimal("42")
+    measured_on = date(2026, 6, 30)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    method = Evidence.Method.INTERVIEWS
+    title = factory.Sequence(lambda n: f"Fokusa grupa {n}")
+    gathered_on = date(2026, 9, 15)
+    summary = "Jaunieši stāsta par jaunām prasmēm."
+    participants = 12

@@ -15,6 +15,9 @@ representative is the pending entry's.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,6 +42,8 @@ from actionplans.content import current_hash
 from actionplans.services import partnership_sign, publication_consent_give
 from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
+from evaluation.models import EvidenceFile
+from evaluation.services import measurement_enter
 from exchange.models import ImportRecord
 from orgs.models import (
     MunicipalityMembership,
@@ -54,6 +59,9 @@ from orgs.sides import Side
 from .factories import (
     ActionItemFactory,
     CommunicationItemFactory,
+    EvaluationStageFactory,
+    EvidenceFactory,
+    KpiFactory,
     MemberFactory,
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -274,6 +282,11 @@ PARTNERSHIP = "partnership"
 SIGNED_PARTNERSHIP = "signed partnership"
 # A third, signed, that both sides agreed to make public.
 PUBLIC_PARTNERSHIP = "public partnership"
+# The partnership's evaluation: a stage, a KPI, a measurement entered by staff for the
+# municipality (waiting for the partner's approval), evidence with a file.
+EVALUATION = "evaluation (measurement entered for the municipality)"
+# The same KPI's measurement entered by the representative for their organization.
+PARTNERS_MEASUREMENT = "measurement entered for the partner"
 
 # Cases whose "representative" is the pending entry's; every other case's is the
 # published entry's.
@@ -470,9 +483,48 @@ def build_cast():
         )
         publication_consent_give(partnership=public, party=party, actor=users[signer])
 
+    stage = EvaluationStageFactory(partnership=partnership)
+    kpi = KpiFactory(partnership=partnership)
+    evidence = EvidenceFactory(partnership=partnership, stage=stage)
+    EvidenceFile.objects.create(
+        evidence=evidence,
+        name="protokols.pdf",
+        content_type="application/pdf",
+        size=len(b"%PDF-1.7 sample"),
+        sha256="0" * 64,
+        content=b"%PDF-1.7 sample",
+    )
+
+    def evaluation(measurement):
+        return SimpleNamespace(
+            partnership=partnership,
+            stage=stage,
+            kpi=kpi,
+            evidence=evidence,
+            measurement=measurement,
+        )
+
     objects = {
         NO_OBJECT: None,
         PARTNERSHIP: partnership,
+        EVALUATION: evaluation(
+            measurement_enter(
+                kpi=kpi,
+                party=MUNICIPALITY_PARTY,
+                actor=users["staff"],
+                value=Decimal("42"),
+                measured_on=date(2026, 6, 30),
+            )
+        ),
+        PARTNERS_MEASUREMENT: evaluation(
+            measurement_enter(
+                kpi=kpi,
+                party=published,
+                actor=users["representative"],
+                value=Decimal("44"),
+                measured_on=date(2026, 9, 30),
+            )
+        ),
         SIGNED_PARTNERSHIP: signed,
         PUBLIC_PARTNERSHIP: public,
         MOVE_HERE: move(incoming, to=talsi),

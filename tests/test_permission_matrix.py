@@ -26,6 +26,7 @@ from .matrix import (
     COMPLETED_ROADMAP,
     EDIT_OF_PENDING,
     EDIT_OF_PUBLISHED,
+    EVALUATION,
     INVALID_RESET,
     INVALID_TOKEN,
     LOGIN,
@@ -185,6 +186,14 @@ def plan_saved(prefix, version, **row):
 def revision_of(partnership):
     """A partnership's first revision."""
     return {"pk": partnership.pk, "number": 1}
+
+
+def evaluation_kwargs(*names):
+    """The URL's arguments for an evaluation case: the partnership's pk and the named rows
+    (stage, kpi, measurement, evidence) of the case."""
+    return lambda case: (
+        {"pk": case.partnership.pk} | {name: getattr(case, name).pk for name in names}
+    )
 
 
 def sent_on(rows):
@@ -522,6 +531,45 @@ MATRIX = {
         kwargs=lambda p: {"code": p.revisions.get().verification_code},
         GET={SIGNED_PARTNERSHIP: everybody(200)},
         POST={SIGNED_PARTNERSHIP: everybody(405)},
+    ),
+    # evaluation: each part replaces its rows (everybody 404 until it is built)
+    "evaluation:dashboard": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stages": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stage_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stage": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stage_delete": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpis": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpi_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpi": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpi_edit": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpi_delete": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:measurement_new": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:measurement": Url(
+        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+    ),
+    "evaluation:measurement_withdraw": Url(
+        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+    ),
+    "evaluation:measurement_review": Url(
+        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+    ),
+    "evaluation:evidence_list": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:evidence_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:evidence": Url(kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:evidence_delete": Url(
+        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+    ),
+    "evaluation:evidence_file": Url(
+        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+    ),
+    "evaluation:kpis_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:kpis_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:measurements_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:measurements_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:report": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:report_pdf": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:municipality": Url(
+        kwargs=lambda m: {"slug": m.slug}, GET={MUNICIPALITY: NOT_BUILT}
     ),
 }
 

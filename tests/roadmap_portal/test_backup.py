@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import quote
 
 import psycopg
@@ -37,6 +38,8 @@ from actionplans.models import (
 from actionplans.services import partnership_sign
 from checklists.models import Answer, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
+from evaluation.models import EvaluationStage, Evidence, EvidenceFile, Kpi, ReminderSent
+from evaluation.services import measurement_enter, measurement_review
 from exchange.models import ImportRecord
 from orgs.models import (
     FieldOfActivity,
@@ -241,6 +244,66 @@ def fill_every_table():
     PublicationConsent.objects.create(
         partnership=partnership, organization=organization, given_by=representative
     )
+
+    # The evaluation: a stage, a KPI linked to an action, a measurement approved by the
+    # partner, evidence with a file, a reminder sent, an event.
+    stage = EvaluationStage.objects.create(
+        partnership=partnership,
+        name="Starpposma izvērtēšana",
+        kind="milestone",
+        starts_on=date(2027, 5, 1),
+        ends_on=date(2027, 5, 31),
+        subjects=["communication"],
+        responsible_user=staff,
+        responsible_member=signatory,
+    )
+    kpi = Kpi.objects.create(
+        partnership=partnership,
+        name="Nodarbināto jauniešu īpatsvars",
+        unit="%",
+        decimals=1,
+        direction="up",
+        aggregation="latest",
+        baseline_value=Decimal("40.5"),
+        baseline_on=date(2026, 1, 1),
+        target_value=Decimal("55"),
+        target_on=date(2028, 1, 1),
+    )
+    kpi.actions.add(first)
+    measurement = measurement_enter(
+        kpi=kpi,
+        party=MUNICIPALITY_PARTY,
+        actor=staff,
+        value=Decimal("43.2"),
+        measured_on=date(2027, 1, 31),
+        is_estimate=True,
+    )
+    measurement_review(
+        measurement=measurement,
+        version=measurement.version,
+        approve=True,
+        party=organization,
+        actor=representative,
+    )
+    evidence = Evidence.objects.create(
+        partnership=partnership,
+        stage=stage,
+        method="survey",
+        title="Aptauja",
+        gathered_on=date(2027, 5, 20),
+        summary="Vecāki apmierināti.",
+        participants=40,
+        added_by=staff,
+    )
+    EvidenceFile.objects.create(
+        evidence=evidence,
+        name="aptauja.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        content=b"%PDF-1.7\n\x00\xff",
+    )
+    ReminderSent.objects.create(item="stage-1", address=staff.email, sent_at=timezone.now())
 
     group = Group.objects.create(name="Redaktori")
     group.permissions.add(Permission.objects.first())

@@ -1,0 +1,1 @@
+"""The evaluation stages in each partnership's iCalendar feed (actionplans.calendar)."""
