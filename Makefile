@@ -49,6 +49,7 @@ demo-data:
 	$(PY) manage.py publish_roadmap_template --if-new
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py load_demo_partnerships
+	$(PY) manage.py load_demo_evaluation
 
 # The worker runs tasks (e-mails, imports) in the background; it stops with the server.
 serve:
