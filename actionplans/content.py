@@ -6,12 +6,18 @@ renamed later does not change a signed plan) and codes rather than translated wo
 status, a form of cooperation, a target group's slug), so one revision prints in any
 language with the same hash.
 
+Other apps add sections of their own (register_section: the evaluation plan's stages and
+KPIs), each under its key and only when it has something.
+
 Left out on purpose: contact details (the public reads signed plans; contacts change without
 changing what was agreed) and each action's progress (status, why it is blocked): the plan
 is what was agreed, progress is reported on it without a new signature.
 """
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +57,38 @@ COMMUNICATION_FIELDS = (
     "format",
     "escalation",
 )
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the content another app adds (issue 12: the evaluation plan), without
+    actionplans importing it. `build(partnership)` returns plain JSON, or something empty
+    when the partnership has nothing of it: its key is then left out, so a content without
+    it hashes exactly as it did before the section existed (no signed plan shows as changed
+    because an app was added). `template` prints a content's section (context: `section`,
+    the value; `printing`; `h`, the heading tag; `change_pk` on the check page); `title`
+    names it on the "what changed" page."""
+
+    key: str
+    build: Callable[[Partnership], Any]
+    template: str
+    title: Any
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> Section:
+    """Add a section to every content made from now on, after the plans."""
+    if section.key in {"format", "partnership", "members", "actions", "communications"}:
+        raise ValueError(f"{section.key!r} is the content's own key")
+    SECTIONS[section.key] = section
+    return section
+
+
+def sections_of(content) -> list[tuple[Section, Any]]:
+    """The registered sections a content holds, with their values, in registration order."""
+    return [(section, content[key]) for key, section in SECTIONS.items() if content.get(key)]
 
 
 def _plain(content):
@@ -115,6 +153,10 @@ def partnership_content(partnership) -> dict:
             )
         ],
     }
+    for key, section in SECTIONS.items():
+        value = section.build(partnership)
+        if value:
+            content[key] = value
     return _plain(content)
 
 
@@ -216,15 +258,26 @@ def content_changes(before: dict, after: dict) -> dict:
     """What changed from content `before` to content `after` (both as
     partnership_content makes them): {"partnership": [{"field", "old", "new"}], and for
     "members", "actions", "communications": {"added": [rows], "removed": [rows],
-    "changed": [{"old": row, "new": row, "fields": [{"field", "old", "new"}]}]}}, plus
-    "any": whether anything changed at all."""
+    "changed": [{"old": row, "new": row, "fields": [{"field", "old", "new"}]}]}}, "sections":
+    [{"section", "old", "new"}] for each registered section that differs, plus "any":
+    whether anything changed at all."""
     fields = [name for name in (*PARTNERSHIP_FIELDS, "target_groups") if name != "needs"]
     partnership = _field_changes(before["partnership"], after["partnership"], [*fields, "needs"])
     changes = {"partnership": partnership}
     for kind in ROW_FIELDS:
         changes[kind] = _row_changes(kind, before.get(kind, []), after.get(kind, []))
-    changes["any"] = bool(partnership) or any(
-        changes[kind][part] for kind in ROW_FIELDS for part in ("added", "removed", "changed")
+    # A registered section compared as a whole: both versions are shown where it changed.
+    changes["sections"] = [
+        {"section": section, "old": before.get(key), "new": after.get(key)}
+        for key, section in SECTIONS.items()
+        if before.get(key) != after.get(key)
+    ]
+    changes["any"] = (
+        bool(partnership)
+        or bool(changes["sections"])
+        or any(
+            changes[kind][part] for kind in ROW_FIELDS for part in ("added", "removed", "changed")
+        )
     )
     return changes
 

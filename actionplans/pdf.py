@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from roadmap_portal.lib.pdf import html_to_pdf
 from roadmap_portal.lib.seal import seal_pdf
 
-from .content import content_labels
+from .content import content_labels, sections_of
 
 TEMPLATE = "actionplans/revision_pdf.html"
 
@@ -113,6 +113,7 @@ class RevisionPrint:
             ],
             "actions": actions,
             "communications": content["communications"],
+            "sections": sections_of(content),
             "signatures": list(self.revision.signatures.order_by("signed_at", "id")),
             "verification_url": url,
             "qr_svg": qr_svg(url),

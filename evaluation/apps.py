@@ -7,5 +7,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        # The stages' dates join each partnership's calendar feed (actionplans.calendar).
-        from . import calendar  # noqa: F401
+        # The stages' dates join each partnership's calendar feed (actionplans.calendar);
+        # the evaluation plan joins what a revision freezes (actionplans.content).
+        from . import calendar, content  # noqa: F401
+
+        content.register()

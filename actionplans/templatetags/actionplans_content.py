@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from roadmap_portal.lib.pdf import printable
 
 from ..content import field_label as content_field_label
+from ..content import sections_of
 
 register = template.Library()
 
@@ -86,3 +87,10 @@ def content_text(text, for_print=False, autoescape=True):
     if for_print:
         return printable(text)
     return linebreaksbr(text or "", autoescape)
+
+
+@register.filter
+def content_sections(content):
+    """The sections other apps added to a content: (section, value) pairs, to include
+    each one's template."""
+    return sections_of(content) if content else []
