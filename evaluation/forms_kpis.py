@@ -76,17 +76,22 @@ class NumberField(forms.DecimalField):
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         self.error_messages["required"] = _("Enter %(what)s") % {"what": what}
 
+    def _not_a_number(self):
+        return ValidationError(
+            _("Enter %(what)s as a number, like %(example)s"),
+            code="invalid",
+            params={"what": self.what, "example": number_format(Decimal("12.5"))},
+        )
+
     def to_python(self, value):
         try:
             return super().to_python(value)
         except ValidationError:
-            raise ValidationError(
-                _("Enter %(what)s as a number, like %(example)s"),
-                code="invalid",
-                params={"what": self.what, "example": number_format(Decimal("12.5"))},
-            ) from None
+            raise self._not_a_number() from None
 
     def validate(self, value):
+        if value not in self.empty_values and not value.is_finite():  # NaN, Infinity
+            raise self._not_a_number()
         super().validate(value)
         if value in self.empty_values:
             return
