@@ -6,15 +6,20 @@ what depends on the row as it is in the database now (a measurement decided a mo
 is not decided twice), inside its transaction.
 """
 
+import json
+
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans.access import MUNICIPALITY_PARTY
+from actionplans.models import Partnership
+from roadmap_portal.lib.history import canonical_json, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
 from .access import party_key
-from .models import EvaluationEvent, Measurement
+from .models import MAX_KPIS, MAX_MEASUREMENTS_PER_KPI, EvaluationEvent, Kpi, Measurement
 
 
 class EvaluationError(Exception):
@@ -27,13 +32,117 @@ def event_record(*, partnership, kind, actor, subject="", fields=None):
     )
 
 
+def _changes(before, after):
+    """What changed, as JSON holds it (dates and decimals as text)."""
+    return json.loads(canonical_json(diff(before, after)))
+
+
+# --- KPIs ------------------------------------------------------------------------------
+
+
+def _set_actions(kpi, action_ids):
+    """Link the KPI to these action rows, of its own partnership only (an id of another
+    partnership's row is left out, whatever the form let through)."""
+    kpi.actions.set(kpi.partnership.actions.filter(pk__in=action_ids))
+
+
+@transaction.atomic
+def kpi_create(*, partnership, values: dict, actor) -> Kpi:
+    """A new KPI of `partnership`, last in its order; EvaluationError once it has MAX_KPIS."""
+    # The partnership's row, locked: two KPIs added at once are counted one after the other.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    existing = partnership.kpis.aggregate(last=Max("position"), count=Count("pk"))
+    if existing["count"] >= MAX_KPIS:
+        raise EvaluationError(
+            _("A partnership has at most %(count)s KPIs: remove one before adding another.")
+            % {"count": MAX_KPIS}
+        )
+    kpi = Kpi(partnership=partnership, position=(existing["last"] or 0) + 1)
+    for name, value in values.items():
+        if name != "actions":
+            setattr(kpi, name, value)
+    kpi.save()
+    _set_actions(kpi, values.get("actions", []))
+    event_record(
+        partnership=partnership,
+        kind=EvaluationEvent.Kind.KPI_SAVED,
+        actor=actor,
+        subject=kpi.name,
+        fields={"kpi": kpi.pk, **_changes({}, snapshot(kpi, Kpi.EDITABLE_FIELDS))},
+    )
+    return kpi
+
+
+@transaction.atomic
+def kpi_save(*, kpi, values: dict, version: int, actor) -> Kpi:
+    """Save a KPI's definition if nobody saved it since `version` was loaded (Conflict
+    otherwise, with the KPI as saved now); record what changed."""
+    locked = lock_at_version(
+        Kpi.objects.filter(partnership=kpi.partnership_id), pk=kpi.pk, version=version
+    )
+    locked.partnership = kpi.partnership
+    before = snapshot(locked, Kpi.EDITABLE_FIELDS)
+    fields = [name for name in values if name != "actions"]
+    for name in fields:
+        setattr(locked, name, values[name])
+    locked.save(update_fields=[*fields, "updated_at"])
+    if "actions" in values:
+        _set_actions(locked, values["actions"])
+    changed = _changes(before, snapshot(locked, Kpi.EDITABLE_FIELDS))
+    if changed:
+        bump_version(locked)
+        event_record(
+            partnership=kpi.partnership,
+            kind=EvaluationEvent.Kind.KPI_SAVED,
+            actor=actor,
+            subject=locked.name,
+            fields={"kpi": locked.pk, **changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def kpi_delete(*, kpi, actor) -> None:
+    """Remove a KPI with its measurements waiting or rejected; EvaluationError while any
+    is approved (what both sides agreed on is not lost by one of them)."""
+    locked = Kpi.objects.select_for_update().filter(pk=kpi.pk).first()
+    if locked is None:
+        return  # removed already, by someone else
+    approved = locked.measurements.filter(status=Measurement.Status.APPROVED).count()
+    if approved:
+        raise EvaluationError(
+            _(
+                "This KPI has approved measurements (%(count)s): it cannot be removed. "
+                "Change its definition instead."
+            )
+            % {"count": approved}
+        )
+    measurements = locked.measurements.count()
+    locked.delete()
+    event_record(
+        partnership=kpi.partnership,
+        kind=EvaluationEvent.Kind.KPI_DELETED,
+        actor=actor,
+        subject=kpi.name,
+        fields={"kpi": kpi.pk, "measurements": measurements},
+    )
+
+
 # --- Measurements ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def measurement_enter(*, kpi, party, actor, **values) -> Measurement:
     """A new measurement of `kpi`, entered by `actor` for `party` (MUNICIPALITY_PARTY or a
-    partner organization they represent), waiting for another party's approval."""
+    partner organization they represent), waiting for another party's approval;
+    EvaluationError once the KPI has MAX_MEASUREMENTS_PER_KPI."""
+    # The KPI's row, locked: two measurements entered at once are counted one after the other.
+    Kpi.objects.select_for_update().filter(pk=kpi.pk).first()
+    if Measurement.objects.filter(kpi=kpi).count() >= MAX_MEASUREMENTS_PER_KPI:
+        raise EvaluationError(
+            _("A KPI has at most %(count)s measurements: no more can be entered.")
+            % {"count": MAX_MEASUREMENTS_PER_KPI}
+        )
     measurement = Measurement.objects.create(
         kpi=kpi,
         entered_for=None if party is MUNICIPALITY_PARTY else party,
@@ -84,4 +193,63 @@ def measurement_review(*, measurement, version, approve: bool, party, actor, not
     return current
 
 
-__all__ = ["Conflict", "EvaluationError", "measurement_enter", "measurement_review"]
+@transaction.atomic
+def measurement_change(*, measurement, version: int, values: dict, actor) -> Measurement:
+    """Change a measurement still waiting for approval, at the version the editor loaded
+    (Conflict if it changed since); EvaluationError if it was decided meanwhile. Who may
+    (a member of the party it was entered for) is the access helper's question."""
+    current = lock_at_version(Measurement.objects.all(), pk=measurement.pk, version=version)
+    if not current.is_pending:
+        raise EvaluationError(_("This measurement was decided meanwhile: it cannot be changed."))
+    before = snapshot(current, Measurement.EDITABLE_FIELDS)
+    fields = [name for name in Measurement.EDITABLE_FIELDS if name in values]
+    for name in fields:
+        setattr(current, name, values[name])
+    current.save(update_fields=fields)
+    changed = _changes(before, snapshot(current, Measurement.EDITABLE_FIELDS))
+    if changed:
+        bump_version(current)
+        event_record(
+            partnership=measurement.kpi.partnership,
+            kind=EvaluationEvent.Kind.MEASUREMENT_CHANGED,
+            actor=actor,
+            subject=measurement.kpi.name,
+            fields={"measurement": current.pk, **changed},
+        )
+    return current
+
+
+@transaction.atomic
+def measurement_withdraw(*, measurement, actor) -> None:
+    """Remove a measurement still waiting for approval; EvaluationError if it was
+    decided meanwhile. Who may is the access helper's question, as for a change."""
+    current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+    if current is None:
+        return  # withdrawn already
+    if not current.is_pending:
+        raise EvaluationError(_("This measurement was decided meanwhile: it cannot be withdrawn."))
+    current.delete()
+    event_record(
+        partnership=measurement.kpi.partnership,
+        kind=EvaluationEvent.Kind.MEASUREMENT_WITHDRAWN,
+        actor=actor,
+        subject=measurement.kpi.name,
+        fields={
+            "measurement": measurement.pk,
+            "value": str(measurement.value),
+            "measured_on": measurement.measured_on.isoformat(),
+        },
+    )
+
+
+__all__ = [
+    "Conflict",
+    "EvaluationError",
+    "kpi_create",
+    "kpi_delete",
+    "kpi_save",
+    "measurement_change",
+    "measurement_enter",
+    "measurement_review",
+    "measurement_withdraw",
+]

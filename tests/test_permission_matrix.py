@@ -37,6 +37,7 @@ from .matrix import (
     MUNICIPALITY,
     MY_IMPORT,
     OPEN_STAFF_INVITATION,
+    PARTNERS_MEASUREMENT,
     PARTNERSHIP,
     PENDING,
     PENDING_ENTRYS_ROADMAP,
@@ -167,6 +168,20 @@ PARTNERSHIP_MEMBER_ROW = PARTNERSHIP_MEMBERS[PARTNERSHIP]
 STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinator=200)
 
 NOT_BUILT = everybody(404)
+
+# A partnership's evaluation: its members (as PARTNERSHIP_MEMBERS), nobody else.
+EVALUATION_MEMBERS = PARTNERSHIP_MEMBER_ROW
+# A measurement waiting for approval is changed and withdrawn by its party's members: staff
+# entered EVALUATION's for the municipality, the representative PARTNERS_MEASUREMENT's.
+MEASUREMENT_CHANGERS = {
+    EVALUATION: signed_in(404, representative=403, staff=200, coordinator=200),
+    PARTNERS_MEASUREMENT: signed_in(404, representative=200, staff=403, coordinator=403),
+}
+# ... and decided by a member of another party.
+MEASUREMENT_REVIEWERS = {
+    EVALUATION: signed_in(404, representative=200, staff=403, coordinator=403),
+    PARTNERS_MEASUREMENT: signed_in(404, representative=403, staff=200, coordinator=200),
+}
 
 
 def plan_saved(prefix, version, **row):
@@ -538,20 +553,54 @@ MATRIX = {
     "evaluation:stage_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:stage": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
     "evaluation:stage_delete": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpis": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpi_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpi": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpi_edit": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpi_delete": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:measurement_new": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
+    # KPIs and measurements: every member reads, plans and enters (an empty POST: the
+    # form's errors); a measurement is changed or withdrawn by a member of the party it was
+    # entered for, and decided by a member of another party who did not enter it.
+    "evaluation:kpis": Url(
+        kwargs=evaluation_kwargs(),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST={EVALUATION: signed_in(405)},
+    ),
+    "evaluation:kpi_new": Url(
+        kwargs=evaluation_kwargs(),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST={EVALUATION: EVALUATION_MEMBERS},
+    ),
+    "evaluation:kpi": Url(
+        kwargs=evaluation_kwargs("kpi"),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST={EVALUATION: signed_in(405)},
+    ),
+    "evaluation:kpi_edit": Url(
+        kwargs=evaluation_kwargs("kpi"),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST={EVALUATION: EVALUATION_MEMBERS},
+    ),
+    # Removed by the POST (its measurements are not approved).
+    "evaluation:kpi_delete": Url(
+        kwargs=evaluation_kwargs("kpi"),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST=sent_on({EVALUATION: EVALUATION_MEMBERS}),
+    ),
+    "evaluation:measurement_new": Url(
+        kwargs=evaluation_kwargs("kpi"),
+        GET={EVALUATION: EVALUATION_MEMBERS},
+        POST={EVALUATION: EVALUATION_MEMBERS},
+    ),
     "evaluation:measurement": Url(
-        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+        kwargs=evaluation_kwargs("measurement"),
+        GET=MEASUREMENT_CHANGERS,
+        POST=MEASUREMENT_CHANGERS,
     ),
     "evaluation:measurement_withdraw": Url(
-        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+        kwargs=evaluation_kwargs("measurement"),
+        GET=MEASUREMENT_CHANGERS,
+        POST=sent_on(MEASUREMENT_CHANGERS),
     ),
     "evaluation:measurement_review": Url(
-        kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
+        kwargs=evaluation_kwargs("measurement"),
+        GET=MEASUREMENT_REVIEWERS,
+        POST=MEASUREMENT_REVIEWERS,
     ),
     "evaluation:evidence_list": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:evidence_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),

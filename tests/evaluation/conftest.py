@@ -1,0 +1,53 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from actionplans.access import MUNICIPALITY_PARTY
+from actionplans.services import partnership_start
+from evaluation.services import measurement_enter
+from tests.factories import ActionItemFactory, KpiFactory, MunicipalityMembershipFactory
+
+
+@pytest.fixture
+def partnership(municipality, staff, organization):
+    """Talsi's partnership with its lead municipality and the organization as signatory."""
+    started = partnership_start(
+        municipality=municipality,
+        title="Atelpas brīži",
+        shared_result="Ģimenes saņem atelpas brīžus.",
+        actor=staff,
+    )
+    started.members.create(role="signatory", organization=organization, position=1)
+    return started
+
+
+@pytest.fixture
+def kpi(partnership):
+    """Youth employment, up from 40 % (2026-01-01) to 55 % (2028-01-01), the latest counts."""
+    return KpiFactory(partnership=partnership)
+
+
+@pytest.fixture
+def action(partnership):
+    return ActionItemFactory(partnership=partnership, activity="Darba prakses jauniešiem")
+
+
+@pytest.fixture
+def colleague(municipality):
+    """Another member of the municipality's staff."""
+    return MunicipalityMembershipFactory(municipality=municipality).user
+
+
+def url_of(name, **kwargs):
+    """A page's address in English, the language the tests read."""
+    with translation.override("en"):
+        return reverse(f"evaluation:{name}", kwargs=kwargs)
+
+
+def enter(kpi, user, party=MUNICIPALITY_PARTY, **values):
+    """A measurement entered through the service, as the pages enter them."""
+    values = {"value": Decimal("42"), "measured_on": date(2026, 6, 30)} | values
+    return measurement_enter(kpi=kpi, party=party, actor=user, **values)
