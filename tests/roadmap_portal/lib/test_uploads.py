@@ -59,7 +59,7 @@ class CountingUpload:
         (WEBP, uploads.WEBP),
         (XLSX, uploads.XLSX),
         (ODS, uploads.ODS),
-        ("Nosaukums;Skaits\nTalsi;12,5\n".encode(), uploads.CSV),
+        (b"Nosaukums;Skaits\nTalsi;12,5\n", uploads.CSV),
         ("\ufeffa,b\n1,2\n".encode(), uploads.CSV),
     ],
 )
