@@ -168,6 +168,10 @@ STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinato
 
 NOT_BUILT = everybody(404)
 
+# A partnership's evaluation: every member reads and plans it (stages, evidence); nobody
+# else sees it, portal administrators included.
+EVALUATION_MEMBERS = {EVALUATION: PARTNERSHIP_MEMBER_ROW}
+
 
 def plan_saved(prefix, version, **row):
     """A plan's page saved with one new row (its rows replaced)."""
@@ -534,10 +538,22 @@ MATRIX = {
     ),
     # evaluation: each part replaces its rows (everybody 404 until it is built)
     "evaluation:dashboard": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stages": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage_delete": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stages": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST={EVALUATION: signed_in(405)}
+    ),
+    # An empty form: its errors, shown to members.
+    "evaluation:stage_new": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:stage": Url(
+        kwargs=evaluation_kwargs("stage"), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    # The confirmation page; its button removes the stage and goes back to the list.
+    "evaluation:stage_delete": Url(
+        kwargs=evaluation_kwargs("stage"),
+        GET=EVALUATION_MEMBERS,
+        POST=sent_on(EVALUATION_MEMBERS),
+    ),
     "evaluation:kpis": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:kpi_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:kpi": Url(kwargs=evaluation_kwargs("kpi"), GET={EVALUATION: NOT_BUILT}),
@@ -553,14 +569,25 @@ MATRIX = {
     "evaluation:measurement_review": Url(
         kwargs=evaluation_kwargs("measurement"), GET={EVALUATION: NOT_BUILT}
     ),
-    "evaluation:evidence_list": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence": Url(kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence_delete": Url(
-        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+    "evaluation:evidence_list": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST={EVALUATION: signed_in(405)}
     ),
+    "evaluation:evidence_new": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:evidence": Url(
+        kwargs=evaluation_kwargs("evidence"), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:evidence_delete": Url(
+        kwargs=evaluation_kwargs("evidence"),
+        GET=EVALUATION_MEMBERS,
+        POST=sent_on(EVALUATION_MEMBERS),
+    ),
+    # The file, to members only.
     "evaluation:evidence_file": Url(
-        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+        kwargs=evaluation_kwargs("evidence"),
+        GET=EVALUATION_MEMBERS,
+        POST={EVALUATION: signed_in(405)},
     ),
     "evaluation:kpis_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:kpis_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
