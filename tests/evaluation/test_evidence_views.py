@@ -14,7 +14,8 @@ from .uploads import PDF, PNG, not_a_spreadsheet_zip, upload, xlsx
 pytestmark = pytest.mark.django_db
 
 # The session and the user; the partnership with its municipality; the parties the user
-# acts for (three); the evidence with its stage and file (without the file's bytes).
+# acts for (two); the evidence with its stage and file (without the file's bytes);
+# the header's moderation badge (two).
 LIST_QUERIES = 8
 
 

@@ -18,7 +18,8 @@ from .conftest import url_of
 pytestmark = pytest.mark.django_db
 
 # The session and the user; the partnership with its municipality; the parties the user
-# acts for (three); the stages with their responsible people and partners; the messages.
+# acts for (two); the stages with their responsible people and partners;
+# the header's moderation badge (two).
 LIST_QUERIES = 8
 
 
