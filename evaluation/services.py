@@ -19,7 +19,18 @@ from roadmap_portal.lib.history import canonical_json, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
 from .access import party_key
-from .models import MAX_KPIS, MAX_MEASUREMENTS_PER_KPI, EvaluationEvent, Kpi, Measurement
+from .models import (
+    MAX_EVIDENCE,
+    MAX_KPIS,
+    MAX_MEASUREMENTS_PER_KPI,
+    MAX_STAGES,
+    EvaluationEvent,
+    EvaluationStage,
+    Evidence,
+    EvidenceFile,
+    Kpi,
+    Measurement,
+)
 
 
 class EvaluationError(Exception):
@@ -37,6 +48,12 @@ def _changes(before, after):
     return json.loads(canonical_json(diff(before, after)))
 
 
+def _lock_partnership(partnership):
+    """The partnership's row, locked: two requests adding the last allowed row are one
+    after the other, so the limit holds."""
+    return Partnership.objects.select_for_update().only("pk").get(pk=partnership.pk)
+
+
 # --- KPIs ------------------------------------------------------------------------------
 
 
@@ -49,8 +66,7 @@ def _set_actions(kpi, action_ids):
 @transaction.atomic
 def kpi_create(*, partnership, values: dict, actor) -> Kpi:
     """A new KPI of `partnership`, last in its order; EvaluationError once it has MAX_KPIS."""
-    # The partnership's row, locked: two KPIs added at once are counted one after the other.
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    _lock_partnership(partnership)
     existing = partnership.kpis.aggregate(last=Max("position"), count=Count("pk"))
     if existing["count"] >= MAX_KPIS:
         raise EvaluationError(
@@ -242,9 +258,190 @@ def measurement_withdraw(*, measurement, actor) -> None:
     )
 
 
+# --- Stages ----------------------------------------------------------------------------
+
+
+def _column_values(model, values: dict) -> dict:
+    """`values` with foreign keys as their columns (responsible_user -> responsible_user_id)."""
+    return {name: value for name, value in values.items() if name in _editable_columns(model)}
+
+
+def _editable_columns(model):
+    columns = set()
+    for name in model.EDITABLE_FIELDS:
+        field = model._meta.get_field(name)
+        columns.add(field.attname if field.is_relation else name)
+    return columns
+
+
+@transaction.atomic
+def stage_create(*, partnership, values: dict, actor) -> EvaluationStage:
+    """A new evaluation stage of `partnership` (at most MAX_STAGES). `values` holds
+    EvaluationStage.EDITABLE_FIELDS, foreign keys as ids (responsible_user_id), which the
+    form chose among this partnership's people and partners."""
+    _lock_partnership(partnership)
+    if partnership.evaluation_stages.count() >= MAX_STAGES:
+        raise EvaluationError(
+            _("A partnership has at most %(count)s evaluation stages.") % {"count": MAX_STAGES}
+        )
+    stage = EvaluationStage.objects.create(
+        partnership=partnership, **_column_values(EvaluationStage, values)
+    )
+    event_record(
+        partnership=partnership,
+        kind=EvaluationEvent.Kind.STAGE_SAVED,
+        actor=actor,
+        subject=stage.name,
+        fields={"stage": stage.pk, "created": True},
+    )
+    return stage
+
+
+@transaction.atomic
+def stage_save(*, stage, values: dict, version: int, actor) -> EvaluationStage:
+    """Save a stage if nobody saved it since `version` was loaded (Conflict otherwise,
+    with the stage as saved now); record what changed. DoesNotExist if it was removed."""
+    locked = lock_at_version(
+        EvaluationStage.objects.filter(partnership=stage.partnership_id),
+        pk=stage.pk,
+        version=version,
+    )
+    before = snapshot(locked, EvaluationStage.EDITABLE_FIELDS)
+    columns = _column_values(EvaluationStage, values)
+    for name, value in columns.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*columns, "updated_at"])
+    changed = _changes(before, snapshot(locked, EvaluationStage.EDITABLE_FIELDS))
+    if changed:
+        bump_version(locked)
+        event_record(
+            partnership=stage.partnership,
+            kind=EvaluationEvent.Kind.STAGE_SAVED,
+            actor=actor,
+            subject=locked.name,
+            fields={"stage": locked.pk, "changed": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def stage_delete(*, stage, actor) -> None:
+    """Remove a stage; its evidence stays, belonging to no stage."""
+    partnership = stage.partnership
+    deleted, _counts = EvaluationStage.objects.filter(pk=stage.pk, partnership=partnership).delete()
+    if deleted:
+        event_record(
+            partnership=partnership,
+            kind=EvaluationEvent.Kind.STAGE_DELETED,
+            actor=actor,
+            subject=stage.name,
+            fields={"stage": stage.pk},
+        )
+
+
+# --- Evidence --------------------------------------------------------------------------
+
+KEEP, REPLACE, REMOVE = "keep", "replace", "remove"
+
+
+def _file_store(evidence, upload) -> EvidenceFile:
+    """`upload` (a roadmap_portal.lib.uploads.CheckedUpload) as the evidence's file, in
+    place of the one it had."""
+    EvidenceFile.objects.filter(evidence=evidence).delete()
+    return EvidenceFile.objects.create(
+        evidence=evidence,
+        name=upload.name,
+        content_type=upload.kind.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        content=upload.content,
+    )
+
+
+@transaction.atomic
+def evidence_create(*, partnership, values: dict, upload=None, actor) -> Evidence:
+    """New evidence of `partnership` (at most MAX_EVIDENCE), with the checked `upload` as
+    its file if there is one. `values` holds Evidence.EDITABLE_FIELDS, the stage as
+    stage_id (one of this partnership's)."""
+    _lock_partnership(partnership)
+    if partnership.evidence.count() >= MAX_EVIDENCE:
+        raise EvaluationError(
+            _("A partnership has at most %(count)s pieces of evidence.") % {"count": MAX_EVIDENCE}
+        )
+    evidence = Evidence.objects.create(
+        partnership=partnership, added_by=actor, **_column_values(Evidence, values)
+    )
+    fields = {"evidence": evidence.pk, "created": True}
+    if upload is not None:
+        _file_store(evidence, upload)
+        fields["file"] = upload.name
+    event_record(
+        partnership=partnership,
+        kind=EvaluationEvent.Kind.EVIDENCE_SAVED,
+        actor=actor,
+        subject=evidence.title,
+        fields=fields,
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_save(
+    *, evidence, values: dict, version: int, file_action=KEEP, upload=None, actor
+) -> Evidence:
+    """Save evidence if nobody saved it since `version` was loaded (Conflict otherwise);
+    keep its file, replace it with the checked `upload` (REPLACE) or remove it (REMOVE)."""
+    locked = lock_at_version(
+        Evidence.objects.filter(partnership=evidence.partnership_id),
+        pk=evidence.pk,
+        version=version,
+    )
+    before = snapshot(locked, Evidence.EDITABLE_FIELDS)
+    columns = _column_values(Evidence, values)
+    for name, value in columns.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*columns, "updated_at"])
+    changed = _changes(before, snapshot(locked, Evidence.EDITABLE_FIELDS))
+    if file_action == REPLACE and upload is not None:
+        _file_store(locked, upload)
+        changed["file"] = upload.name
+    elif file_action == REMOVE:
+        deleted, _counts = EvidenceFile.objects.filter(evidence=locked).delete()
+        if deleted:
+            changed["file"] = None
+    if changed:
+        bump_version(locked)
+        event_record(
+            partnership=evidence.partnership,
+            kind=EvaluationEvent.Kind.EVIDENCE_SAVED,
+            actor=actor,
+            subject=locked.title,
+            fields={"evidence": locked.pk, "changed": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def evidence_delete(*, evidence, actor) -> None:
+    """Remove evidence and its file."""
+    partnership = evidence.partnership
+    deleted, _counts = Evidence.objects.filter(pk=evidence.pk, partnership=partnership).delete()
+    if deleted:
+        event_record(
+            partnership=partnership,
+            kind=EvaluationEvent.Kind.EVIDENCE_DELETED,
+            actor=actor,
+            subject=evidence.title,
+            fields={"evidence": evidence.pk},
+        )
+
+
 __all__ = [
     "Conflict",
     "EvaluationError",
+    "evidence_create",
+    "evidence_delete",
+    "evidence_save",
     "kpi_create",
     "kpi_delete",
     "kpi_save",
@@ -252,4 +449,7 @@ __all__ = [
     "measurement_enter",
     "measurement_review",
     "measurement_withdraw",
+    "stage_create",
+    "stage_delete",
+    "stage_save",
 ]

@@ -295,6 +295,8 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The largest spreadsheet staff may import (exchange/readers.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest file attached to evaluation evidence (evaluation/forms_evidence.py).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Files with more rows are checked and imported by the task worker (exchange/tasks.py).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # A check or import that has shown no sign of progress for this long (its worker or the

@@ -169,8 +169,9 @@ STARTERS_OF_PARTNERSHIPS = signed_in(403, other_staff=200, staff=200, coordinato
 
 NOT_BUILT = everybody(404)
 
-# A partnership's evaluation: its members (as PARTNERSHIP_MEMBERS), nobody else.
-EVALUATION_MEMBERS = PARTNERSHIP_MEMBER_ROW
+# A partnership's evaluation: every member reads and plans it (stages, evidence); nobody
+# else sees it, portal administrators included.
+EVALUATION_MEMBERS = {EVALUATION: PARTNERSHIP_MEMBER_ROW}
 # A measurement waiting for approval is changed and withdrawn by its party's members: staff
 # entered EVALUATION's for the municipality, the representative PARTNERS_MEASUREMENT's.
 MEASUREMENT_CHANGERS = {
@@ -549,43 +550,55 @@ MATRIX = {
     ),
     # evaluation: each part replaces its rows (everybody 404 until it is built)
     "evaluation:dashboard": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stages": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:stage_delete": Url(kwargs=evaluation_kwargs("stage"), GET={EVALUATION: NOT_BUILT}),
+    "evaluation:stages": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST={EVALUATION: signed_in(405)}
+    ),
+    # An empty form: its errors, shown to members.
+    "evaluation:stage_new": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:stage": Url(
+        kwargs=evaluation_kwargs("stage"), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    # The confirmation page; its button removes the stage and goes back to the list.
+    "evaluation:stage_delete": Url(
+        kwargs=evaluation_kwargs("stage"),
+        GET=EVALUATION_MEMBERS,
+        POST=sent_on(EVALUATION_MEMBERS),
+    ),
     # KPIs and measurements: every member reads, plans and enters (an empty POST: the
     # form's errors); a measurement is changed or withdrawn by a member of the party it was
     # entered for, and decided by a member of another party who did not enter it.
     "evaluation:kpis": Url(
         kwargs=evaluation_kwargs(),
-        GET={EVALUATION: EVALUATION_MEMBERS},
+        GET=EVALUATION_MEMBERS,
         POST={EVALUATION: signed_in(405)},
     ),
     "evaluation:kpi_new": Url(
         kwargs=evaluation_kwargs(),
-        GET={EVALUATION: EVALUATION_MEMBERS},
-        POST={EVALUATION: EVALUATION_MEMBERS},
+        GET=EVALUATION_MEMBERS,
+        POST=EVALUATION_MEMBERS,
     ),
     "evaluation:kpi": Url(
         kwargs=evaluation_kwargs("kpi"),
-        GET={EVALUATION: EVALUATION_MEMBERS},
+        GET=EVALUATION_MEMBERS,
         POST={EVALUATION: signed_in(405)},
     ),
     "evaluation:kpi_edit": Url(
         kwargs=evaluation_kwargs("kpi"),
-        GET={EVALUATION: EVALUATION_MEMBERS},
-        POST={EVALUATION: EVALUATION_MEMBERS},
+        GET=EVALUATION_MEMBERS,
+        POST=EVALUATION_MEMBERS,
     ),
     # Removed by the POST (its measurements are not approved).
     "evaluation:kpi_delete": Url(
         kwargs=evaluation_kwargs("kpi"),
-        GET={EVALUATION: EVALUATION_MEMBERS},
-        POST=sent_on({EVALUATION: EVALUATION_MEMBERS}),
+        GET=EVALUATION_MEMBERS,
+        POST=sent_on(EVALUATION_MEMBERS),
     ),
     "evaluation:measurement_new": Url(
         kwargs=evaluation_kwargs("kpi"),
-        GET={EVALUATION: EVALUATION_MEMBERS},
-        POST={EVALUATION: EVALUATION_MEMBERS},
+        GET=EVALUATION_MEMBERS,
+        POST=EVALUATION_MEMBERS,
     ),
     "evaluation:measurement": Url(
         kwargs=evaluation_kwargs("measurement"),
@@ -602,14 +615,25 @@ MATRIX = {
         GET=MEASUREMENT_REVIEWERS,
         POST=MEASUREMENT_REVIEWERS,
     ),
-    "evaluation:evidence_list": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence_new": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence": Url(kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:evidence_delete": Url(
-        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+    "evaluation:evidence_list": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST={EVALUATION: signed_in(405)}
     ),
+    "evaluation:evidence_new": Url(
+        kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:evidence": Url(
+        kwargs=evaluation_kwargs("evidence"), GET=EVALUATION_MEMBERS, POST=EVALUATION_MEMBERS
+    ),
+    "evaluation:evidence_delete": Url(
+        kwargs=evaluation_kwargs("evidence"),
+        GET=EVALUATION_MEMBERS,
+        POST=sent_on(EVALUATION_MEMBERS),
+    ),
+    # The file, to members only.
     "evaluation:evidence_file": Url(
-        kwargs=evaluation_kwargs("evidence"), GET={EVALUATION: NOT_BUILT}
+        kwargs=evaluation_kwargs("evidence"),
+        GET=EVALUATION_MEMBERS,
+        POST={EVALUATION: signed_in(405)},
     ),
     "evaluation:kpis_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:kpis_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),

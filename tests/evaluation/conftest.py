@@ -6,32 +6,19 @@ from django.urls import reverse
 from django.utils import translation
 
 from actionplans.access import MUNICIPALITY_PARTY
-from actionplans.services import partnership_start
 from evaluation.services import measurement_enter
+from tests.actionplans.conftest import other_representative, partnership  # noqa: F401
 from tests.factories import ActionItemFactory, KpiFactory, MunicipalityMembershipFactory
 
 
 @pytest.fixture
-def partnership(municipality, staff, organization):
-    """Talsi's partnership with its lead municipality and the organization as signatory."""
-    started = partnership_start(
-        municipality=municipality,
-        title="Atelpas brīži",
-        shared_result="Ģimenes saņem atelpas brīžus.",
-        actor=staff,
-    )
-    started.members.create(role="signatory", organization=organization, position=1)
-    return started
-
-
-@pytest.fixture
-def kpi(partnership):
+def kpi(partnership):  # noqa: F811 (the fixture imported above)
     """Youth employment, up from 40 % (2026-01-01) to 55 % (2028-01-01), the latest counts."""
     return KpiFactory(partnership=partnership)
 
 
 @pytest.fixture
-def action(partnership):
+def action(partnership):  # noqa: F811
     return ActionItemFactory(partnership=partnership, activity="Darba prakses jauniešiem")
 
 
@@ -41,8 +28,14 @@ def colleague(municipality):
     return MunicipalityMembershipFactory(municipality=municipality).user
 
 
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
 def url_of(name, **kwargs):
-    """A page's address in English, the language the tests read."""
+    """An evaluation page's address in English, the language the tests read."""
     with translation.override("en"):
         return reverse(f"evaluation:{name}", kwargs=kwargs)
 
