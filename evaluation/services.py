@@ -7,6 +7,7 @@ is not decided twice), inside its transaction.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import MUNICIPALITY_PARTY
 from actionplans.models import Partnership
+from roadmap_portal.lib.email import email_address
 from roadmap_portal.lib.history import canonical_json, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
+from . import reminders
 from .access import party_key
 from .models import (
     MAX_EVIDENCE,
@@ -30,6 +33,7 @@ from .models import (
     EvidenceFile,
     Kpi,
     Measurement,
+    ReminderSent,
 )
 
 
@@ -436,6 +440,61 @@ def evidence_delete(*, evidence, actor) -> None:
         )
 
 
+# --- Reminders -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one run sent (or, dry, would send): each e-mail, and how many items in all."""
+
+    reminders: list
+    dry_run: bool
+
+    @property
+    def items(self) -> int:
+        return sum(len(reminder.items) for reminder in self.reminders)
+
+
+@transaction.atomic
+def reminders_send(*, dry_run=False, now=None) -> ReminderRun:
+    """E-mail each address once, listing every item due for it (evaluation/reminders.py
+    says who gets what) that was not in a reminder to it within the last week; record what
+    was sent. A dry run sends and records nothing."""
+    now = now or timezone.now()
+    due = reminders.due_reminders(now)
+    recent = set(
+        ReminderSent.objects.filter(
+            address__in=[reminder.address for reminder in due],
+            sent_at__gt=now - reminders.REMIND_AGAIN_AFTER,
+        ).values_list("item", "address")
+    )
+    to_send = []
+    for reminder in due:
+        reminder.items = [i for i in reminder.items if (i.key, reminder.address) not in recent]
+        if reminder.items:
+            to_send.append(reminder)
+    if dry_run:
+        return ReminderRun(reminders=to_send, dry_run=True)
+    for reminder in to_send:
+        email_address(
+            reminder.address,
+            "evaluation_reminders",
+            reminder.context(),
+            language=reminder.language,
+        )
+    ReminderSent.objects.bulk_create(
+        [
+            ReminderSent(item=item.key, address=reminder.address, sent_at=now)
+            for reminder in to_send
+            for item in reminder.items
+        ],
+        update_conflicts=True,
+        unique_fields=["item", "address"],
+        update_fields=["sent_at"],
+    )
+    return ReminderRun(reminders=to_send, dry_run=False)
+
+
 __all__ = [
     "Conflict",
     "EvaluationError",
@@ -449,6 +508,7 @@ __all__ = [
     "measurement_enter",
     "measurement_review",
     "measurement_withdraw",
+    "reminders_send",
     "stage_create",
     "stage_delete",
     "stage_save",

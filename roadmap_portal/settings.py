@@ -188,8 +188,14 @@ MY_WORK_PANELS = [
     "checklists.panels.my_roadmaps",
     "checklists.panels.shared_with_my_municipality",
     "actionplans.panels.my_partnerships",
+    "evaluation.panels.my_evaluation",
     "orgs.panels.my_organizations",
     "orgs.panels.staff_accounts",
+]
+# The panels of the partnership's page (actionplans:partnership): functions of (request,
+# partnership), so that the apps above actionplans show their part without it importing them.
+PARTNERSHIP_PANELS = [
+    "evaluation.panels.partnership_evaluation",
 ]
 LOGOUT_REDIRECT_URL = "home"
 

@@ -549,7 +549,12 @@ MATRIX = {
         POST={SIGNED_PARTNERSHIP: everybody(405)},
     ),
     # evaluation: each part replaces its rows (everybody 404 until it is built)
-    "evaluation:dashboard": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    # The evaluation's home page: its members; nobody posts to it.
+    "evaluation:dashboard": Url(
+        kwargs=evaluation_kwargs(),
+        GET={EVALUATION: signed_in(404, representative=200, staff=200, coordinator=200)},
+        POST={EVALUATION: signed_in(405)},
+    ),
     "evaluation:stages": Url(
         kwargs=evaluation_kwargs(), GET=EVALUATION_MEMBERS, POST={EVALUATION: signed_in(405)}
     ),
@@ -641,8 +646,11 @@ MATRIX = {
     "evaluation:measurements_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:report": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
     "evaluation:report_pdf": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    # Across Talsi's partnerships: its staff and coordinators only.
     "evaluation:municipality": Url(
-        kwargs=lambda m: {"slug": m.slug}, GET={MUNICIPALITY: NOT_BUILT}
+        kwargs=lambda m: {"slug": m.slug},
+        GET={MUNICIPALITY: signed_in(404, staff=200, coordinator=200)},
+        POST={MUNICIPALITY: signed_in(405)},
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.formsets import unbound_copy
 from roadmap_portal.lib.http import PermissionDeniedWithReason
 from roadmap_portal.lib.locking import Conflict, VersionForm
+from roadmap_portal.lib.panels import collect
 
 from ..access import (
     get_partnership_for_user,
@@ -186,6 +188,11 @@ def partnership_detail(request, pk):
             "events": partnership.events.select_related("actor", "revision").defer(
                 "revision__content"
             )[:10],
+            # The apps above this one (the evaluation) show their part here.
+            "panels": [
+                panel.render(request)
+                for panel in collect(request, settings.PARTNERSHIP_PANELS, partnership)
+            ],
         },
     )
 

@@ -17,6 +17,10 @@ them. A new app adds a `panels.py` with its function and one line to the setting
         )
 
 Access decisions stay in the app's access.py; the function only asks it.
+
+The same mechanism puts one app's panel on another app's page without the page's app
+importing it: the partnership page lists settings.PARTNERSHIP_PANELS, whose functions take
+(request, partnership); collect passes such extra arguments on.
 """
 
 from collections.abc import Callable, Iterable
@@ -51,7 +55,8 @@ def panel_functions(paths: Iterable[str]) -> list[Callable]:
     return [import_string(path) for path in paths]
 
 
-def collect(request, paths: Iterable[str]) -> list[Panel]:
-    """The panels of the functions at `paths` that have something for this request, in order."""
-    panels = (function(request) for function in panel_functions(paths))
+def collect(request, paths: Iterable[str], *args) -> list[Panel]:
+    """The panels of the functions at `paths` that have something for this request, in
+    order; each function is called with the request and `args`."""
+    panels = (function(request, *args) for function in panel_functions(paths))
     return [panel for panel in panels if panel is not None]

@@ -29,6 +29,7 @@ def panels_module():
     module.first = lambda request: Panel("panel.html", {"name": "first"}, due=[Due("Do", "/a/")])
     module.nothing = lambda request: None
     module.second = lambda request: Panel("panel.html", {"name": "<b>second</b>"})
+    module.of_object = lambda request, obj: Panel("panel.html", {"name": obj}) if obj else None
     sys.modules[module.__name__] = module
     yield module
     del sys.modules[module.__name__]
@@ -53,3 +54,12 @@ def test_a_panel_renders_its_template_with_the_request_and_escapes_its_context(p
 def test_an_unknown_path_is_an_error_not_a_silent_gap():
     with pytest.raises(ImportError):
         collect(RequestFactory().get("/"), ["panels_for_test_missing.nothing"])
+
+
+def test_the_extra_arguments_go_to_each_function(panels_module):
+    # As the partnership's page passes its partnership (settings.PARTNERSHIP_PANELS).
+    request = RequestFactory().get("/")
+    assert [p.context["name"] for p in collect(request, ["panels_for_test.of_object"], "P")] == [
+        "P"
+    ]
+    assert collect(request, ["panels_for_test.of_object"], "") == []
