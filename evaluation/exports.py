@@ -77,7 +77,7 @@ def kpi_rows(partnership):
             kpi.target_on,
             _computed(progress.value, kpi.decimals),
             progress.percent,
-            progress.state.label,
+            str(progress.state.label),
             progress.counted,
             kpi.source,
             kpi.method,
