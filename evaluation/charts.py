@@ -25,7 +25,8 @@ from django.utils.translation import ngettext
 from .progress import Progress
 
 WIDTH = 480
-PLOT_TOP = 16
+# Room above the plot for the unit, which the y ticks do not repeat.
+PLOT_TOP = 30
 PLOT_HEIGHT = 200
 RIGHT = 16
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -46,7 +47,7 @@ NICE_STEPS = (1, 2, 2.5, 5, 10)
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 
 
-def kpi_number(kpi, value: Decimal | None) -> str:
+def kpi_number(kpi, value: Decimal | None, *, unit=True) -> str:
     """A value of the KPI as pages print it: its decimals, the language's separators, its
     unit ("12,5 %")."""
     if value is None:
@@ -54,7 +55,7 @@ def kpi_number(kpi, value: Decimal | None) -> str:
     text = number_format(
         value.quantize(Decimal(1).scaleb(-kpi.decimals)), kpi.decimals, force_grouping=True
     )
-    return f"{text}\u00a0{kpi.unit}" if kpi.unit else text
+    return f"{text}\u00a0{kpi.unit}" if unit and kpi.unit else text
 
 
 def _decimal_places(number: Decimal) -> int:
@@ -163,14 +164,14 @@ def _marker(shape: str, x: float, y: float, *, colour: str, hollow=False) -> Saf
     )
 
 
-def _text(x, y, text, *, anchor="start", size=FONT_SIZE, colour=TEXT) -> SafeString:
+def _text(x, y, text, *, anchor="start") -> SafeString:
+    # The font, its size and colour are the <svg> element's, inherited.
+    if anchor == "start":
+        return format_html('<text x="{}" y="{}">{}</text>', _coordinate(x), _coordinate(y), text)
     return format_html(
-        '<text x="{}" y="{}" font-family="{}" font-size="{}" fill="{}" text-anchor="{}">{}</text>',
+        '<text x="{}" y="{}" text-anchor="{}">{}</text>',
         _coordinate(x),
         _coordinate(y),
-        FONT,
-        size,
-        colour,
         anchor,
         text,
     )
@@ -260,7 +261,7 @@ def kpi_chart(progress: Progress) -> SafeString:
 
     values = [kpi.baseline_value, kpi.target_value, *(point.value for point in series)]
     ticks = y_ticks(min(values), max(values), kpi.decimals)
-    labels = [kpi_number(kpi, tick) for tick in ticks]
+    labels = [kpi_number(kpi, tick, unit=False) for tick in ticks]
     left = 12 + CHARACTER_WIDTH * max(len(label) for label in labels)
     y = _Scale(float(ticks[0]), float(ticks[-1]), PLOT_TOP + PLOT_HEIGHT, PLOT_TOP)
 
@@ -273,6 +274,8 @@ def kpi_chart(progress: Progress) -> SafeString:
 
     bottom = PLOT_TOP + PLOT_HEIGHT
     parts = []
+    if kpi.unit:
+        parts.append(_text(4, PLOT_TOP - 14, kpi.unit))
     # The grid and the y ticks.
     for tick, label in zip(ticks, labels, strict=True):
         ty = y(tick)
@@ -352,11 +355,15 @@ def kpi_chart(progress: Progress) -> SafeString:
     svg = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
-        'aria-labelledby="{ident}-title {ident}-desc" class="kpi-chart-svg">'
+        'aria-labelledby="{ident}-title {ident}-desc" class="kpi-chart-svg" '
+        'font-family="{font}" font-size="{size}" fill="{colour}">'
         '<title id="{ident}-title">{title}</title><desc id="{ident}-desc">{desc}</desc>'
         '<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
         width=WIDTH,
         height=_coordinate(height),
+        font=FONT,
+        size=FONT_SIZE,
+        colour=TEXT,
         ident=ident,
         title=title,
         desc=chart_description(progress),

@@ -101,7 +101,7 @@ def test_a_kpi_named_like_markup_is_text_in_the_chart():
     svg, root = parsed(progress)
     assert "<script>" not in svg and "<b>" not in svg
     assert root.find(f"{SVG}title").text == 'Chart of <script>alert("x")</script>'
-    assert any(text.endswith("<b>&") for text in texts(root))
+    assert "<b>&" in texts(root)  # the unit, above the y axis
 
 
 def test_the_legend_says_in_words_what_each_mark_is():
@@ -184,7 +184,7 @@ def test_every_mark_lies_inside_the_picture_and_every_value_inside_the_axis(valu
     for circle in root.iter(f"{SVG}circle"):
         if circle.get("stroke") == BLUE and float(circle.get("cy")) < max(grid) + 1:
             assert min(grid) - 0.1 <= float(circle.get("cy")) <= max(grid) + 0.1
-    labels = [text for text in texts(root) if text.endswith("%")]
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
     assert len(labels) == len(set(labels)) >= 2, labels
     assert "nan" not in svg.lower() and "inf" not in svg.lower()
 
@@ -214,7 +214,7 @@ def test_y_ticks_and_dates_are_in_the_readers_language():
         assert kpi_number(progress.kpi, Decimal("12.5")) == "12,5\u00a0%"
     assert kpi_number(progress.kpi, Decimal("12.5")) == "12.5\u00a0%"
     words = texts(root)
-    assert "40,0\u00a0%" in words
+    assert "40,0" in words and "%" in words
     assert "1.01.2027" in words
 
 
