@@ -24,15 +24,15 @@ from django.utils.translation import ngettext
 
 from .progress import Progress
 
-WIDTH = 480
+WIDTH = 440
 # Room above the plot for the unit, which the y ticks do not repeat.
 PLOT_TOP = 30
 PLOT_HEIGHT = 200
 RIGHT = 16
 FONT = "DejaVu Sans, Arial, sans-serif"
-FONT_SIZE = 13
+FONT_SIZE = 14
 # An average character of the tick labels, in the viewBox's units, to leave them room.
-CHARACTER_WIDTH = 7.6
+CHARACTER_WIDTH = 8.2
 LEGEND_LINE = 22
 
 # Contrast against white: 7.0:1 (grey), 6.6:1 (blue), 4.6:1 (the grid is decoration).

@@ -36,7 +36,7 @@ class ReportStage:
 class EvaluationReport:
     partnership: object
     as_of: datetime.date
-    partners: list[str]  # names, in the partnership's order
+    partners: list[tuple[str, str]]  # (name, role), in the partnership's order
     signed_revision: PartnershipRevision | None  # the latest signed one
     kpis: list[Progress]
     stages: list[ReportStage]
@@ -59,7 +59,7 @@ def evaluation_report(partnership) -> EvaluationReport:
         partnership=partnership,
         as_of=as_of,
         partners=[
-            member.partner_name
+            (member.partner_name, member.get_role_display())
             for member in partnership.members.select_related("organization", "municipality")
         ],
         signed_revision=partnership.revisions.filter(status=PartnershipRevision.Status.SIGNED)

@@ -9,7 +9,17 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from evaluation.charts import BLUE, GREY, WIDTH, kpi_chart, kpi_number, x_ticks, y_ticks
+from evaluation.charts import (
+    BLUE,
+    CHARACTER_WIDTH,
+    GREY,
+    RIGHT,
+    WIDTH,
+    kpi_chart,
+    kpi_number,
+    x_ticks,
+    y_ticks,
+)
 from evaluation.models import Kpi, Measurement
 from evaluation.progress import kpi_progress
 from tests.factories import KpiFactory
@@ -180,7 +190,11 @@ def test_every_mark_lies_inside_the_picture_and_every_value_inside_the_axis(valu
     svg, root = parsed(progress)
     points_inside(root)
     # Every value's marker between the lowest and the highest tick's grid line.
-    grid = [float(line.get("y1")) for line in root.iter(f"{SVG}line") if line.get("x2") == "464"]
+    grid = [
+        float(line.get("y1"))
+        for line in root.iter(f"{SVG}line")
+        if line.get("x2") == str(WIDTH - RIGHT)
+    ]
     for circle in root.iter(f"{SVG}circle"):
         if circle.get("stroke") == BLUE and float(circle.get("cy")) < max(grid) + 1:
             assert min(grid) - 0.1 <= float(circle.get("cy")) <= max(grid) + 0.1
@@ -231,5 +245,5 @@ def test_the_tick_labels_at_the_ends_stay_inside_the_picture():
     dates = [t for t in root.iter(f"{SVG}text") if re.fullmatch(r"\d\d/\d\d/\d{4}", t.text)]
     assert len(dates) == 3
     for text in dates:
-        half = len(text.text) * 7.6 / 2
+        half = len(text.text) * CHARACTER_WIDTH / 2
         assert half <= float(text.get("x")) <= WIDTH - half

@@ -52,7 +52,10 @@ def test_the_report_holds_the_progress_that_progress_of_kpis_computes(evaluated)
 def test_the_report_names_the_partners_stages_subjects_and_evidence_files(evaluated):
     with translation.override("en"):
         report = evaluation_report(evaluated)
-        assert report.partners == ["Talsu novads", "Biedrība „Brīnumiņš”"]
+        assert report.partners == [
+            ("Talsu novads", "Lead municipality"),
+            ("Biedrība „Brīnumiņš”", "Signatory"),
+        ]
         (stage,) = report.stages
         assert stage.subjects == ["Communication", "Coordination"]
         assert sorted(item.file_name or "" for item in report.evidence) == ["", "protokols.pdf"]
