@@ -640,12 +640,22 @@ MATRIX = {
         GET=EVALUATION_MEMBERS,
         POST={EVALUATION: signed_in(405)},
     ),
-    "evaluation:kpis_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:kpis_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:measurements_csv": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:measurements_xlsx": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:report": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
-    "evaluation:report_pdf": Url(kwargs=evaluation_kwargs(), GET={EVALUATION: NOT_BUILT}),
+    # The evaluation's documents: members read them (exports, the report, its PDF).
+    **{
+        f"evaluation:{name}": Url(
+            kwargs=evaluation_kwargs(),
+            GET={EVALUATION: PARTNERSHIP_MEMBER_ROW},
+            POST={EVALUATION: signed_in(405)},
+        )
+        for name in (
+            "kpis_csv",
+            "kpis_xlsx",
+            "measurements_csv",
+            "measurements_xlsx",
+            "report",
+            "report_pdf",
+        )
+    },
     # Across Talsi's partnerships: its staff and coordinators only.
     "evaluation:municipality": Url(
         kwargs=lambda m: {"slug": m.slug},

@@ -1,14 +1,21 @@
+import datetime
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actionplans.access import MUNICIPALITY_PARTY
+from evaluation.models import Measurement
 from evaluation.services import measurement_enter
 from tests.actionplans.conftest import other_representative, partnership  # noqa: F401
-from tests.factories import ActionItemFactory, KpiFactory, MunicipalityMembershipFactory
+from tests.factories import (
+    ActionItemFactory,
+    KpiFactory,
+    MeasurementFactory,
+    MunicipalityMembershipFactory,
+)
 
 
 @pytest.fixture
@@ -44,3 +51,15 @@ def enter(kpi, user, party=MUNICIPALITY_PARTY, **values):
     """A measurement entered through the service, as the pages enter them."""
     values = {"value": Decimal("42"), "measured_on": date(2026, 6, 30)} | values
     return measurement_enter(kpi=kpi, party=party, actor=user, **values)
+
+
+def approved(kpi, value, day, **fields):
+    """A measurement of `kpi` approved already (entered for the municipality)."""
+    fields.setdefault("reviewed_at", timezone.now())
+    return MeasurementFactory(
+        kpi=kpi, value=value, measured_on=day, status=Measurement.Status.APPROVED, **fields
+    )
+
+
+def days_ago(partnership, days):  # noqa: F811
+    return partnership.local_today() - datetime.timedelta(days=days)

@@ -1,0 +1,21 @@
+"""{% load evaluation_charts %}: a KPI's chart and its numbers, as evaluation.charts draws
+and formats them."""
+
+from django import template
+
+from ..charts import kpi_chart as draw_kpi_chart
+from ..charts import kpi_number
+
+register = template.Library()
+
+
+@register.filter
+def kpi_chart(progress):
+    """The SVG chart of a Progress (evaluation.progress)."""
+    return draw_kpi_chart(progress)
+
+
+@register.simple_tag
+def kpi_value(kpi, value):
+    """A value of the KPI with its decimals, the language's separators and its unit."""
+    return kpi_number(kpi, value)
