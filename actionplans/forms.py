@@ -8,6 +8,7 @@ from django.utils.translation import ngettext_lazy
 from checklists.forms import LimitedTextField
 from checklists.models import NEED_DETAIL_MAX_LENGTH
 from orgs.models import NeedKind, Organization, TargetGroup
+from roadmap_portal.lib.forms import DateInput
 from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.locking import VersionField
 from roadmap_portal.lib.text import validate_single_line
@@ -54,13 +55,6 @@ def _shared_result_field():
         help_text=_("What the partners want to achieve together."),
         required_message=_("Enter the shared result the partnership aims at"),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StartPartnershipForm(forms.Form):

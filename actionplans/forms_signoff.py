@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from roadmap_portal.lib.forms import FirstRadioSelect
 from roadmap_portal.lib.locking import OUT_OF_DATE
 
 from .access import MUNICIPALITY_PARTY
@@ -21,13 +22,6 @@ def party_name(party, partnership) -> str:
     if party is MUNICIPALITY_PARTY:
         return partnership.municipality.name
     return party.name
-
-
-class FirstRadioSelect(forms.RadioSelect):
-    """Radios whose field is labelled by a legend: the error summary links to the first."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 class PartyForm(forms.Form):

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.forms import DateInput
 from actionplans.models import LONG_TEXT_MAX_LENGTH, NAME_MAX_LENGTH
 from checklists.forms import LimitedTextField
 from roadmap_portal.lib import uploads
+from roadmap_portal.lib.forms import DateInput, FirstRadioSelect
 from roadmap_portal.lib.locking import OUT_OF_DATE, VersionField
 from roadmap_portal.lib.text import validate_single_line
 
@@ -27,7 +27,7 @@ class EvidenceForm(forms.Form):
     method = forms.ChoiceField(
         label=_("How it was gathered"),
         choices=Evidence.Method.choices,
-        widget=forms.RadioSelect,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose how the evidence was gathered"),
             "invalid_choice": _("Choose how the evidence was gathered"),
@@ -81,7 +81,7 @@ class EvidenceForm(forms.Form):
     file_action = forms.ChoiceField(
         label=_("The attached file"),
         choices=[(KEEP, _("Keep it")), (REMOVE, _("Remove it"))],
-        widget=forms.RadioSelect,
+        widget=FirstRadioSelect,
         required=False,
         initial=KEEP,
     )

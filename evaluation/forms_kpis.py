@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from actionplans.access import MUNICIPALITY_PARTY
 from actionplans.models import NAME_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from checklists.forms import LimitedTextField
+from roadmap_portal.lib.forms import DateInput, FirstCheckboxSelectMultiple, FirstRadioSelect
 from roadmap_portal.lib.locking import VersionField
 from roadmap_portal.lib.text import validate_single_line
 
@@ -25,13 +26,6 @@ from .models import DECIMAL_PLACES, LARGEST_NUMBER, MAX_DECIMALS, Kpi, Measureme
 
 TOO_LONG = _("This text must be %(limit)s characters or fewer (it has %(count)s)")
 MUNICIPALITY_CHOICE = "municipality"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date_field(label, *, what):
@@ -44,18 +38,6 @@ def _date_field(label, *, what):
             "invalid": _("Enter %(what)s as a real date, like 2027-03-31") % {"what": what},
         },
     )
-
-
-class Radios(forms.RadioSelect):
-    """Radios whose field's id is the first radio's: the error summary links to it (GOV.UK)."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 def options(bound_field, hints=None):
@@ -188,7 +170,7 @@ class KpiForm(forms.Form):
     direction = forms.ChoiceField(
         label=_("Which direction is good?"),
         choices=Kpi.Direction.choices,
-        widget=Radios,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose which direction is good"),
             "invalid_choice": _("Choose which direction is good"),
@@ -197,7 +179,7 @@ class KpiForm(forms.Form):
     aggregation = forms.ChoiceField(
         label=_("How do measurements add up?"),
         choices=Kpi.Aggregation.choices,
-        widget=Radios,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose how the measurements add up"),
             "invalid_choice": _("Choose how the measurements add up"),
@@ -227,7 +209,7 @@ class KpiForm(forms.Form):
         help_text=_("The rows of the action plan this KPI measures."),
         coerce=int,
         required=False,
-        widget=Checkboxes,
+        widget=FirstCheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose actions of this partnership's action plan")},
     )
 
@@ -324,7 +306,7 @@ class MeasurementForm(forms.Form):
     version = VersionField(required=False)
     party = forms.ChoiceField(
         label=_("Who is it entered for?"),
-        widget=Radios,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose who the measurement is entered for"),
             "invalid_choice": _("Choose who the measurement is entered for"),
@@ -415,7 +397,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Do you approve this measurement?"),
         choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
-        widget=Radios,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose whether you approve or reject the measurement"),
             "invalid_choice": _("Choose whether you approve or reject the measurement"),

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.access import partnership_people
-from actionplans.forms import DateInput
 from actionplans.models import LONG_TEXT_MAX_LENGTH, NAME_MAX_LENGTH
 from checklists.forms import LimitedTextField
+from roadmap_portal.lib.forms import DateInput, FirstCheckboxSelectMultiple, FirstRadioSelect
 from roadmap_portal.lib.locking import OUT_OF_DATE, VersionField
 from roadmap_portal.lib.text import validate_single_line
 
@@ -53,7 +53,7 @@ class StageForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("When in the cooperation"),
         choices=EvaluationStage.Kind.choices,
-        widget=forms.RadioSelect,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose when in the cooperation the stage is"),
             "invalid_choice": _("Choose when in the cooperation the stage is"),
@@ -79,7 +79,7 @@ class StageForm(forms.Form):
         label=_("Status"),
         choices=EvaluationStage.Status.choices,
         initial=EvaluationStage.Status.PLANNED,
-        widget=forms.RadioSelect,
+        widget=FirstRadioSelect,
         error_messages={
             "required": _("Choose the status of the stage"),
             "invalid_choice": _("Choose the status of the stage"),
@@ -90,7 +90,7 @@ class StageForm(forms.Form):
         help_text=_("What of the way the partners work together this stage evaluates."),
         choices=CooperationSubject.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FirstCheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose from the list")},
     )
     questions = long_text(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actionplans.models import LONG_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from roadmap_portal.lib.history import Event
@@ -80,7 +81,8 @@ class EvaluationStage(ResponsibleMixin):
     starts (baseline), during, at a milestone, or at the end."""
 
     class Kind(models.TextChoices):
-        BASELINE = "baseline", _("Baseline")
+        # Not the KPI's baseline (a number): the evaluation before the cooperation starts.
+        BASELINE = "baseline", pgettext_lazy("evaluation stage", "Baseline")
         DURING = "during", _("During the cooperation")
         MILESTONE = "milestone", _("At a milestone")
         FINAL = "final", _("Final")
