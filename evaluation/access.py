@@ -90,12 +90,21 @@ def get_evidence_file(partnership, pk) -> EvidenceFile:
     return found
 
 
+def acts_for_entering_party(parties, measurement) -> bool:
+    """Whether one of `parties` is the party the measurement was entered for."""
+    return any(party_key(p) == measurement.entered_for_id for p in parties)
+
+
 def review_parties(partnership, measurement, user):
-    """The parties `user` may approve or reject `measurement` for: theirs, except the one it
-    was entered for; never their own entry."""
+    """The parties `user` may approve or reject `measurement` for: none when they entered
+    it or act for the party it was entered for in any of their roles (staff who also
+    represent a partner do not approve, as the partner, what their colleagues entered, or
+    what they changed themselves); else each of their parties."""
     if measurement.entered_by_id == user.pk:
         return []
-    return [p for p in partnership.parties if party_key(p) != measurement.entered_for_id]
+    if acts_for_entering_party(partnership.parties, measurement):
+        return []
+    return list(partnership.parties)
 
 
 def check_may_review(partnership, measurement, user):
@@ -139,15 +148,14 @@ def measurements_to_review(user, partnerships=None):
     partners_i_represent = Member.objects.filter(
         partnership=OuterRef("kpi__partnership"), organization__in=represented
     )
-    # A NULL never equals anything: an entry for the municipality is compared apart.
-    other_partner_i_represent = partners_i_represent.exclude(
-        organization_id=OuterRef("entered_for_id")
+    # Never what was entered for a party the user acts for, in any role.
+    i_act_for_the_entering_party = Q(
+        entered_for__isnull=True, kpi__partnership__municipality__in=staffed
+    ) | Q(entered_for__in=represented)
+    i_act_for_another_party = Q(kpi__partnership__municipality__in=staffed) | Exists(
+        partners_i_represent
     )
-    as_municipality = Q(entered_for__isnull=False, kpi__partnership__municipality__in=staffed)
-    as_partner = (Q(entered_for__isnull=True) & Exists(partners_i_represent)) | Exists(
-        other_partner_i_represent
-    )
-    return pending.filter(as_municipality | as_partner)
+    return pending.filter(i_act_for_another_party).exclude(i_act_for_the_entering_party)
 
 
 def get_municipality_for_dashboard(user, slug) -> Municipality:

@@ -20,7 +20,7 @@ from actionplans.models import NAME_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from checklists.forms import LimitedTextField
 from roadmap_portal.lib.forms import DateInput, FirstCheckboxSelectMultiple, FirstRadioSelect
 from roadmap_portal.lib.locking import VersionField
-from roadmap_portal.lib.text import validate_single_line
+from roadmap_portal.lib.text import lazy_format, validate_single_line
 
 from .models import DECIMAL_PLACES, LARGEST_NUMBER, MAX_DECIMALS, Kpi, Measurement
 
@@ -34,8 +34,8 @@ def _date_field(label, *, what):
         help_text=_("For example 2027-03-31."),
         widget=DateInput(),
         error_messages={
-            "required": _("Enter %(what)s") % {"what": what},
-            "invalid": _("Enter %(what)s as a real date, like 2027-03-31") % {"what": what},
+            "required": lazy_format(_("Enter %(what)s"), what=what),
+            "invalid": lazy_format(_("Enter %(what)s as a real date, like 2027-03-31"), what=what),
         },
     )
 
@@ -56,7 +56,7 @@ class NumberField(forms.DecimalField):
         super().__init__(max_digits=None, decimal_places=None, **kwargs)
         self.what, self.decimals = what, decimals
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-        self.error_messages["required"] = _("Enter %(what)s") % {"what": what}
+        self.error_messages["required"] = lazy_format(_("Enter %(what)s"), what=what)
 
     def _not_a_number(self):
         return ValidationError(

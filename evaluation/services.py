@@ -21,7 +21,7 @@ from roadmap_portal.lib.history import canonical_json, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
 
 from . import reminders
-from .access import party_key
+from .access import acts_for_entering_party, parties_of, party_key
 from .models import (
     MAX_EVIDENCE,
     MAX_KPIS,
@@ -188,7 +188,11 @@ def measurement_review(*, measurement, version, approve: bool, party, actor, not
     current = lock_at_version(Measurement.objects.all(), pk=measurement.pk, version=version)
     if not current.is_pending:
         raise EvaluationError(_("This measurement was decided already, by someone else."))
-    if current.entered_by_id == actor.pk or current.entered_for_id == party_key(party):
+    if (
+        current.entered_by_id == actor.pk
+        or current.entered_for_id == party_key(party)
+        or acts_for_entering_party(parties_of(actor, measurement.kpi.partnership), current)
+    ):
         # The access helper refuses this; the row may have changed since it looked.
         raise EvaluationError(_("A member of another partner approves this measurement."))
     note = note.strip()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # What str.splitlines() breaks a line on: a name with any of them is not one line.
@@ -72,3 +73,17 @@ def one_of(field: str, values) -> models.Q:
     for other in conditions[1:]:
         condition |= other
     return condition
+
+
+def _interpolated(template, params):
+    return str(template) % {name: str(value) for name, value in params.items()}
+
+
+_lazy_interpolated = lazy(_interpolated, str)
+
+
+def lazy_format(template, **params):
+    """`template % params`, worked out when it is shown, in the language active then: a
+    message built when a form class is defined (at import) would otherwise stay in the
+    language of whichever request imported it first."""
+    return _lazy_interpolated(template, params)

@@ -1,7 +1,9 @@
 import pytest
 
+from evaluation.access import measurements_to_review
 from evaluation.models import EvaluationEvent, Measurement
 from evaluation.services import EvaluationError, measurement_change, measurement_review
+from tests.factories import OrganizationMembershipFactory
 
 from .conftest import enter, url_of
 
@@ -119,3 +121,31 @@ def test_bad_input_decides_nothing(client, partnership, kpi, staff, representati
     ):
         assert client.post(url, data).status_code == 200
     assert Measurement.objects.get().is_pending
+
+
+def test_staff_who_also_represent_the_partner_do_not_approve_what_their_colleague_entered(
+    client, partnership, kpi, staff, colleague, organization
+):
+    """Found in review: they could change a colleague's entry for the municipality, then
+    approve it "for the partner". Acting for the entering party in any role rules them out."""
+    OrganizationMembershipFactory(organization=organization, user=staff)
+    measurement = enter(kpi, colleague)
+    client.force_login(staff)
+    page = client.get(url_of("measurement_review", pk=partnership.pk, measurement=measurement.pk))
+    assert page.status_code == 403
+    assert not measurements_to_review(staff).exists()
+    with pytest.raises(EvaluationError):
+        measurement_review(
+            measurement=measurement,
+            version=measurement.version,
+            approve=True,
+            party=organization,
+            actor=staff,
+        )
+    measurement.refresh_from_db()
+    assert measurement.is_pending
+
+
+def test_the_partner_still_decides_what_staff_entered(partnership, kpi, colleague, representative):
+    measurement = enter(kpi, colleague)
+    assert list(measurements_to_review(representative)) == [measurement]
