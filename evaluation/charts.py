@@ -16,13 +16,13 @@ import math
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .progress import Progress
+from .progress import Progress, number_text
 
 WIDTH = 440
 # Room above the plot for the unit, which the y ticks do not repeat.
@@ -52,9 +52,7 @@ def kpi_number(kpi, value: Decimal | None, *, unit=True) -> str:
     unit ("12,5 %")."""
     if value is None:
         return "–"
-    text = number_format(
-        value.quantize(Decimal(1).scaleb(-kpi.decimals)), kpi.decimals, force_grouping=True
-    )
+    text = number_text(value, kpi.decimals)
     return f"{text}\u00a0{kpi.unit}" if unit and kpi.unit else text
 
 

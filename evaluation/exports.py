@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .models import Kpi, Measurement
-from .progress import progress_of_kpis
+from .progress import progress_of_kpis, rounded
 
 
 def _number(value: Decimal | None, decimals: int) -> Decimal | None:
@@ -24,13 +24,13 @@ def _number(value: Decimal | None, decimals: int) -> Decimal | None:
     entered is rounded away)."""
     if value is None:
         return None
-    rounded = value.quantize(Decimal(1).scaleb(-decimals))
-    return rounded if rounded == value else value.normalize()
+    at_decimals = rounded(value, decimals)
+    return at_decimals if at_decimals == value else value.normalize()
 
 
 def _computed(value: Decimal | None, decimals: int) -> Decimal | None:
     """A computed value (an average has endless digits) at the KPI's decimals."""
-    return None if value is None else value.quantize(Decimal(1).scaleb(-decimals))
+    return None if value is None else rounded(value, decimals)
 
 
 def _yes_no(flag: bool) -> str:

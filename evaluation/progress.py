@@ -22,12 +22,26 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kpi, Measurement
+
+
+def rounded(value: Decimal, decimals: int) -> Decimal:
+    """A number at `decimals` places, halves away from zero (42.5 is 43, as people round):
+    the one rounding of every page, dashboard, export, chart and PDF."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number_text(value: Decimal, decimals: int) -> str:
+    """A number as people read it: rounded(), with the language's decimal mark and
+    thousands separator ("1 234,5")."""
+    return number_format(rounded(value, decimals), decimals, force_grouping=True)
+
 
 # How far below the straight line (a fifth of the way from baseline to target) is "at risk".
 AT_RISK_MARGIN = Decimal("0.2")
@@ -72,11 +86,11 @@ class Progress:
         """Progress as a whole percentage, as pages print it (may be below 0 or above 100)."""
         if self.fraction is None:
             return None
-        return int((self.fraction * 100).to_integral_value())
+        return int(rounded(self.fraction * 100, 0))
 
     @property
     def expected_percent(self) -> int:
-        return int((self.expected * 100).to_integral_value())
+        return int(rounded(self.expected * 100, 0))
 
     @property
     def is_good(self) -> bool:

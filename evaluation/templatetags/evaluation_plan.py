@@ -4,9 +4,9 @@ numbers as text in the reader's language, codes as their names."""
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
 
 from ..models import CooperationSubject, EvaluationStage, Kpi
+from ..progress import number_text
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def plan_number(value, decimals=0):
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return value
-    return number_format(number, decimal_pos=int(decimals or 0), use_l10n=True)
+    return number_text(number, int(decimals or 0))
 
 
 @register.filter

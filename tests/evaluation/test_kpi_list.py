@@ -30,7 +30,7 @@ def test_members_see_each_kpi_with_its_value_target_progress_and_state_in_words(
     assert kpi.name in page
     assert "47.5" in page  # the value, with the KPI's one decimal place
     assert "55.0" in page  # the target
-    assert "50%" in page  # 7.5 of 15
+    assert "50&nbsp;%" in page  # 7.5 of 15, written as every evaluation page writes it
     assert "On track" in page or "At risk" in page or "Off track" in page
     assert "Add a KPI" in page
     for export in ("kpis_csv", "kpis_xlsx", "measurements_csv", "measurements_xlsx"):
