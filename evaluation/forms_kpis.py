@@ -7,11 +7,12 @@ database's columns, more decimal places than the KPI shows. Nothing is guessed: 
 measurements add up and which direction is good have no initial choice.
 """
 
+import re
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -66,10 +67,23 @@ class NumberField(forms.DecimalField):
         )
 
     def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            value = re.sub(r"[ \u00a0\u202f]", "", value)
+            if not self._plain_number(value):
+                raise self._not_a_number()
         try:
             return super().to_python(value)
         except ValidationError:
             raise self._not_a_number() from None
+
+    @staticmethod
+    def _plain_number(text) -> bool:
+        """Digits 0-9 with one decimal mark, nothing else (no exponent, no other scripts'
+        digits, no underscores). Spaces are thousands separators in lv, lt, sv; where the
+        point separates thousands (pt, el) it is refused, so "1.234" never becomes 1.234."""
+        marks = "." if get_format("THOUSAND_SEPARATOR") != "." else ""
+        marks += get_format("DECIMAL_SEPARATOR")
+        return bool(re.fullmatch(rf"[+-]?[0-9]+(?:[{re.escape(marks)}][0-9]+)?", text))
 
     def validate(self, value):
         if value not in self.empty_values and not value.is_finite():  # NaN, Infinity

@@ -234,6 +234,11 @@ class Kpi(models.Model):
         "actions",
     )
 
+    # What every approved measurement is read by: fixed once one is approved, so that
+    # neither side alone changes what the other approved (the way of adding up turned 44
+    # into 126 in review).
+    FIXED_ONCE_MEASURED = ("direction", "aggregation", "baseline_value", "baseline_on")
+
     class Meta:
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")

@@ -58,6 +58,11 @@ def _lock_partnership(partnership):
     return Partnership.objects.select_for_update().only("pk").get(pk=partnership.pk)
 
 
+def _places(value) -> int:
+    """How many decimal places a stored number really has (40.5000 has one)."""
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
 # --- KPIs ------------------------------------------------------------------------------
 
 
@@ -102,6 +107,27 @@ def kpi_save(*, kpi, values: dict, version: int, actor) -> Kpi:
     )
     locked.partnership = kpi.partnership
     before = snapshot(locked, Kpi.EDITABLE_FIELDS)
+    approved = locked.measurements.filter(status=Measurement.Status.APPROVED)
+    if approved.exists() and any(
+        name in values and values[name] != getattr(locked, name) for name in Kpi.FIXED_ONCE_MEASURED
+    ):
+        raise EvaluationError(
+            _(
+                "Measurements of this KPI are approved: its direction, how measurements"
+                " add up and its baseline stay as they are."
+            )
+        )
+    if (
+        "decimals" in values
+        and values["decimals"] < locked.decimals
+        and any(
+            _places(value) > values["decimals"]
+            for value in locked.measurements.values_list("value", flat=True)
+        )
+    ):
+        raise EvaluationError(
+            _("Some measurements have more decimal places: keep at least as many.")
+        )
     fields = [name for name in values if name != "actions"]
     for name in fields:
         setattr(locked, name, values[name])

@@ -154,6 +154,8 @@ def kpi_edit(request, pk, kpi):
                 )
             except Conflict as error:
                 conflict = error.current
+            except EvaluationError as error:
+                form.add_error(None, str(error))
             else:
                 messages.success(request, _("The KPI is saved."))
                 return _kpi_redirect(kpi)
@@ -172,6 +174,7 @@ def kpi_edit(request, pk, kpi):
             "kpi": kpi,
             "conflict": conflict,
             "conflict_actions": conflict_actions,
+            "measured": kpi.measurements.filter(status=Measurement.Status.APPROVED).exists(),
             # Saving again is a choice made having seen their values: from their version.
             "version": conflict.version if conflict else form["version"].value(),
         },

@@ -1,8 +1,11 @@
+from datetime import date
+from decimal import Decimal
+
 from evaluation.forms_kpis import kpi_initial
 from evaluation.models import EvaluationEvent
 from tests.factories import ActionItemFactory
 
-from .conftest import url_of
+from .conftest import approved, url_of
 
 
 def posted(kpi, **changes):
@@ -92,3 +95,34 @@ def test_a_kpi_of_another_partnership_is_404(client, partnership, staff):
     client.force_login(staff)
     other = KpiFactory()
     assert client.get(url_of("kpi_edit", pk=partnership.pk, kpi=other.pk)).status_code == 404
+
+
+def test_once_a_measurement_is_approved_neither_side_changes_how_it_is_read(
+    client, partnership, kpi, staff
+):
+    """Found in review: turning "the latest one" into "add them up" made 44 into 126."""
+    approved(kpi, Decimal(42), date(2026, 3, 1))
+    client.force_login(staff)
+    url = url_of("kpi_edit", pk=partnership.pk, kpi=kpi.pk)
+    page = client.get(url)
+    assert "stay as they are" in page.content.decode()
+    data = posted(kpi, aggregation="sum")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    kpi.refresh_from_db()
+    assert kpi.aggregation == "latest"
+    # The target may still move.
+    response = client.post(url, posted(kpi, target_value="60"))
+    assert response.status_code == 302
+    kpi.refresh_from_db()
+    assert kpi.target_value == 60
+
+
+def test_decimals_are_not_lowered_below_what_measurements_hold(client, partnership, kpi, staff):
+    approved(kpi, Decimal("42.5"), date(2026, 3, 1))
+    client.force_login(staff)
+    url = url_of("kpi_edit", pk=partnership.pk, kpi=kpi.pk)
+    response = client.post(url, posted(kpi, decimals="0"))
+    assert response.status_code == 200
+    kpi.refresh_from_db()
+    assert kpi.decimals == 1

@@ -166,3 +166,28 @@ def test_a_choice_not_offered_is_refused():
     errors = errors_of(aggregation="median", direction="sideways")
     assert errors["aggregation"] == ["Choose how the measurements add up"]
     assert errors["direction"] == ["Choose which direction is good"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("lv", "12,5", Decimal("12.5")),
+        ("lv", "12.5", Decimal("12.5")),
+        ("lv", "1 234,5", Decimal("1234.5")),
+        ("pt", "1234,5", Decimal("1234.5")),
+        ("pt", "1.234", None),  # a thousands separator there: refused, never 1.234
+        ("el", "1.234,5", None),
+        ("en", "1e3", None),
+        ("en", "1_000", None),
+        ("en", "٤٢", None),
+        ("en", "1e-100000000000", None),
+    ],
+)
+def test_only_plain_numbers_in_the_language_s_own_marks_are_read(language, text, expected):
+    """Found in review: "1.234" in Portuguese was stored as 1.234, and an exponent, an
+    underscore or another script's digits were read as numbers."""
+    errors, bound = form(language, decimals="4", baseline_value=text, target_value="99999")
+    if expected is None:
+        assert "baseline_value" in errors
+    else:
+        assert bound.cleaned_data["baseline_value"] == expected
