@@ -9,7 +9,7 @@ PDF is printed from the revision's content, never from the live rows.
 
 import secrets
 import zoneinfo
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -308,6 +308,16 @@ class ActionItemQuerySet(models.QuerySet):
         """Rows past their deadline (before `today`, the municipality's date) and not
         done or cancelled. Computed, never stored."""
         return self.filter(deadline__lt=today, ongoing=False).exclude(status__in=self.CLOSED)
+
+    def needing_attention(self):
+        """Rows blocked, or perhaps overdue, of partnerships in any time zone: no
+        municipality's today is later than tomorrow in UTC, so this bounds them in one
+        query, and each row's is_overdue(its municipality's today) then decides."""
+        latest_today = timezone.now().date() + timedelta(days=1)
+        return self.filter(
+            Q(status=ActionItem.Status.BLOCKED)
+            | (Q(deadline__lt=latest_today, ongoing=False) & ~Q(status__in=self.CLOSED))
+        )
 
 
 class ActionItem(models.Model):

@@ -1,11 +1,8 @@
 """The partnerships' panel on My work (roadmap_portal.lib.panels, settings.MY_WORK_PANELS)."""
 
 from collections import Counter
-from datetime import timedelta
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -13,7 +10,7 @@ from orgs.models import Municipality, MunicipalityMembership, Organization
 from roadmap_portal.lib.panels import Due, Panel
 
 from .access import may_start_partnership, member_partnerships
-from .models import ActionItem, ActionItemQuerySet, Member, PartnershipRevision
+from .models import ActionItem, Member, PartnershipRevision
 
 
 def _waiting_for_me(user, partnerships):
@@ -55,12 +52,7 @@ def _rows_needing_attention(partnerships):
     """{partnership id: count} of action rows overdue (in each municipality's time zone)
     or blocked, read in one query."""
     by_pk = {p.pk: p for p in partnerships}
-    # No municipality's today is later than tomorrow in UTC: a bound, checked per row below.
-    latest_today = timezone.now().date() + timedelta(days=1)
-    rows = ActionItem.objects.filter(partnership__in=by_pk).filter(
-        Q(status=ActionItem.Status.BLOCKED)
-        | (Q(deadline__lt=latest_today, ongoing=False) & ~Q(status__in=ActionItemQuerySet.CLOSED))
-    )
+    rows = ActionItem.objects.filter(partnership__in=by_pk).needing_attention()
     todays = {}
     counts = Counter()
     for row in rows.only("partnership_id", "deadline", "ongoing", "status"):

@@ -7,12 +7,8 @@ date (Partnership.local_today).
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.db.models import Q
-from django.utils import timezone
-
-from actionplans.models import ActionItem, ActionItemQuerySet
+from actionplans.models import ActionItem
 
 from .access import measurements_to_review
 from .models import EvaluationStage, Kpi
@@ -79,8 +75,6 @@ def summaries(partnerships, *, actions=True) -> list[Summary]:
         kpi.partnership = by_pk[kpi.partnership_id]
     for progress in progress_of_kpis(kpis, today_of=lambda kpi: result[kpi.partnership_id].today):
         result[progress.kpi.partnership_id].progress.append(progress)
-    # No municipality's today is later than tomorrow in UTC: a bound, checked per row.
-    latest_today = timezone.now().date() + timedelta(days=1)
     stages = EvaluationStage.objects.filter(partnership__in=by_pk).exclude(
         status=EvaluationStage.Status.DONE
     )
@@ -95,13 +89,7 @@ def summaries(partnerships, *, actions=True) -> list[Summary]:
         return [result[p.pk] for p in partnerships]
     rows = (
         ActionItem.objects.filter(partnership__in=by_pk)
-        .filter(
-            Q(status=ActionItem.Status.BLOCKED)
-            | (
-                Q(deadline__lt=latest_today, ongoing=False)
-                & ~Q(status__in=ActionItemQuerySet.CLOSED)
-            )
-        )
+        .needing_attention()
         .select_related("responsible_user", "responsible_member__organization")
         .order_by("partnership_id", "position", "id")
     )
