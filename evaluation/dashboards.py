@@ -15,11 +15,8 @@ from django.utils import timezone
 from actionplans.models import ActionItem, ActionItemQuerySet
 
 from .access import measurements_to_review
-from .models import EvaluationStage, Kpi
+from .models import DUE_WITHIN_DAYS, EvaluationStage, Kpi
 from .progress import BAD_STATES, GOOD_STATES, State, progress_of_kpis
-
-# Stages due within this many days (or overdue) are "due"; as EvaluationStage.is_due.
-DUE_WITHIN_DAYS = 7
 
 
 @dataclass
