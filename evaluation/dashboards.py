@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from actionplans.models import ActionItem
 
 from .access import measurements_to_review
-from .models import EvaluationStage, Kpi
+from .models import DUE_WITHIN_DAYS, EvaluationStage, Kpi
 from .progress import BAD_STATES, GOOD_STATES, State, progress_of_kpis
-
-# Stages due within this many days (or overdue) are "due"; as EvaluationStage.is_due.
-DUE_WITHIN_DAYS = 7
 
 
 @dataclass

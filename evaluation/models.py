@@ -76,6 +76,11 @@ class ResponsibleMixin(models.Model):
         abstract = True
 
 
+# A stage (and, in the reminders, an action row) due within this many days of the
+# municipality's today, or overdue, is "due": on the dashboards and in the reminders.
+DUE_WITHIN_DAYS = 7
+
+
 class EvaluationStage(ResponsibleMixin):
     """A point or period of the cooperation at which the partners evaluate it: before it
     starts (baseline), during, at a milestone, or at the end."""
@@ -154,7 +159,7 @@ class EvaluationStage(ResponsibleMixin):
     def __str__(self):
         return self.name
 
-    def is_due(self, today, *, within_days=7) -> bool:
+    def is_due(self, today, *, within_days=DUE_WITHIN_DAYS) -> bool:
         """Not done and due within `within_days` of `today` (the municipality's date)."""
         return self.status != self.Status.DONE and (self.ends_on - today).days <= within_days
 

@@ -1,17 +1,23 @@
 """Who is reminded of what, each day: action rows and evaluation stages due within a week
 or overdue, and measurements waiting for approval (the service reminders_send sends).
 
-- An action row or a stage goes to its responsible user (an active account), in their
-  language. A row whose responsible person is only a name, or whose user is deactivated,
-  goes to the contact e-mail of its responsible partner; or else to the partnership's lead:
-  the contact e-mail of its lead partner, or else the municipality's active coordinators.
-  Contact e-mails are read in the language of the municipality's country.
-- A measurement goes to everyone who may decide it (evaluation.access): the active members
-  of another party than the one it was entered for, never the person who entered it.
+- An action row or a stage goes to its responsible user while they are one of the
+  partnership's people (an active account of its municipality's staff or of a partner
+  organization's representatives: actionplans.access.partnership_people). A row whose
+  responsible person is only a name, or whose user is deactivated or has left the
+  partnership (they would get its title and a link that 404s for them), goes to the
+  contact e-mail of its responsible partner; or else to the partnership's lead: the
+  contact e-mail of its lead partner, or else the municipality's active coordinators.
+- An e-mail is in its reader's language: an address that is an active user's is written in
+  that user's language, whichever way its items came; any other contact e-mail in the
+  language of the municipality's country.
+- A measurement goes to everyone who may decide it: evaluation.access.measurements_to_review
+  asked for each of the partnerships' people (the rule is there, not copied here).
 - "Due" and "overdue" are measured against each partnership's municipality's date. The
   rows of completed and ended partnerships are left alone.
 
-Everything is read in a fixed number of queries, however many rows and people there are.
+Everything is read in a fixed number of queries however many rows there are; the
+measurements' deciders take one more query per DECIDERS_PER_QUERY people who may decide.
 """
 
 from collections import defaultdict
@@ -19,7 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -28,11 +36,15 @@ from actionplans.models import ActionItem, ActionItemQuerySet, Member, Partnersh
 from actionplans.pdf import language_of_country
 from orgs.models import MunicipalityMembership, OrganizationMembership
 
-from .models import EvaluationStage, Measurement
+from .access import measurements_to_review
+from .models import DUE_WITHIN_DAYS, EvaluationStage, Measurement
 
-DUE_WITHIN_DAYS = 7
-# An item is in a reminder to one address at most once in this time.
-REMIND_AGAIN_AFTER = timedelta(days=7)
+# An item is in a reminder to one address at most once a week: it is sent again once this
+# long has passed. An hour short of 7 days, so that a run a few seconds (or minutes)
+# earlier in the day than last week's still sends it, on day 7 and not day 8.
+REMIND_AGAIN_AFTER = timedelta(days=7) - timedelta(hours=1)
+# The people measurements_to_review is asked for in one query (a UNION of theirs).
+DECIDERS_PER_QUERY = 50
 # The partnerships whose rows nobody needs reminding of any more.
 CLOSED_PARTNERSHIPS = (Partnership.Status.COMPLETED, Partnership.Status.ENDED)
 
@@ -111,6 +123,7 @@ class _People:
             self.staff[membership.municipality_id].append(membership.user)
             if membership.role == MunicipalityMembership.Role.COORDINATOR:
                 self.coordinators[membership.municipality_id].append(membership.user)
+        self._of = {}  # partnership id -> its people by id
         self.partner_organizations = defaultdict(set)  # partnership id -> organization ids
         self.lead_contact = {}  # partnership id -> the lead partner's contact e-mail
         for member in Member.objects.filter(partnership__in=ids).order_by("position", "id"):
@@ -128,6 +141,16 @@ class _People:
         ).select_related("user"):
             self.representatives[membership.organization_id].append(membership.user)
 
+    def of(self, partnership) -> dict:
+        """The partnership's people by id, as actionplans.access.partnership_people: the
+        active staff of its municipality and representatives of its partner organizations."""
+        if partnership.pk not in self._of:
+            people = {user.pk: user for user in self.staff[partnership.municipality_id]}
+            for organization_id in self.partner_organizations[partnership.pk]:
+                people.update((u.pk, u) for u in self.representatives[organization_id])
+            self._of[partnership.pk] = people
+        return self._of[partnership.pk]
+
 
 class _Mailbox:
     """The reminders being gathered, one per address."""
@@ -142,7 +165,24 @@ class _Mailbox:
             reminder.items.append(item)
 
     def add_user(self, user, item):
-        self.add(user.email, user.language or settings.LANGUAGE_CODE, item)
+        self.add(user.email, _language_of(user), item)
+
+    def in_users_languages(self):
+        """Each address that is an active user's in that user's language (one query), even
+        when its first item came through a partner's contact e-mail."""
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .annotate(address=Lower("email"))
+            .filter(address__in=list(self.by_address))
+            .only("email", "language")
+        )
+        for user in users:
+            self.by_address[user.address].language = _language_of(user)
+
+
+def _language_of(user):
+    return user.language or settings.LANGUAGE_CODE
 
 
 def _contact_language(partnership):
@@ -153,7 +193,7 @@ def _to_responsible(mailbox, people, row, item):
     """A row's reminder: its user, else its partner's contact, else the lead."""
     partnership = row.partnership
     user = row.responsible_user
-    if user is not None and user.is_active:
+    if user is not None and user.pk in people.of(partnership):  # active, and still theirs
         mailbox.add_user(user, item)
         return
     member = row.responsible_member
@@ -168,16 +208,29 @@ def _to_responsible(mailbox, people, row, item):
         mailbox.add_user(coordinator, item)
 
 
-def _deciders(people, measurement):
-    """Who may decide a measurement, as evaluation.access.measurements_to_review says."""
-    partnership = measurement.kpi.partnership
-    users = []
-    if measurement.entered_for_id is not None:
-        users += people.staff[partnership.municipality_id]
-    for organization_id in people.partner_organizations[partnership.pk]:
-        if organization_id != measurement.entered_for_id:
-            users += people.representatives[organization_id]
-    return [user for user in users if user.pk != measurement.entered_by_id]
+def _deciders(people, measurements) -> dict:
+    """Who may decide each measurement (by its id): measurements_to_review asked for each
+    of its partnership's people, DECIDERS_PER_QUERY of them in one query."""
+    candidates = {}  # user id -> (user, the ids of their partnerships with measurements)
+    for partnership in {m.kpi.partnership for m in measurements}:
+        for pk, user in people.of(partnership).items():
+            candidates.setdefault(pk, (user, set()))[1].add(partnership.pk)
+    users = {pk: user for pk, (user, _partnerships) in candidates.items()}
+    deciders = defaultdict(list)
+    ordered = sorted(candidates.items())
+    for start in range(0, len(ordered), DECIDERS_PER_QUERY):
+        chunk = [
+            measurements_to_review(user, partnerships=sorted(partnership_ids))
+            .order_by()
+            .annotate(decider=Value(pk))
+            .values_list("pk", "decider")
+            for pk, (user, partnership_ids) in ordered[start : start + DECIDERS_PER_QUERY]
+        ]
+        for measurement_id, user_id in chunk[0].union(*chunk[1:], all=True).order_by():
+            deciders[measurement_id].append(users[user_id])
+    for found in deciders.values():
+        found.sort(key=lambda user: user.pk)
+    return deciders
 
 
 def due_reminders(now=None) -> list[Reminder]:
@@ -241,6 +294,7 @@ def due_reminders(now=None) -> list[Reminder]:
             url_kwargs={"pk": stage.partnership_id, "stage": stage.pk},
         )
         _to_responsible(mailbox, people, stage, item)
+    deciders = _deciders(people, measurements)
     for measurement in sorted(measurements, key=lambda m: (m.kpi.partnership_id, m.pk)):
         item = Item(
             key=f"measurement-{measurement.pk}",
@@ -252,6 +306,7 @@ def due_reminders(now=None) -> list[Reminder]:
             url_name="evaluation:measurement_review",
             url_kwargs={"pk": measurement.kpi.partnership_id, "measurement": measurement.pk},
         )
-        for user in _deciders(people, measurement):
+        for user in deciders.get(measurement.pk, ()):
             mailbox.add_user(user, item)
+    mailbox.in_users_languages()
     return list(mailbox.by_address.values())

@@ -9,7 +9,7 @@ is not decided twice), inside its transaction.
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -485,11 +485,32 @@ class ReminderRun:
         return sum(len(reminder.items) for reminder in self.reminders)
 
 
+# The key of the PostgreSQL advisory lock one run of the reminders holds.
+REMINDERS_LOCK = 0x5E7D_0012
+
+
+def _one_run_at_a_time():
+    """Wait for any other run of the reminders to commit (cron and a manual run, or two
+    hosts): it is held until this transaction ends, so the next run reads what the first
+    recorded in ReminderSent and does not send it again. PostgreSQL: an advisory lock;
+    SQLite: its database write lock (which transaction_mode IMMEDIATE takes at BEGIN
+    already; an empty write takes it on a database opened without)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK])
+        else:
+            table = connection.ops.quote_name(ReminderSent._meta.db_table)
+            cursor.execute(f"UPDATE {table} SET sent_at = sent_at WHERE 1 = 0")  # noqa: S608
+
+
 @transaction.atomic
 def reminders_send(*, dry_run=False, now=None) -> ReminderRun:
     """E-mail each address once, listing every item due for it (evaluation/reminders.py
-    says who gets what) that was not in a reminder to it within the last week; record what
-    was sent. A dry run sends and records nothing."""
+    says who gets what) that was not in a reminder to it within the last week (an hour's
+    margin: reminders.REMIND_AGAIN_AFTER); record what was sent. Runs one at a time: the
+    lock, the reading, the sending (queued when the transaction commits) and the record
+    are one transaction. A dry run sends and records nothing."""
+    _one_run_at_a_time()
     now = now or timezone.now()
     due = reminders.due_reminders(now)
     recent = set(

@@ -9,7 +9,8 @@ from ..access import (
     get_partnership_for_evaluation,
     municipality_partnerships,
 )
-from ..dashboards import DUE_WITHIN_DAYS, summaries, waiting_for
+from ..dashboards import summaries, waiting_for
+from ..models import DUE_WITHIN_DAYS
 
 
 @login_required
