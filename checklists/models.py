@@ -1,16 +1,14 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
 from orgs.sides import Side
+from roadmap_portal.lib.background_pdf import BackgroundPdf
 from roadmap_portal.lib.history import Event, Revision
 from roadmap_portal.lib.locking import FIRST_VERSION
 
@@ -368,51 +366,17 @@ class RoadmapEvent(Event):
         return f"{self.roadmap} · {self.get_kind_display()}"
 
 
-class RoadmapPdf(models.Model):
+class RoadmapPdf(BackgroundPdf):
     """A long roadmap's PDF, made by the task worker: printing it would hold a web worker
-    for too long. Only the newest per roadmap and language is kept."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being made")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    # A PDF still not made after this long is taken as lost (a worker stopped): the page
-    # says it failed and offers to make it again.
-    GIVE_UP_AFTER = timedelta(minutes=10)
+    for too long (roadmap_portal/lib/background_pdf.py). Only the newest per roadmap and
+    language is kept; its fingerprint is checklists.pdf.RoadmapPrint.fingerprint."""
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="pdfs")
-    language = models.CharField(max_length=8)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    # SHA-256 of the printed HTML without its print date: the PDF is served only while the
-    # roadmap still prints the same (checklists.pdf.RoadmapPrint.fingerprint).
-    fingerprint = models.CharField(max_length=64, blank=True)
-    content = models.BinaryField(blank=True, default=b"")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundPdf.Meta):
         verbose_name = _("roadmap PDF")
         verbose_name_plural = _("roadmap PDFs")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["roadmap", "language"], name="checklists_pdf_roadmap")]
 
     def __str__(self):
         return f"{self.roadmap} · {self.language} · {self.status}"
-
-    @property
-    def is_in_progress(self):
-        return (
-            self.status in (self.Status.PENDING, self.Status.RUNNING)
-            and timezone.now() - self.created_at < self.GIVE_UP_AFTER
-        )
-
-    @property
-    def has_failed(self):
-        return self.status == self.Status.FAILED or (
-            self.status != self.Status.READY and not self.is_in_progress
-        )

@@ -6,7 +6,6 @@ estimated lines is made by the task worker (checklists.tasks), so that no reques
 web worker for long; a shorter one is made in the request.
 """
 
-import hashlib
 from functools import cached_property
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from roadmap_portal.lib.background_pdf import fingerprint_of
 from roadmap_portal.lib.pdf import html_to_pdf, printed_lines
 
 TEMPLATE = "checklists/roadmap_pdf.html"
@@ -60,7 +60,7 @@ class RoadmapPrint:
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of what the PDF shows, its print date aside: another after any change."""
-        return hashlib.sha256(self.html().encode()).hexdigest()
+        return fingerprint_of(self.html())
 
     def pdf(self) -> bytes:
         return html_to_pdf(self.html(generated_at=timezone.now()))

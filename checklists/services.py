@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from orgs.sides import Side
+from roadmap_portal.lib.background_pdf import background_pdf_request
 from roadmap_portal.lib.email import email_user
 from roadmap_portal.lib.locking import bump_version, lock_at_version
 
@@ -261,16 +262,12 @@ def roadmap_pdf_request(*, roadmap, actor, document) -> RoadmapPdf:
     """Ask the task worker for the PDF of a long roadmap (`document`, a
     checklists.pdf.RoadmapPrint), unless it is being made or made of the same content.
     Only the newest PDF per roadmap and language is kept."""
-    # One request at a time per roadmap: two clicks make one PDF.
-    Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
-    pdfs = RoadmapPdf.objects.filter(roadmap=roadmap, language=document.language)
-    latest = pdfs.first()
-    if latest is not None and (
-        latest.is_in_progress
-        or (latest.status == RoadmapPdf.Status.READY and latest.fingerprint == document.fingerprint)
-    ):
-        return latest
-    pdfs.delete()
-    pdf = RoadmapPdf.objects.create(roadmap=roadmap, language=document.language, requested_by=actor)
-    transaction.on_commit(lambda: roadmap_pdf_make.enqueue(pdf.pk))
-    return pdf
+    return background_pdf_request(
+        pdfs=RoadmapPdf.objects.filter(roadmap=roadmap, language=document.language),
+        lock=Roadmap.objects.filter(pk=roadmap.pk),
+        fingerprint=document.fingerprint,
+        create=lambda: RoadmapPdf.objects.create(
+            roadmap=roadmap, language=document.language, requested_by=actor
+        ),
+        task=roadmap_pdf_make,
+    )

@@ -345,9 +345,7 @@ def pdf_status(request, pk):
     context = {
         "roadmap": roadmap,
         "pdf": pdf,
-        "current": pdf is not None
-        and pdf.status == RoadmapPdf.Status.READY
-        and pdf.fingerprint == document.fingerprint,
+        "current": pdf is not None and pdf.is_current(document.fingerprint),
     }
     template = "checklists/pdf_status.html"
     if request.htmx:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from actionplans.models import LONG_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
+from roadmap_portal.lib.background_pdf import BackgroundPdf
 from roadmap_portal.lib.history import Event
 from roadmap_portal.lib.locking import FIRST_VERSION
 from roadmap_portal.lib.text import (
@@ -494,3 +495,25 @@ class EvaluationEvent(Event):
 
     def __str__(self):
         return f"{self.partnership} · {self.get_kind_display()}"
+
+
+class EvaluationReportPdf(BackgroundPdf):
+    """A large evaluation report's PDF, made by the task worker: printing it would hold a
+    web worker for too long (evaluation/report.py says when). Only the newest per
+    partnership and language is kept; its fingerprint is of the report's printed HTML,
+    which carries its date (the municipality's today): a new approval, or a new day, makes
+    another."""
+
+    partnership = models.ForeignKey(
+        "actionplans.Partnership", on_delete=models.CASCADE, related_name="evaluation_pdfs"
+    )
+
+    class Meta(BackgroundPdf.Meta):
+        verbose_name = _("evaluation report PDF")
+        verbose_name_plural = _("evaluation report PDFs")
+        indexes = [
+            models.Index(fields=["partnership", "language"], name="evaluation_pdf_partnership")
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} · {self.language} · {self.status}"

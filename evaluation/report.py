@@ -9,8 +9,11 @@ instead of sealing anything.
 import datetime
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import F
+from django.conf import settings
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, Length
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,12 +21,20 @@ from django.utils.translation import gettext as _
 
 from actionplans.models import PartnershipRevision
 from actionplans.pdf import page_counter_css
-from roadmap_portal.lib.pdf import html_to_pdf
+from roadmap_portal.lib.background_pdf import fingerprint_of
+from roadmap_portal.lib.pdf import CHARACTERS_PER_LINE, html_to_pdf
 
-from .models import CooperationSubject, EvaluationStage, Evidence
+from .models import CooperationSubject, EvaluationStage, Evidence, Measurement
 from .progress import Progress, progress_of_kpis
 
 PDF_TEMPLATE = "evaluation/report_pdf.html"
+# What the estimate counts, in printed lines: a KPI's heading, facts and chart (the chart
+# costs WeasyPrint about what 40 lines of text do), a row of its table (cells cost more
+# than running text), a stage's and a piece of evidence's heading and facts.
+KPI_LINES = 40
+MEASUREMENT_LINES = 2
+STAGE_LINES = 7
+EVIDENCE_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -88,13 +99,82 @@ def report_context(report: EvaluationReport) -> dict:
     }
 
 
-def report_pdf(report: EvaluationReport) -> bytes:
-    """The report as a tagged PDF in the current language, dates in the municipality's
-    time zone. Made while the request waits: it is not sealed and not kept."""
+def report_html(report: EvaluationReport) -> str:
+    """The report's printed HTML in the current language, dates in the municipality's time
+    zone. No request: the task worker renders the same HTML as a request does."""
     zone = zoneinfo.ZoneInfo(report.partnership.municipality.time_zone)
     with timezone.override(zone):
-        html = render_to_string(PDF_TEMPLATE, report_context(report))
-    return html_to_pdf(html)
+        return render_to_string(PDF_TEMPLATE, report_context(report))
+
+
+def report_pdf(report: EvaluationReport) -> bytes:
+    """The report as a tagged PDF in the current language (not sealed)."""
+    return html_to_pdf(report_html(report))
+
+
+def estimated_lines(partnership) -> int:
+    """About how many lines the report's PDF lays out, from counts and lengths the database
+    sums (four small queries, nothing gathered): what its print time grows with, in the
+    lines of settings.PDF_BACKGROUND_LINES (roadmap_portal/lib/pdf.py's printed_lines)."""
+
+    def text_lines(queryset, characters):
+        found = queryset.aggregate(rows=Count("pk"), characters=Coalesce(Sum(characters), 0))
+        return found["rows"], found["characters"] // CHARACTERS_PER_LINE
+
+    kpis, kpi_text = text_lines(partnership.kpis.all(), Length("source") + Length("method"))
+    stages, stage_text = text_lines(partnership.evaluation_stages.all(), Length("findings"))
+    evidence, evidence_text = text_lines(partnership.evidence.all(), Length("summary"))
+    measurements = Measurement.objects.filter(
+        kpi__partnership=partnership, status=Measurement.Status.APPROVED
+    ).count()
+    return (
+        kpis * KPI_LINES
+        + measurements * MEASUREMENT_LINES
+        + stages * STAGE_LINES
+        + evidence * EVIDENCE_LINES
+        + kpi_text
+        + stage_text
+        + evidence_text
+    )
+
+
+class ReportPrint:
+    """A partnership's evaluation report as its PDF prints it, in the current language:
+    made in the request when it is small, by the task worker (evaluation.tasks) when its
+    estimated lines are over settings.PDF_BACKGROUND_LINES. Gathered only when printed or
+    fingerprinted: the estimate reads counts."""
+
+    def __init__(self, partnership):
+        self.partnership = partnership
+        self.language = get_language() or settings.LANGUAGE_CODE
+
+    @cached_property
+    def lines(self) -> int:
+        return estimated_lines(self.partnership)
+
+    @property
+    def in_background(self) -> bool:
+        return self.lines > settings.PDF_BACKGROUND_LINES
+
+    @cached_property
+    def report(self) -> EvaluationReport:
+        return evaluation_report(self.partnership)
+
+    @cached_property
+    def html(self) -> str:
+        return report_html(self.report)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Of what the PDF shows, its date (the municipality's today) included."""
+        return fingerprint_of(self.html)
+
+    def pdf(self) -> bytes:
+        return html_to_pdf(self.html)
+
+    @property
+    def filename(self) -> str:
+        return report_filename(self.report)
 
 
 def report_filename(report: EvaluationReport) -> str:

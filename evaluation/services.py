@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.access import MUNICIPALITY_PARTY
 from actionplans.models import Partnership
+from roadmap_portal.lib.background_pdf import background_pdf_request
 from roadmap_portal.lib.email import email_address
 from roadmap_portal.lib.history import canonical_json, diff, snapshot
 from roadmap_portal.lib.locking import Conflict, bump_version, lock_at_version
@@ -28,6 +29,7 @@ from .models import (
     MAX_MEASUREMENTS_PER_KPI,
     MAX_STAGES,
     EvaluationEvent,
+    EvaluationReportPdf,
     EvaluationStage,
     Evidence,
     EvidenceFile,
@@ -35,6 +37,7 @@ from .models import (
     Measurement,
     ReminderSent,
 )
+from .tasks import evaluation_report_pdf_make
 
 
 class EvaluationError(Exception):
@@ -564,3 +567,21 @@ __all__ = [
     "stage_delete",
     "stage_save",
 ]
+
+
+@transaction.atomic
+def report_pdf_request(*, partnership, actor, document) -> EvaluationReportPdf:
+    """Ask the task worker for the PDF of a large evaluation report (`document`, an
+    evaluation.report.ReportPrint), unless it is being made or made of the same content.
+    Only the newest PDF per partnership and language is kept."""
+    return background_pdf_request(
+        pdfs=EvaluationReportPdf.objects.filter(
+            partnership=partnership, language=document.language
+        ),
+        lock=Partnership.objects.filter(pk=partnership.pk),
+        fingerprint=document.fingerprint,
+        create=lambda: EvaluationReportPdf.objects.create(
+            partnership=partnership, language=document.language, requested_by=actor
+        ),
+        task=evaluation_report_pdf_make,
+    )

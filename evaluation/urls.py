@@ -56,6 +56,7 @@ urlpatterns = [
     path(f"{EVALUATION}measurements.xlsx", documents.measurements_xlsx, name="measurements_xlsx"),
     path(f"{EVALUATION}report/", documents.report, name="report"),
     path(f"{EVALUATION}report.pdf", documents.report_pdf, name="report_pdf"),
+    path(f"{EVALUATION}report/pdf/", documents.report_pdf_status, name="report_pdf_status"),
     path(
         "evaluation/municipalities/<slug:slug>/",
         dashboard.municipality_dashboard,

@@ -656,6 +656,14 @@ MATRIX = {
             "report_pdf",
         )
     },
+    # A small report's PDF is printed at once: its members are sent to it, asking (POST) or
+    # not. (A large one's page, GET 200 and POST 302, is in
+    # tests/evaluation/test_report_pdf_background.py.)
+    "evaluation:report_pdf_status": Url(
+        kwargs=evaluation_kwargs(),
+        GET=sent_on(EVALUATION_MEMBERS),
+        POST=sent_on(EVALUATION_MEMBERS),
+    ),
     # Across Talsi's partnerships: its staff and coordinators only.
     "evaluation:municipality": Url(
         kwargs=lambda m: {"slug": m.slug},

@@ -97,7 +97,7 @@ def test_the_page_takes_the_same_queries_however_many_rows(
             approved(kpi, Decimal("44"), date(2026, 6, 30))
             stage = EvaluationStageFactory(partnership=partnership, subjects=["communication"])
             EvidenceFactory(partnership=partnership, stage=stage)
-        with django_assert_num_queries(13) as captured:
+        with django_assert_num_queries(17) as captured:  # 4 of them: the PDF's estimate
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]

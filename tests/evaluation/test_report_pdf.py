@@ -137,3 +137,11 @@ def test_outsiders_get_404_and_a_post_is_not_allowed(
         assert client.get(url).status_code == 404
     client.force_login(staff)
     assert client.post(url).status_code == 405
+
+
+def test_an_estimate_is_said_in_its_values_cell(evaluated, tmp_path):
+    with translation.override("en"):
+        text = pdf_text(report_pdf(evaluation_report(evaluated)), tmp_path)
+    # Two columns in the PDF (a third fewer cells to lay out): the estimate beside its value.
+    assert "Date Value" in flat(text) and "Date Value Estimate" not in flat(text)
+    assert flat(text).count("(estimate)") == 1

@@ -38,7 +38,14 @@ from actionplans.models import (
 from actionplans.services import partnership_sign
 from checklists.models import Answer, RoadmapPdf
 from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
-from evaluation.models import EvaluationStage, Evidence, EvidenceFile, Kpi, ReminderSent
+from evaluation.models import (
+    EvaluationReportPdf,
+    EvaluationStage,
+    Evidence,
+    EvidenceFile,
+    Kpi,
+    ReminderSent,
+)
 from evaluation.services import measurement_enter, measurement_review
 from exchange.models import ImportRecord
 from orgs.models import (
@@ -304,6 +311,15 @@ def fill_every_table():
         content=b"%PDF-1.7\n\x00\xff",
     )
     ReminderSent.objects.create(item="stage-1", address=staff.email, sent_at=timezone.now())
+    EvaluationReportPdf.objects.create(
+        partnership=partnership,
+        language="lv",
+        requested_by=staff,
+        status=EvaluationReportPdf.Status.READY,
+        fingerprint="0" * 64,
+        content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
+        finished_at=timezone.now(),
+    )
 
     group = Group.objects.create(name="Redaktori")
     group.permissions.add(Permission.objects.first())
