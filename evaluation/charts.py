@@ -13,6 +13,7 @@ in it is escaped: KPI names and units are user text.
 """
 
 import math
+import textwrap
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -34,6 +35,9 @@ FONT_SIZE = 14
 # An average character of the tick labels, in the viewBox's units, to leave them room.
 CHARACTER_WIDTH = 8.2
 LEGEND_LINE = 22
+LEGEND_WRAPPED_LINE = 17
+# What fits right of a legend's sample (x = 54), at CHARACTER_WIDTH a letter.
+LEGEND_CHARACTERS = int((WIDTH - 54 - 4) // CHARACTER_WIDTH)
 
 # Contrast against white: 7.0:1 (grey), 6.6:1 (blue), 4.6:1 (the grid is decoration).
 GREY = "#595959"
@@ -243,12 +247,15 @@ def _legend(top: float, has_values: bool, has_estimates: bool) -> tuple[list, fl
         rows.append(
             (_marker("circle", 26, top, colour=BLUE, hollow=True), _("An estimate (hollow)"))
         )
-    parts = []
-    for number, (sample, words) in enumerate(rows):
-        offset = number * LEGEND_LINE
+    parts, offset = [], 0.0
+    for sample, words in rows:
         parts.append(format_html('<g transform="translate(0 {})">{}</g>', offset, sample))
-        parts.append(_text(54, top + offset + 4.5, words))
-    return parts, top + len(rows) * LEGEND_LINE
+        # Wrapped at the picture's edge: a translation may be twice the English's length.
+        lines = textwrap.wrap(str(words), LEGEND_CHARACTERS) or [""]
+        for number, line in enumerate(lines):
+            parts.append(_text(54, top + offset + 4.5 + number * LEGEND_WRAPPED_LINE, line))
+        offset += LEGEND_LINE + (len(lines) - 1) * LEGEND_WRAPPED_LINE
+    return parts, top + offset
 
 
 def kpi_chart(progress: Progress) -> SafeString:

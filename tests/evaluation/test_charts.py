@@ -13,6 +13,7 @@ from evaluation.charts import (
     BLUE,
     CHARACTER_WIDTH,
     GREY,
+    LEGEND_CHARACTERS,
     RIGHT,
     WIDTH,
     kpi_chart,
@@ -247,3 +248,13 @@ def test_the_tick_labels_at_the_ends_stay_inside_the_picture():
     for text in dates:
         half = len(text.text) * CHARACTER_WIDTH / 2
         assert half <= float(text.get("x")) <= WIDTH - half
+
+
+@pytest.mark.parametrize("language", ["lv", "lt", "sv", "pt", "el"])
+def test_a_long_translation_of_the_legend_wraps_inside_the_picture(language):
+    """Seen on the Latvian KPI page: the expected path's words ran past the right edge."""
+    with translation.override(language):
+        _svg, root = parsed(measured(("42", date(2026, 6, 30)), ("44", date(2026, 9, 30))))
+    legend_lines = [t for t in texts(root) if t and not re.fullmatch(r"[\d.,\s%/-]+", t)]
+    assert legend_lines
+    assert all(len(line) <= LEGEND_CHARACTERS for line in legend_lines)
