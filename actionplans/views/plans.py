@@ -245,7 +245,7 @@ def action_plan_xlsx(request, pk):
     return xlsx_response(
         action_plan_rows(partnership),
         filename=_export_name(partnership, "xlsx"),
-        sheet_title=_("Action plan")[:31],  # a sheet's title holds 31 characters at most
+        sheet_title=_("Action plan"),
     )
 
 

@@ -17,9 +17,6 @@ from ..exports import kpi_rows, kpis_filename, measurement_rows, measurements_fi
 from ..models import EvaluationReportPdf
 from ..services import report_pdf_request
 
-# A sheet's title holds 31 characters at most.
-SHEET_TITLE_LENGTH = 31
-
 
 @login_required
 @require_safe
@@ -37,7 +34,7 @@ def kpis_xlsx(request, pk):
     return xlsx_response(
         kpi_rows(partnership),
         filename=kpis_filename(partnership, "xlsx"),
-        sheet_title=_("KPIs")[:SHEET_TITLE_LENGTH],
+        sheet_title=_("KPIs"),
     )
 
 
@@ -56,7 +53,7 @@ def measurements_xlsx(request, pk):
     return xlsx_response(
         measurement_rows(partnership),
         filename=measurements_filename(partnership, "xlsx"),
-        sheet_title=_("Measurements")[:SHEET_TITLE_LENGTH],
+        sheet_title=_("Measurements"),
     )
 
 

@@ -15,6 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+SHEET_TITLE_LENGTH = 31
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -66,7 +67,8 @@ def xlsx_file(rows, *, sheet_title):
     """An XLSX workbook of one sheet in a temporary file, cells made safe, written row by
     row (openpyxl write-only), and rewound. Closing it deletes it."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title)
+    # A sheet's title holds 31 characters at most (a translated one may be longer).
+    sheet = workbook.create_sheet(title=str(sheet_title)[:SHEET_TITLE_LENGTH])
     for row in safe_rows(rows):
         sheet.append(row)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)

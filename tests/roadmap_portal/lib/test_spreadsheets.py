@@ -10,6 +10,7 @@ from roadmap_portal.lib.spreadsheets import (
     csv_response,
     safe_cell,
     unescape_cell,
+    xlsx_file,
     xlsx_response,
 )
 
@@ -99,3 +100,9 @@ def test_the_xlsx_response_keeps_dates_and_numbers_as_such():
     response = xlsx_response([["When", "How many"], [day, 3.5]], filename="x.xlsx", sheet_title="S")
     _workbook, rows = read_xlsx(response)
     assert rows[1][0].date() == day and rows[1][1] == 3.5
+
+
+def test_a_sheet_title_longer_than_a_workbook_allows_is_cut_to_31_characters():
+    with xlsx_file([["a"]], sheet_title="Ģimenes, kas saņem atelpas brīžus katru mēnesi") as handle:
+        workbook = load_workbook(handle, read_only=True)
+    assert workbook.sheetnames == ["Ģimenes, kas saņem atelpas brīž"]
