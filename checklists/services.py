@@ -58,41 +58,127 @@ def _paragraphs(items):
     return {code: "\n\n".join(item.get(code, "") for item in items).strip() for code in LANGUAGES}
 
 
+def _texts_of(node, path=()):
+    """Every translated text of a fixture: {path: {"lv": ..., "en": ...}}."""
+    if isinstance(node, dict):
+        if (
+            node
+            and all(code in LANGUAGES for code in node)
+            and all(isinstance(value, str) for value in node.values())
+        ):
+            return {path: node}
+        items = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return {}
+    found = {}
+    for key, value in items:
+        found |= _texts_of(value, (*path, key))
+    return found
+
+
+def _only_adds_translations(published: dict, data: dict) -> bool:
+    """True when `data` keeps every text `published` has, word for word, and at most fills
+    languages that were missing: a translation, not a new wording."""
+    old, new = _texts_of(published), _texts_of(data)
+    if old.keys() != new.keys():
+        return False
+    for path, texts in old.items():
+        for code, text in texts.items():
+            if text.strip() and new[path].get(code) != text:
+                return False
+    return _structure(published) == _structure(data)
+
+
+def _structure(node):
+    """The fixture without its texts: codes, forms, kinds and order."""
+    if isinstance(node, dict):
+        if node and all(code in LANGUAGES for code in node):
+            return None
+        return {key: _structure(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_structure(value) for value in node]
+    return node
+
+
+def _rows(data):
+    """What each row of a version holds: (step number, its columns, [(form, code, columns)])."""
+    for step_data in data["steps"]:
+        step_columns = {
+            **_translated("title", step_data["title"]),
+            **_translated("summary", step_data.get("summary", {})),
+        }
+        checkpoints = []
+        for position, item in enumerate(step_data["checkpoints"]):
+            for form in item["forms"]:
+                guidance = item.get("guidance", {})
+                checkpoints.append(
+                    (
+                        form,
+                        item["code"],
+                        {
+                            "position": position,
+                            "kind": item.get("kind", Checkpoint.Kind.TEXT),
+                            "need_guidance": item.get("need_guidance", {}).get(form, {}),
+                            **_translated("statement", item["statement"][form]),
+                            **_translated("hint", item.get("hint", {})),
+                            **_translated("guidance", guidance.get(form, {})),
+                            **_translated("methods", _lines(item.get("methods", []))),
+                            **_translated("examples", _paragraphs(item.get("examples", []))),
+                        },
+                    )
+                )
+        yield step_data["number"], step_columns, checkpoints
+
+
 @transaction.atomic
 def template_publish(*, path: Path = TEMPLATE_PATH, actor=None) -> TemplateVersion:
-    """Publish the roadmap content of a fixture as a new, unchangeable version."""
+    """Publish the roadmap content of a fixture as a new, unchangeable version.
+
+    A file with a published version's number that only adds translations (every text the
+    version has stays word for word) adds them to that version: roadmaps already started
+    on it get the new languages too. Any other change needs a new number."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if TemplateVersion.objects.filter(number=data["version"]).exists():
-        raise TemplateAlreadyPublished(data["version"])
+    published = TemplateVersion.objects.select_for_update().filter(number=data["version"]).first()
+    if published is not None:
+        if published.source == data or not _only_adds_translations(published.source, data):
+            raise TemplateAlreadyPublished(data["version"])
+        return _add_translations(published, data)
     version = TemplateVersion.objects.create(
         number=data["version"],
         published_by=actor,
         source=data,
         **_translated("title", data["title"]),
     )
-    for step_data in data["steps"]:
-        step = Step.objects.create(
-            version=version,
-            number=step_data["number"],
-            **_translated("title", step_data["title"]),
-            **_translated("summary", step_data.get("summary", {})),
+    for number, step_columns, checkpoints in _rows(data):
+        step = Step.objects.create(version=version, number=number, **step_columns)
+        Checkpoint.objects.bulk_create(
+            Checkpoint(step=step, form=form, code=code, **columns)
+            for form, code, columns in checkpoints
         )
-        for position, item in enumerate(step_data["checkpoints"]):
-            for form in item["forms"]:
-                guidance = item.get("guidance", {})
-                Checkpoint.objects.create(
-                    step=step,
-                    form=form,
-                    code=item["code"],
-                    position=position,
-                    kind=item.get("kind", Checkpoint.Kind.TEXT),
-                    need_guidance=item.get("need_guidance", {}).get(form, {}),
-                    **_translated("statement", item["statement"][form]),
-                    **_translated("hint", item.get("hint", {})),
-                    **_translated("guidance", guidance.get(form, {})),
-                    **_translated("methods", _lines(item.get("methods", []))),
-                    **_translated("examples", _paragraphs(item.get("examples", []))),
-                )
+    return version
+
+
+def _per_language(columns):
+    """The columns without modeltranslation's bare field name: in update() that name means
+    the active language's column and would overwrite it with the default language's text."""
+    return {name: value for name, value in columns.items() if name not in _BARE_NAMES}
+
+
+_BARE_NAMES = {"title", "summary", "statement", "hint", "guidance", "methods", "examples"}
+
+
+def _add_translations(version, data):
+    TemplateVersion.objects.filter(pk=version.pk).update(
+        source=data, **_per_language(_translated("title", data["title"]))
+    )
+    for number, step_columns, checkpoints in _rows(data):
+        step = version.steps.get(number=number)
+        Step.objects.filter(pk=step.pk).update(**_per_language(step_columns))
+        for form, code, columns in checkpoints:
+            step.checkpoints.filter(form=form, code=code).update(**_per_language(columns))
+    version.refresh_from_db()
     return version
 
 

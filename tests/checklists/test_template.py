@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from checklists.models import Checkpoint, TemplateVersion
 from checklists.services import TEMPLATE_PATH, roadmap_start, template_publish
@@ -106,3 +107,55 @@ def test_a_new_version_does_not_touch_roadmaps_started_on_the_old_one(
     assert old.answers.get(checkpoint__code="1.1").checkpoint.statement_en != "New wording"
     assert new.answers.get(checkpoint__code="1.1").checkpoint.statement_en == "New wording"
     assert old.version.number == DATA["version"]
+
+
+def _with_greek_statement(tmp_path, text="Ορίστε την ομάδα-στόχο σας", **changes):
+    data = json.loads(json.dumps(DATA))
+    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"] = text
+    for key, value in changes.items():
+        data[key] = value
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_adding_a_translation_reaches_roadmaps_already_started(
+    template, municipality, staff, tmp_path
+):
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="A", actor=staff)
+    with translation.override("sv"):  # the active language's column must not be touched
+        version = template_publish(path=_with_greek_statement(tmp_path))
+
+    assert version.pk == template.pk
+    assert TemplateVersion.objects.count() == 1
+    checkpoint = roadmap.answers.get(checkpoint__code="1.1").checkpoint
+    assert checkpoint.statement_el == "Ορίστε την ομάδα-στόχο σας"
+    assert (
+        checkpoint.statement_en
+        == DATA["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"]
+    )
+    version.refresh_from_db()
+    assert version.source["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"]
+
+
+def test_a_changed_wording_under_the_same_number_is_refused(template, tmp_path):
+    data = json.loads(json.dumps(DATA))
+    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"] = "New wording"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="already published"):
+        call_command("publish_roadmap_template", "--file", str(path))
+    assert Checkpoint.objects.filter(statement_en="New wording").count() == 0
+
+
+def test_a_changed_structure_under_the_same_number_is_refused(template, tmp_path):
+    data = json.loads(json.dumps(DATA))
+    data["steps"][0]["checkpoints"][0]["kind"] = "text"
+    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"] = "Ορίστε"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="already published"):
+        call_command("publish_roadmap_template", "--file", str(path))
+    assert not Checkpoint.objects.exclude(statement_el="").exists()
