@@ -109,53 +109,57 @@ def test_a_new_version_does_not_touch_roadmaps_started_on_the_old_one(
     assert old.version.number == DATA["version"]
 
 
-def _with_greek_statement(tmp_path, text="Ορίστε την ομάδα-στόχο σας", **changes):
-    data = json.loads(json.dumps(DATA))
-    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"] = text
-    for key, value in changes.items():
-        data[key] = value
-    path = tmp_path / "template.json"
+def _without(node, code):
+    if isinstance(node, dict):
+        return {key: _without(value, code) for key, value in node.items() if key != code}
+    if isinstance(node, list):
+        return [_without(value, code) for value in node]
+    return node
+
+
+def _file(tmp_path, data, name="template.json"):
+    path = tmp_path / name
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
 
 
-def test_adding_a_translation_reaches_roadmaps_already_started(
-    template, municipality, staff, tmp_path
-):
-    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="A", actor=staff)
-    with translation.override("sv"):  # the active language's column must not be touched
-        version = template_publish(path=_with_greek_statement(tmp_path))
+GREEK_STATEMENT = DATA["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"]
 
-    assert version.pk == template.pk
+
+def test_adding_a_translation_reaches_roadmaps_already_started(municipality, staff, tmp_path):
+    first = template_publish(path=_file(tmp_path, _without(DATA, "el"), "without-greek.json"))
+    roadmap = roadmap_start(form=Side.MUNICIPALITY, owner=municipality, title="A", actor=staff)
+    assert roadmap.answers.get(checkpoint__code="1.1").checkpoint.statement_el == ""
+
+    with translation.override("sv"):  # the active language's column must not be touched
+        version = template_publish(path=_file(tmp_path, DATA))
+
+    assert version.pk == first.pk
     assert TemplateVersion.objects.count() == 1
     checkpoint = roadmap.answers.get(checkpoint__code="1.1").checkpoint
-    assert checkpoint.statement_el == "Ορίστε την ομάδα-στόχο σας"
-    assert (
-        checkpoint.statement_en
-        == DATA["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"]
-    )
-    version.refresh_from_db()
-    assert version.source["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"]
+    assert checkpoint.statement_el == GREEK_STATEMENT
+    municipality_texts = DATA["steps"][0]["checkpoints"][0]["statement"]["municipality"]
+    assert checkpoint.statement_lt == municipality_texts["lt"]
+    assert checkpoint.statement_en == municipality_texts["en"]
+    assert version.source == DATA
 
 
-def test_a_changed_wording_under_the_same_number_is_refused(template, tmp_path):
-    data = json.loads(json.dumps(DATA))
-    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"] = "New wording"
-    path = tmp_path / "changed.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+def test_a_changed_wording_under_the_same_number_is_refused(municipality, tmp_path):
+    template_publish(path=_file(tmp_path, _without(DATA, "el"), "without-greek.json"))
+    changed = json.loads(json.dumps(DATA))
+    changed["steps"][0]["checkpoints"][0]["statement"]["municipality"]["en"] = "New wording"
 
     with pytest.raises(CommandError, match="already published"):
-        call_command("publish_roadmap_template", "--file", str(path))
-    assert Checkpoint.objects.filter(statement_en="New wording").count() == 0
+        call_command("publish_roadmap_template", "--file", str(_file(tmp_path, changed)))
+    assert not Checkpoint.objects.filter(statement_en="New wording").exists()
+    assert not Checkpoint.objects.exclude(statement_el="").exists()
 
 
-def test_a_changed_structure_under_the_same_number_is_refused(template, tmp_path):
-    data = json.loads(json.dumps(DATA))
-    data["steps"][0]["checkpoints"][0]["kind"] = "text"
-    data["steps"][0]["checkpoints"][0]["statement"]["municipality"]["el"] = "Ορίστε"
-    path = tmp_path / "changed.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def test_a_changed_structure_under_the_same_number_is_refused(municipality, tmp_path):
+    template_publish(path=_file(tmp_path, _without(DATA, "el"), "without-greek.json"))
+    changed = json.loads(json.dumps(DATA))
+    changed["steps"][0]["checkpoints"][0]["kind"] = "text"
 
     with pytest.raises(CommandError, match="already published"):
-        call_command("publish_roadmap_template", "--file", str(path))
+        call_command("publish_roadmap_template", "--file", str(_file(tmp_path, changed)))
     assert not Checkpoint.objects.exclude(statement_el="").exists()
