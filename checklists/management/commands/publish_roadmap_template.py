@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from checklists.models import TemplateVersion
 from checklists.services import TEMPLATE_PATH, TemplateAlreadyPublished, template_publish
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-new", action="store_true")
 
     def handle(self, *args, file, if_new, **options):
+        before = TemplateVersion.objects.count()
         try:
             version = template_publish(path=Path(file))
         except TemplateAlreadyPublished as error:
@@ -27,5 +29,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f'Version {error.args[0]} is already published; raise "version" in the file.'
             ) from error
+        if TemplateVersion.objects.count() == before:
+            self.stdout.write(f"Added translations to template version {version.number}.")
+            return
         count = sum(step.checkpoints.count() for step in version.steps.all())
         self.stdout.write(f"Published template version {version.number}: {count} checkpoints.")
