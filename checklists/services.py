@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from modeltranslation.translator import translator
 
 from orgs.sides import Side
 from roadmap_portal.lib.background_pdf import background_pdf_request
@@ -58,14 +59,15 @@ def _paragraphs(items):
     return {code: "\n\n".join(item.get(code, "") for item in items).strip() for code in LANGUAGES}
 
 
+def _is_texts(node):
+    """A fixture's {"lv": ..., "en": ...}: one text in its languages."""
+    return bool(node) and all(code in LANGUAGES for code in node)
+
+
 def _texts_of(node, path=()):
     """Every translated text of a fixture: {path: {"lv": ..., "en": ...}}."""
     if isinstance(node, dict):
-        if (
-            node
-            and all(code in LANGUAGES for code in node)
-            and all(isinstance(value, str) for value in node.values())
-        ):
+        if _is_texts(node):
             return {path: node}
         items = node.items()
     elif isinstance(node, list):
@@ -81,20 +83,20 @@ def _texts_of(node, path=()):
 def _only_adds_translations(published: dict, data: dict) -> bool:
     """True when `data` keeps every text `published` has, word for word, and at most fills
     languages that were missing: a translation, not a new wording."""
-    old, new = _texts_of(published), _texts_of(data)
-    if old.keys() != new.keys():
+    if _structure(published) != _structure(data):
         return False
-    for path, texts in old.items():
-        for code, text in texts.items():
-            if text.strip() and new[path].get(code) != text:
-                return False
-    return _structure(published) == _structure(data)
+    new = _texts_of(data)  # the same paths as the published one's, the structure being equal
+    return all(
+        not text.strip() or new[path].get(code) == text
+        for path, texts in _texts_of(published).items()
+        for code, text in texts.items()
+    )
 
 
 def _structure(node):
     """The fixture without its texts: codes, forms, kinds and order."""
     if isinstance(node, dict):
-        if node and all(code in LANGUAGES for code in node):
+        if _is_texts(node):
             return None
         return {key: _structure(value) for key, value in node.items()}
     if isinstance(node, list):
@@ -163,10 +165,12 @@ def template_publish(*, path: Path = TEMPLATE_PATH, actor=None) -> TemplateVersi
 def _per_language(columns):
     """The columns without modeltranslation's bare field name: in update() that name means
     the active language's column and would overwrite it with the default language's text."""
-    return {name: value for name, value in columns.items() if name not in _BARE_NAMES}
-
-
-_BARE_NAMES = {"title", "summary", "statement", "hint", "guidance", "methods", "examples"}
+    bare = {
+        name
+        for model in (TemplateVersion, Step, Checkpoint)
+        for name in translator.get_options_for_model(model).all_fields
+    }
+    return {name: value for name, value in columns.items() if name not in bare}
 
 
 def _add_translations(version, data):
