@@ -337,6 +337,9 @@ def roadmap_upgrade(*, roadmap, actor, to_version, lock_version: int) -> Upgrade
             _("The roadmap is on version %(number)s: it can only move to a newer one.")
             % {"number": locked.version.number}
         )
+    # The answers too: one saved while the roadmap moves would be kept in the history as
+    # it was before, or saved to a checkpoint the roadmap no longer has.
+    list(Answer.objects.select_for_update().filter(roadmap=locked).values_list("pk"))
     plan = upgrade_plan(locked, to_version)
     if not plan.carried and not plan.new:
         raise UpgradeRefused(
