@@ -343,8 +343,8 @@ def roadmap_upgrade(*, roadmap, actor, to_version, lock_version: int) -> Upgrade
     plan = upgrade_plan(locked, to_version)
     if not plan.carried and not plan.new:
         raise UpgradeRefused(
-            _("Version %(number)s has no checkpoints for the %(form)s.")
-            % {"number": to_version.number, "form": locked.form_name.lower()}
+            _("Version %(number)s has no checkpoints for this roadmap's form.")
+            % {"number": to_version.number}
         )
     event = RoadmapEvent.objects.create(
         roadmap=locked, kind=RoadmapEvent.Kind.UPGRADED, actor=actor, template_version=to_version
