@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
 from orgs.sides import Side
-from roadmap_portal.lib.locking import VersionField
+from roadmap_portal.lib.locking import OUT_OF_DATE, VersionField
 
 from .models import (
     ANSWER_TEXT_MAX_LENGTH,
@@ -16,6 +16,7 @@ from .models import (
     TITLE_MAX_LENGTH,
     Answer,
     Checkpoint,
+    TemplateVersion,
 )
 
 SUGGESTION_LIMIT = 12
@@ -363,3 +364,16 @@ class ShareForm(forms.Form):
         help_text=_("Its coordinators will be able to read this roadmap, not change it."),
         error_messages={"required": _("Choose the municipality to share the roadmap with")},
     )
+
+
+class UpgradeForm(forms.Form):
+    """Move to a newer version: the version the confirm page showed and the roadmap's lock
+    as it was then, so that the move is the one the editor saw."""
+
+    to_version = forms.ModelChoiceField(
+        queryset=TemplateVersion.objects.all(),
+        to_field_name="number",
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(["required", "invalid_choice"], OUT_OF_DATE),
+    )
+    lock_version = VersionField()

@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, TextField
@@ -149,6 +151,10 @@ class Roadmap(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Optimistic locking of what the roadmap is made of (its template version): moving it
+    # to a newer version from a page loaded before another move is refused. (`version` is
+    # the template version; each answer keeps its own lock.)
+    lock_version = models.PositiveIntegerField(default=FIRST_VERSION)
     shared_with = models.ManyToManyField(
         "orgs.Municipality",
         through="RoadmapShare",
@@ -199,6 +205,16 @@ class Roadmap(models.Model):
     def checkpoints(self):
         return Checkpoint.objects.filter(step__version=self.version_id, form=self.form)
 
+    def newer_version(self):
+        """The newest template version after the roadmap's own that has its form, or None."""
+        return (
+            TemplateVersion.objects.filter(
+                number__gt=self.version.number, steps__checkpoints__form=self.form
+            )
+            .order_by("-number")
+            .first()
+        )
+
     def answers_by_step(self):
         """[{step, answers, done, total}, ...] in order, with each step's progress."""
         answers = (
@@ -218,6 +234,63 @@ class Roadmap(models.Model):
             }
             for step, items in steps.items()
         ]
+
+
+# What a checkpoint says: a difference in any language makes it "changed" in a new version.
+WORDING_FIELDS = ("statement", "hint", "guidance", "methods", "examples")
+
+
+def _wording(checkpoint):
+    return [checkpoint.kind, checkpoint.need_guidance] + [
+        getattr(checkpoint, f"{name}_{code}")
+        for name in WORDING_FIELDS
+        for code, _n in settings.LANGUAGES
+    ]
+
+
+@dataclass
+class UpgradePlan:
+    """What moving a roadmap to another template version does, checkpoint by code:
+    `carried` [(answer, its checkpoint in the new version)], of which `changed` are worded
+    differently there; `new` checkpoints, which start empty; `removed` answers, whose
+    checkpoint the new version does not have."""
+
+    to_version: TemplateVersion
+    carried: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    new: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    @property
+    def removed_answered(self):
+        return [answer for answer in self.removed if answer.is_answered]
+
+
+def upgrade_plan(roadmap, to_version) -> UpgradePlan:
+    """Compare the roadmap's checkpoints with `to_version`'s by code. Reads only (two
+    queries): the confirm page shows the plan and checklists.services.roadmap_upgrade
+    carries it out."""
+    plan = UpgradePlan(to_version=to_version)
+    targets = {
+        checkpoint.code: checkpoint
+        for checkpoint in Checkpoint.objects.filter(step__version=to_version, form=roadmap.form)
+        .select_related("step")
+        .order_by("step__number", "position")
+    }
+    answered_codes = set()
+    for answer in roadmap.answers.select_related("checkpoint__step").order_by(
+        "checkpoint__step__number", "checkpoint__position"
+    ):
+        target = targets.get(answer.checkpoint.code)
+        answered_codes.add(answer.checkpoint.code)
+        if target is None:
+            plan.removed.append(answer)
+            continue
+        plan.carried.append((answer, target))
+        if _wording(answer.checkpoint) != _wording(target):
+            plan.changed.append((answer.checkpoint, target))
+    plan.new = [c for code, c in targets.items() if code not in answered_codes]
+    return plan
 
 
 def with_need_items(answers):
@@ -323,6 +396,17 @@ class Answer(models.Model):
     def is_done(self):
         return self.status in (self.Status.COMPLETED, self.Status.NOT_APPLICABLE)
 
+    @property
+    def is_answered(self):
+        """Whether anything was said: a status chosen or something written. (Target groups
+        and organizations are always saved with a status, so no query is needed.)"""
+        return self.status != self.Status.NOT_STARTED or bool(
+            self.text.strip()
+            or self.not_applicable_reason.strip()
+            or self.needs
+            or self.department_id
+        )
+
 
 class AnswerRevision(Revision):
     """The history of an answer: one revision per explicit save or per editing session of
@@ -352,11 +436,16 @@ class RoadmapEvent(Event):
         REOPENED = "reopened", _("Reopened")
         SHARED = "shared", _("Shared")
         UNSHARED = "unshared", _("Stopped sharing")
+        UPGRADED = "upgraded", _("Moved to a newer version")
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     municipality = models.ForeignKey(
         "orgs.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The version a roadmap moved to (UPGRADED).
+    template_version = models.ForeignKey(
+        TemplateVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta(Event.Meta):
@@ -364,6 +453,27 @@ class RoadmapEvent(Event):
 
     def __str__(self):
         return f"{self.roadmap} · {self.get_kind_display()}"
+
+
+class RemovedAnswer(Revision):
+    """An answer whose checkpoint the roadmap's new template version does not have, as it
+    was when the roadmap moved (`event`): its content (checklists.services.answer_content)
+    with its code and its own history, frozen. The checkpoint is the old version's, kept
+    for its wording."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="removed_answers")
+    event = models.ForeignKey(
+        RoadmapEvent, on_delete=models.CASCADE, related_name="removed_answers"
+    )
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Revision.Meta):
+        verbose_name = _("answer to a removed checkpoint")
+        verbose_name_plural = _("answers to removed checkpoints")
+        ordering = ["-event__created_at", "checkpoint__step__number", "checkpoint__position"]
+
+    def __str__(self):
+        return f"{self.roadmap} · {self.checkpoint.code}"
 
 
 class RoadmapPdf(BackgroundPdf):

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from modeltranslation.translator import translator
 
 from orgs.sides import Side
@@ -17,12 +18,15 @@ from .models import (
     Answer,
     AnswerRevision,
     Checkpoint,
+    RemovedAnswer,
     Roadmap,
     RoadmapEvent,
     RoadmapPdf,
     RoadmapShare,
     Step,
     TemplateVersion,
+    UpgradePlan,
+    upgrade_plan,
 )
 from .tasks import roadmap_pdf_make
 
@@ -34,6 +38,10 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 class TemplateAlreadyPublished(Exception):
     pass
+
+
+class UpgradeRefused(Exception):
+    """The roadmap cannot move to that version; the message says why, to its editor."""
 
 
 class NotReady(Exception):
@@ -308,6 +316,80 @@ def roadmap_reopen(*, roadmap, actor):
     roadmap.save(update_fields=["status", "completed_at", "updated_at"])
     RoadmapEvent.objects.create(roadmap=roadmap, kind=RoadmapEvent.Kind.REOPENED, actor=actor)
     return roadmap
+
+
+@transaction.atomic
+def roadmap_upgrade(*, roadmap, actor, to_version, lock_version: int) -> UpgradePlan:
+    """Move a roadmap in progress to a newer template version of its form, if nobody moved
+    it since `lock_version` was loaded (roadmap_portal.lib.locking.Conflict otherwise).
+
+    Each answer moves to the new version's checkpoint of the same code, with its history.
+    An answer whose checkpoint was removed leaves the roadmap, kept in its history: a
+    RemovedAnswer of the move's event, frozen, with the answer's content and revisions.
+    The new checkpoints start empty. The plan carried out is returned."""
+    locked = lock_at_version(
+        Roadmap.objects, pk=roadmap.pk, version=lock_version, field="lock_version"
+    )
+    if locked.is_completed:
+        raise UpgradeRefused(_("The roadmap is completed: reopen it before moving it."))
+    if to_version.number <= locked.version.number:
+        raise UpgradeRefused(
+            _("The roadmap is on version %(number)s: it can only move to a newer one.")
+            % {"number": locked.version.number}
+        )
+    # The answers too: one saved while the roadmap moves would be kept in the history as
+    # it was before, or saved to a checkpoint the roadmap no longer has.
+    list(Answer.objects.select_for_update().filter(roadmap=locked).values_list("pk"))
+    plan = upgrade_plan(locked, to_version)
+    if not plan.carried and not plan.new:
+        raise UpgradeRefused(
+            _("Version %(number)s has no checkpoints for this roadmap's form.")
+            % {"number": to_version.number}
+        )
+    event = RoadmapEvent.objects.create(
+        roadmap=locked, kind=RoadmapEvent.Kind.UPGRADED, actor=actor, template_version=to_version
+    )
+    for answer, checkpoint in plan.carried:
+        answer.checkpoint = checkpoint
+    Answer.objects.bulk_update([answer for answer, _checkpoint in plan.carried], ["checkpoint"])
+    # A removed answer that was never touched says nothing: it is not kept.
+    kept = [a for a in plan.removed if a.is_answered or a.updated_at is not None]
+    RemovedAnswer.objects.bulk_create(
+        RemovedAnswer(
+            roadmap=locked,
+            event=event,
+            checkpoint=answer.checkpoint,
+            content=_removed_content(answer),
+        ).freeze()
+        for answer in kept
+    )
+    Answer.objects.filter(pk__in=[answer.pk for answer in plan.removed]).delete()
+    Answer.objects.bulk_create(
+        Answer(roadmap=locked, checkpoint=checkpoint) for checkpoint in plan.new
+    )
+    locked.version = to_version
+    locked.save(update_fields=["version", "updated_at"])
+    bump_version(locked, field="lock_version")
+    return plan
+
+
+def _removed_content(answer) -> dict:
+    return {
+        "code": answer.checkpoint.code,
+        **answer_content(answer),
+        "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+        "updated_by": answer.updated_by_id,
+        "revisions": [
+            {
+                "saved_at": revision.saved_at.isoformat(),
+                "editor": revision.editor_id,
+                "autosave": revision.autosave,
+                "version": revision.version,
+                "content": revision.content,
+            }
+            for revision in answer.revisions.all()
+        ],
+    }
 
 
 @transaction.atomic

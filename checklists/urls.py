@@ -15,6 +15,7 @@ urlpatterns = [
     path("roadmaps/<int:pk>/pdf/", views.pdf_status, name="pdf_status"),
     path("roadmaps/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("roadmaps/<int:pk>/share/", views.share, name="share"),
+    path("roadmaps/<int:pk>/upgrade/", views.upgrade, name="upgrade"),
     path("roadmaps/<int:pk>/share/<int:municipality_id>/stop/", views.unshare, name="unshare"),
     path("roadmaps/<int:pk>/<str:code>/", views.checkpoint, name="checkpoint"),
     path("roadmaps/<int:pk>/<str:code>/autosave/", views.autosave, name="autosave"),

@@ -24,11 +24,26 @@ from .access import (
     shared_roadmaps,
     unpublished_organizations_of,
 )
-from .forms import AnswerForm, AutosaveForm, ShareForm, StartRoadmapForm, answer_initial
-from .models import FORM_NAMES, Checkpoint, RoadmapPdf, TemplateVersion, with_need_items
+from .forms import (
+    AnswerForm,
+    AutosaveForm,
+    ShareForm,
+    StartRoadmapForm,
+    UpgradeForm,
+    answer_initial,
+)
+from .models import (
+    FORM_NAMES,
+    Checkpoint,
+    RoadmapPdf,
+    TemplateVersion,
+    upgrade_plan,
+    with_need_items,
+)
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
     NotReady,
+    UpgradeRefused,
     answer_save,
     roadmap_complete,
     roadmap_pdf_request,
@@ -36,6 +51,7 @@ from .services import (
     roadmap_share,
     roadmap_start,
     roadmap_unshare,
+    roadmap_upgrade,
 )
 
 
@@ -73,6 +89,7 @@ def roadmap_detail(request, pk):
     """The task list: three steps, their checkpoints, a status each."""
     roadmap = get_roadmap_for_user(request.user, pk)
     steps = roadmap.answers_by_step()
+    may_upgrade = roadmap.may_edit and not roadmap.is_completed
     return render(
         request,
         "checklists/roadmap_detail.html",
@@ -81,8 +98,69 @@ def roadmap_detail(request, pk):
             "steps": steps,
             "pdf_in_background": RoadmapPrint(roadmap, steps=steps).in_background,
             "can_edit": roadmap.may_edit,
+            "newer_version": roadmap.newer_version() if may_upgrade else None,
             "shares": roadmap.shares.select_related("municipality"),
-            "events": roadmap.events.select_related("actor", "municipality")[:10],
+            "events": roadmap.events.select_related("actor", "municipality", "template_version")[
+                :10
+            ],
+            "removed_answers": roadmap.removed_answers.select_related(
+                "checkpoint", "event__template_version"
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upgrade(request, pk):
+    """Move the roadmap to the newest template version: what changes (GET), then do it."""
+    roadmap = get_roadmap_for_answers(request.user, pk, write=True)
+    to_version = roadmap.newer_version()
+    problems = []
+    if request.method == "POST":
+        form = UpgradeForm(request.POST)
+        if form.is_valid():
+            try:
+                roadmap_upgrade(
+                    roadmap=roadmap,
+                    actor=request.user,
+                    to_version=form.cleaned_data["to_version"],
+                    lock_version=form.cleaned_data["lock_version"],
+                )
+            except Conflict:
+                problems.append(
+                    _(
+                        "Someone changed the version of this roadmap since you opened this"
+                        " page. Nothing was changed: check what moving it does now."
+                    )
+                )
+                roadmap = get_roadmap_for_answers(request.user, pk, write=True)
+                to_version = roadmap.newer_version()
+            except UpgradeRefused as error:
+                problems.append(str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The roadmap is on version %(number)s now.")
+                    % {"number": form.cleaned_data["to_version"].number},
+                )
+                return redirect(roadmap)
+        else:
+            problems = [error for errors in form.errors.values() for error in errors]
+    if to_version is None:
+        if problems:
+            messages.error(request, problems[0])
+        else:
+            messages.info(request, _("The roadmap is on the newest version already."))
+        return redirect(roadmap)
+    return render(
+        request,
+        "checklists/upgrade.html",
+        {
+            "roadmap": roadmap,
+            "plan": upgrade_plan(roadmap, to_version),
+            "problems": problems,
+            "page_has_errors": bool(problems),
         },
     )
 

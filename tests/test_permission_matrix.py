@@ -436,6 +436,13 @@ MATRIX = {
         # A municipality's roadmap is never shared: nothing to stop (as checklists:share).
         POST=roadmap_writers(302) | {MUNICIPAL_ROADMAP: signed_in(404)},
     ),
+    # Moving to a newer version: the cast's roadmaps are on the newest one already, so its
+    # writers are sent back to the roadmap (the page itself: tests/checklists/test_upgrade.py).
+    "checklists:upgrade": Url(
+        kwargs=pk,
+        GET=roadmap_writers(302, completed=403),
+        POST=roadmap_writers(302, completed=403),
+    ),
     # A completed roadmap is reopened before it changes.
     "checklists:checkpoint": Url(
         kwargs=checkpoint, GET=ROADMAP_READERS, POST=roadmap_writers(200, completed=403)
