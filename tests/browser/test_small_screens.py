@@ -1,0 +1,100 @@
+"""The portal on a phone: nothing scrolls sideways at 320 px (WCAG 1.4.10), and what a
+person came for comes first at 375 px."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from checklists.services import roadmap_start, template_publish
+from orgs.models import Organization
+from orgs.sides import Side
+from tests.factories import (
+    MunicipalityMembershipFactory,
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+)
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LANGUAGES = ["lv", "en", "lt", "sv", "pt", "el"]
+
+
+def shot(page, name, tmp_path):
+    # BROWSER_SCREENSHOTS=dir keeps the pictures for a person to look at.
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def scroll_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def too_wide(page):
+    """The elements that reach past the window's right edge, to say what pushes the page."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(e => e.getBoundingClientRect().right > 320.5)
+            .filter(e => !e.closest(".table-responsive") || e.matches(".table-responsive"))
+            .map(e => e.tagName + "." + e.className + " " + e.getBoundingClientRect().right)"""
+    )
+
+
+def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, municipality, tmp_path):
+    template_publish()
+    organization = OrganizationFactory(
+        name="Föreningen Barnens Framtidsverkstad", home_municipality=municipality
+    )
+    representative = OrganizationMembershipFactory(
+        organization=organization, user__email="rep@example.org"
+    ).user
+    OrganizationFactory(
+        name="Ungdomsorganisationssammanslutningen",
+        home_municipality=municipality,
+        status=Organization.Status.PENDING,
+    )
+    MunicipalityMembershipFactory(municipality=municipality, user__email="staff@example.org")
+    roadmap = roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "Name;Municipality;E-mail\n"
+        "Ungdomsorganisationssammanslutningen;Talsu novads;info@example.org\n"
+        "Slikta;Talsu novads;not-an-address\n",
+        encoding="utf-8",
+    )
+
+    wide = {}
+    context, page = sign_in(browser, live_server, "staff@example.org", width=320)
+    for path_ in [f"/{code}/" for code in LANGUAGES] + [
+        "/en/organizations/",
+        "/sv/organizations/",
+        f"/en/organizations/{organization.slug}/",
+        "/en/moderation/",
+        "/en/accessibility/",
+    ]:
+        page.goto(path_)
+        if scroll_width(page) > 320:
+            wide[path_] = scroll_width(page)
+        shot(page, "320" + path_.replace("/", "-"), tmp_path)
+    page.goto("/en/moderation/import/")
+    page.get_by_label("Spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Preview the import").click()
+    page.wait_for_url("**/moderation/import/*/")
+    if scroll_width(page) > 320:
+        wide["import preview"] = too_wide(page)
+    shot(page, "320-import-preview", tmp_path)
+    context.close()
+
+    context, page = sign_in(browser, live_server, "rep@example.org", width=320)
+    for code in ["en", "el", "sv"]:
+        page.goto(f"/{code}/roadmaps/{roadmap.pk}/1.3/")
+        if scroll_width(page) > 320:
+            wide[f"checkpoint {code}"] = scroll_width(page)
+        shot(page, f"320-checkpoint-{code}", tmp_path)
+    context.close()
+    assert wide == {}
