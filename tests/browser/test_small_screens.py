@@ -98,3 +98,43 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, municipali
         shot(page, f"320-checkpoint-{code}", tmp_path)
     context.close()
     assert wide == {}
+
+
+def test_on_a_phone_what_a_person_came_for_comes_first(
+    browser, live_server, municipality, tmp_path
+):
+    template_publish()
+    for number in range(12):
+        OrganizationFactory(name=f"Förening {number}", home_municipality=municipality)
+    organization = OrganizationFactory(home_municipality=municipality)
+    representative = OrganizationMembershipFactory(
+        organization=organization, user__email="rep@example.org"
+    ).user
+    roadmap = roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    for code in LANGUAGES:
+        page.goto(f"/{code}/organizations/")
+        shot(page, f"375-{code}-directory", tmp_path)
+        first_result = page.locator(".directory-results li").first.bounding_box()
+        assert first_result["y"] < 812, code
+        header = page.locator("header").bounding_box()
+        assert header["height"] < 160, code
+    context.close()
+
+    context, page = sign_in(browser, live_server, "rep@example.org", width=375)
+    for code in ["en", "sv", "el"]:
+        page.goto(f"/{code}/roadmaps/{roadmap.pk}/1.3/")
+        shot(page, f"375-{code}-checkpoint", tmp_path)
+        guidance = page.locator("#guidance summary").bounding_box()
+        answer = page.locator("main form textarea").first.bounding_box()
+        assert guidance["y"] < 812, code
+        assert guidance["y"] < answer["y"], code
+        # The order it is read and tabbed in is the order on the screen.
+        assert page.evaluate(
+            "document.querySelector('#guidance').compareDocumentPosition("
+            "document.querySelector('main form textarea')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        ), code
+    context.close()
