@@ -15,7 +15,7 @@ from tests.factories import (
     OrganizationMembershipFactory,
 )
 
-from .conftest import sign_in
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,33 +69,37 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, municipali
     )
 
     wide = {}
-    context, page = sign_in(browser, live_server, "staff@example.org", width=320)
-    for path_ in [f"/{code}/" for code in LANGUAGES] + [
-        "/en/organizations/",
-        "/sv/organizations/",
-        f"/en/organizations/{organization.slug}/",
-        "/en/moderation/",
-        "/en/accessibility/",
-    ]:
-        page.goto(path_)
+
+    def look(page, name):
         if scroll_width(page) > 320:
-            wide[path_] = scroll_width(page)
-        shot(page, "320" + path_.replace("/", "-"), tmp_path)
+            wide[name] = too_wide(page)
+        shot(page, f"320-{name}", tmp_path)
+
+    context, page = sign_in(browser, live_server, "staff@example.org", width=320)
+    for code in LANGUAGES:
+        page.goto(f"/{code}/")
+        look(page, f"{code}-home")
+        assert_accessible(page)
+    for code in ["en", "sv", "el"]:
+        for name, path_ in [
+            ("directory", "/organizations/"),
+            ("organization", f"/organizations/{organization.slug}/"),
+            ("moderation", "/moderation/"),
+            ("accessibility", "/accessibility/"),
+        ]:
+            page.goto(f"/{code}{path_}")
+            look(page, f"{code}-{name}")
     page.goto("/en/moderation/import/")
     page.get_by_label("Spreadsheet").set_input_files(str(path))
     page.get_by_role("button", name="Preview the import").click()
     page.wait_for_url("**/moderation/import/*/")
-    if scroll_width(page) > 320:
-        wide["import preview"] = too_wide(page)
-    shot(page, "320-import-preview", tmp_path)
+    look(page, "en-import-preview")
     context.close()
 
     context, page = sign_in(browser, live_server, "rep@example.org", width=320)
-    for code in ["en", "el", "sv"]:
+    for code in ["en", "sv", "el"]:
         page.goto(f"/{code}/roadmaps/{roadmap.pk}/1.3/")
-        if scroll_width(page) > 320:
-            wide[f"checkpoint {code}"] = scroll_width(page)
-        shot(page, f"320-checkpoint-{code}", tmp_path)
+        look(page, f"{code}-checkpoint")
     context.close()
     assert wide == {}
 
