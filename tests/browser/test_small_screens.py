@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from checklists.services import roadmap_start, template_publish
 from orgs.models import Organization
@@ -141,4 +142,30 @@ def test_on_a_phone_what_a_person_came_for_comes_first(
             "document.querySelector('#guidance').compareDocumentPosition("
             "document.querySelector('main form textarea')) & Node.DOCUMENT_POSITION_FOLLOWING"
         ), code
+    context.close()
+
+
+def test_on_a_wide_screen_the_folds_stay_open(browser, live_server, municipality, tmp_path):
+    template_publish()
+    organization = OrganizationFactory(home_municipality=municipality)
+    representative = OrganizationMembershipFactory(
+        organization=organization, user__email="rep@example.org"
+    ).user
+    roadmap = roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
+    context, page = sign_in(browser, live_server, "rep@example.org", width=1280)
+    page.goto("/el/organizations/")
+    shot(page, "1280-el-directory", tmp_path)
+    # The filters and the languages show without opening anything.
+    expect(page.locator(".filter-panel select").first).to_be_visible()
+    expect(page.locator(".filter-panel > summary")).to_be_hidden()
+    language = page.get_by_role("navigation", name="Γλώσσα")
+    expect(language.get_by_role("link", name="Svenska")).to_be_visible()
+    page.goto(f"/sv/roadmaps/{roadmap.pk}/1.3/")
+    shot(page, "1280-sv-checkpoint", tmp_path)
+    # The guidance stands beside the answer, not above it.
+    guidance = page.locator("#guidance").bounding_box()
+    answer = page.locator("main form textarea").first.bounding_box()
+    assert guidance["x"] > answer["x"] + answer["width"]
     context.close()
