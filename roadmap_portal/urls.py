@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("my-work/", views.my_work, name="my_work"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/", include("accounts.urls")),
     # Before orgs: its "organizations/<slug>/" would take "organizations/export/".
     path("", include("exchange.urls")),

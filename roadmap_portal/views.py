@@ -1,4 +1,5 @@
 import logging
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,20 @@ def home(request):
         "home:municipalities", municipalities_with_counts, HOME_COUNTS_SECONDS
     )
     return render(request, "home.html", {"municipalities": municipalities})
+
+
+# When the accessibility statement was last reviewed: change it with the statement.
+STATEMENT_PREPARED = date(2026, 12, 2)
+
+
+@require_safe
+def accessibility(request):
+    """The accessibility statement (EU directive 2016/2102, the Commission's model)."""
+    return render(
+        request,
+        "accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL, "prepared": STATEMENT_PREPARED},
+    )
 
 
 @login_required

@@ -242,6 +242,7 @@ MATRIX = {
     # The portal keeps no uploaded files: nothing is served under MEDIA_URL, to anybody.
     "media": Url(path=f"{settings.MEDIA_URL}anything.pdf", GET=everybody(404)),
     "home": Url(GET=PUBLIC),
+    "accessibility": Url(GET=PUBLIC),
     "my_work": Url(GET=SIGNED_IN),
     # accounts
     "accounts:login": Url(GET=ANONYMOUS_ONLY, POST=ANONYMOUS_ONLY),
