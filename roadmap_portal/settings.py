@@ -239,6 +239,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
 # Content written in Latvian and English first: other languages fall back to English.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "lv"), "lv": ("en",)}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (roadmap_portal/formats/en); the other languages keep Django's.
+FORMAT_MODULE_PATH = ["roadmap_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 # The portal's own clock; each municipality keeps its own time zone as data.
