@@ -7,6 +7,8 @@ from django.contrib.auth.forms import (
     BaseUserCreationForm,
     UserChangeForm,
 )
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from roadmap_portal.lib.email import send_email
@@ -89,6 +91,36 @@ class SignupForm(BaseUserCreationForm):
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+def language_choices():
+    """The portal's languages, each in its own name ("Lietuviškai", not "Lithuanian"): the
+    one to pick may be the one the reader can read."""
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+class AccountSettingsForm(forms.ModelForm):
+    """A user's own settings."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]
+        labels = {"full_name": _("Your full name"), "language": _("Language of your e-mails")}
+        help_texts = {
+            "language": _(
+                "The e-mails the portal sends you, a password reset too, are in this language."
+            )
+        }
+        widgets = {"language": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["full_name"].widget.attrs.update(autocomplete="name")
+        self.fields["language"].choices = language_choices()
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -141,3 +141,12 @@ def user_password_reset_complete(*, user) -> None:
     axes_reset(username=user.email)
     if user.awaiting_confirmation:
         _confirm(user)
+
+
+@transaction.atomic
+def user_settings_update(*, user, full_name: str, language: str) -> None:
+    """The user's own settings: the name others see, and the language the portal's
+    e-mails to them are written in."""
+    user.full_name = full_name
+    user.language = language
+    user.save(update_fields=["full_name", "language"])

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("settings/", views.account_settings, name="settings"),
     path("signup/check-your-email/", views.check_email, name="check_email"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -22,13 +23,14 @@ from roadmap_portal.lib.ratelimit import (
 )
 from roadmap_portal.lib.signing import LinkInvalid
 
-from .forms import EmailAuthenticationForm, PasswordResetForm, SignupForm
+from .forms import AccountSettingsForm, EmailAuthenticationForm, PasswordResetForm, SignupForm
 from .lockout import lockout_ends_at
 from .services import (
     user_confirm_email,
     user_for_confirmation,
     user_password_reset_complete,
     user_register,
+    user_settings_update,
 )
 
 HOUR = 3600
@@ -128,6 +130,22 @@ def confirm_email(request, token):
     return render(
         request, "registration/confirm_email.html", {"confirm_user": user, "next": next_url}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request):
+    """The signed-in user's own settings; each user reaches only their own."""
+    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user_settings_update(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -166,7 +166,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -239,6 +239,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "lv"
 # Content written in Latvian and English first: other languages fall back to English.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "lv"), "lv": ("en",)}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (roadmap_portal/formats/en); the other languages keep Django's.
+FORMAT_MODULE_PATH = ["roadmap_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 # The portal's own clock; each municipality keeps its own time zone as data.

@@ -249,6 +249,8 @@ MATRIX = {
     "accounts:logout": Url(GET=everybody(405), POST=everybody(302)),
     "accounts:signup": Url(GET=ANONYMOUS_ONLY, POST=ANONYMOUS_ONLY),
     "accounts:check_email": Url(GET=PUBLIC),
+    # Each user's own settings: nobody reaches another's (the page has no argument).
+    "accounts:settings": Url(GET=SIGNED_IN, POST=SIGNED_IN),
     "accounts:confirm_email": Url(
         kwargs=token,
         GET={VALID_CONFIRMATION: everybody(200), INVALID_TOKEN: everybody(400)},

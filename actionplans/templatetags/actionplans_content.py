@@ -31,7 +31,7 @@ def iso_date(value):
     if not value:
         return ""
     try:
-        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     except (TypeError, ValueError):
         return value
 

@@ -99,7 +99,7 @@ def test_the_chart_is_an_image_named_by_its_title_and_described_in_words():
     assert root.find(f"{SVG}title").text == f"Chart of {progress.kpi.name}"
     desc = root.find(f"{SVG}desc").text
     assert "Baseline 40.0\u00a0% on 01/01/2026, target 55.0\u00a0% on 01/01/2028." in desc
-    assert "2 approved values, the latest 44.0\u00a0% on 09/30/2026." in desc
+    assert "2 approved values, the latest 44.0\u00a0% on 30/09/2026." in desc
     assert root.get("viewBox").startswith(f"0 0 {WIDTH} ")
     assert "<script" not in svg and "style=" not in svg and "var(" not in svg
 

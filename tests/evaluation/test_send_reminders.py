@@ -131,10 +131,10 @@ def test_overdue_rows_and_stages_due_or_overdue_are_in_one_email_per_address(
     run()
     (sent,) = mails_to("anna@example.org")
     body = sent.body
-    assert "Action Late row: overdue since 11/30/2026" in body
-    assert "Evaluation stage Mid-term review: due on 12/05/2026" in body
-    assert "Evaluation stage Baseline survey: overdue since 11/22/2026" in body
-    assert "Action Today's row: due on 12/02/2026" in body
+    assert "Action Late row: overdue since 30/11/2026" in body
+    assert "Evaluation stage Mid-term review: due on 05/12/2026" in body
+    assert "Evaluation stage Baseline survey: overdue since 22/11/2026" in body
+    assert "Action Today's row: due on 02/12/2026" in body
     assert body.index(partnership.title) < body.index("Late row") < body.index("Otra sadarbība")
     assert f"/en/partnerships/{partnership.pk}/evaluation/stages/" in body
     assert sent.subject == "Roadmap Portal: 4 things due"
