@@ -10,6 +10,7 @@ from django_countries import countries as all_countries
 
 from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
+from roadmap_portal.lib.translated import name_label, translated_text
 
 from .models import (
     WORKING_LANGUAGES,
@@ -41,9 +42,9 @@ def directory_choices():
         return {
             "country": [(code, all_countries.name(code)) for code in countries_in_use],
             "municipality": list(Municipality.objects.order_by("name").values_list("pk", "name")),
-            "field": [(t.pk, t.name) for t in FieldOfActivity.objects.all()],
-            "target_group": [(t.pk, t.name) for t in TargetGroup.objects.all()],
-            "offers": [(t.pk, t.name) for t in NeedKind.objects.all()],
+            "field": [(t.pk, translated_text(t, "name")) for t in FieldOfActivity.objects.all()],
+            "target_group": [(t.pk, translated_text(t, "name")) for t in TargetGroup.objects.all()],
+            "offers": [(t.pk, translated_text(t, "name")) for t in NeedKind.objects.all()],
         }
 
     return cache.get_or_set(key, build, timeout=300)
@@ -195,6 +196,8 @@ class OrganizationForm(forms.ModelForm):
         self.fields["municipalities_served"].queryset = Municipality.objects.order_by("name")
         self.fields["municipalities_served"].label = _("Other municipalities it works in")
         self.fields["year_founded"].widget.attrs.update(inputmode="numeric")
+        for name in ("fields_of_activity", "target_groups", "offers", "seeks"):
+            self.fields[name].label_from_instance = name_label
         for name, field in self.fields.items():
             if not field.required and not isinstance(field.widget, forms.CheckboxInput):
                 field.label = _("%(label)s (optional)") % {"label": field.label}
