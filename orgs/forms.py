@@ -1,6 +1,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -133,6 +134,13 @@ def _working_language_choices():
 class OrganizationForm(forms.ModelForm):
     """The details of an entry, as its representatives enter and edit them."""
 
+    description_language = forms.ChoiceField(
+        label=_("Language of the purpose"),
+        required=False,
+        choices=lambda: [("", _("The language of its country")), *settings.LANGUAGES],
+        help_text=_("The language your description is written in."),
+    )
+
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
         required=False,
@@ -196,6 +204,8 @@ class OrganizationForm(forms.ModelForm):
         self.fields["municipalities_served"].queryset = Municipality.objects.order_by("name")
         self.fields["municipalities_served"].label = _("Other municipalities it works in")
         self.fields["year_founded"].widget.attrs.update(inputmode="numeric")
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["description_language"] = instance.description_lang
         for name in ("fields_of_activity", "target_groups", "offers", "seeks"):
             self.fields[name].label_from_instance = name_label
         for name, field in self.fields.items():
