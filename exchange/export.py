@@ -14,7 +14,6 @@ from orgs.models import (
     Organization,
     Service,
     TargetGroup,
-    language_of_country,
 )
 
 CHUNK = 2000
@@ -154,8 +153,6 @@ def export_rows(organizations, *, staff):
                 "country": str(row["country"]),
                 "home_municipality": municipality_names.get(row["home_municipality_id"], ""),
                 "languages": ", ".join(row["languages"] or []),
-                "description_language": row["description_language"]
-                or language_of_country(row["country"]),
                 "year_founded": row["year_founded"] or "",
                 # Personal data: public only with the person's consent.
                 "contact_person": row["contact_person"]

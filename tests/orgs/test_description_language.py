@@ -30,7 +30,7 @@ migration = importlib.import_module("orgs.migrations.0018_description_language")
 def test_an_entry_is_written_in_its_countrys_language_unless_it_says_otherwise(country, language):
     assert language_of_country(country) == language
     municipality = MunicipalityFactory(country=country)
-    entry = OrganizationFactory(home_municipality=municipality)
+    entry = OrganizationFactory(home_municipality=municipality, description_language="")
     assert entry.description_lang == language
     entry.description_language = "en" if language != "en" else "sv"
     assert entry.description_lang == entry.description_language
