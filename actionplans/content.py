@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind, TargetGroup
 from roadmap_portal.lib.history import canonical_json, content_hash
+from roadmap_portal.lib.translated import translated_text
 
 from .models import ActionItem, CommunicationItem, CooperationForm, Member, Partnership
 
@@ -180,12 +181,16 @@ def content_labels(*contents) -> dict:
             target_groups.update(content["partnership"].get("target_groups") or [])
             needs.update(content["partnership"].get("needs") or {})
     return {
-        "target_groups": dict(
-            TargetGroup.objects.filter(slug__in=target_groups).values_list("slug", "name")
-        )
+        "target_groups": {
+            entry.slug: translated_text(entry, "name")
+            for entry in TargetGroup.objects.filter(slug__in=target_groups)
+        }
         if target_groups
         else {},
-        "needs": dict(NeedKind.objects.filter(slug__in=needs).values_list("slug", "name"))
+        "needs": {
+            entry.slug: translated_text(entry, "name")
+            for entry in NeedKind.objects.filter(slug__in=needs)
+        }
         if needs
         else {},
         "cooperation_forms": {code: str(label) for code, label in CooperationForm.choices},

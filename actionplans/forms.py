@@ -12,6 +12,7 @@ from roadmap_portal.lib.forms import DateInput
 from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.locking import VersionField
 from roadmap_portal.lib.text import validate_single_line
+from roadmap_portal.lib.translated import name_label, translated_html, translated_text
 
 from .models import (
     LONG_TEXT_MAX_LENGTH,
@@ -131,17 +132,18 @@ class DetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["target_groups"].label_from_instance = name_label
         self.need_kinds = list(NeedKind.objects.all())
         for need in self.need_kinds:
             self.fields[f"need_{need.slug}"] = LimitedTextField(
-                label=need.name,
+                label=translated_html(translated_text(need, "name")),
                 limit=NEED_DETAIL_MAX_LENGTH,
                 too_long=_(
                     "What you need must be %(limit)s characters or fewer (it has %(count)s)"
                 ),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=need.description,
+                help_text=translated_html(translated_text(need, "description")),
             )
 
     @property

@@ -2,12 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Department, Municipality, NeedKind, Organization, TargetGroup
 from orgs.sides import Side
 from roadmap_portal.lib.locking import OUT_OF_DATE, VersionField
+from roadmap_portal.lib.translated import name_label, translated_html, translated_text
 
 from .models import (
     ANSWER_TEXT_MAX_LENGTH,
@@ -156,20 +158,19 @@ class AnswerForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_("Choose all that fit, then describe the group in your own words."),
             )
+            self.fields["target_groups"].label_from_instance = name_label
         elif kind == Checkpoint.Kind.NEEDS:
             self.need_kinds = list(NeedKind.objects.all())
             for need in self.need_kinds:
                 self.fields[f"need_{need.slug}"] = LimitedTextField(
-                    label=need.name,
+                    label=translated_html(translated_text(need, "name")),
                     limit=NEED_DETAIL_MAX_LENGTH,
                     too_long=_(
                         "What you need must be %(limit)s characters or fewer (it has %(count)s)"
                     ),
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
-                    help_text=checkpoint.need_guidance.get(need.slug, {}).get(
-                        get_language(), need.description
-                    ),
+                    help_text=self.need_help_text(checkpoint, need),
                 )
         elif kind in (Checkpoint.Kind.SIMILAR_ORGANIZATIONS, Checkpoint.Kind.ORGANIZATIONS):
             self.fields["organizations"] = forms.ModelMultipleChoiceField(
@@ -237,6 +238,15 @@ class AnswerForm(forms.Form):
             for municipality in municipalities
             if municipality.pk in by_municipality
         ]
+
+    @staticmethod
+    def need_help_text(checkpoint, need):
+        """The checkpoint's sentence for this kind of need in the active language, else the
+        kind's own description, marked with its language when that fell back."""
+        guidance = checkpoint.need_guidance.get(need.slug, {}).get(get_language())
+        if guidance:
+            return conditional_escape(guidance)
+        return translated_html(translated_text(need, "description"))
 
     def organization_choices(self):
         """Suggestions: published organizations of the same municipality that work with the

@@ -13,6 +13,7 @@ from orgs.sides import Side
 from roadmap_portal.lib.background_pdf import BackgroundPdf
 from roadmap_portal.lib.history import Event, Revision
 from roadmap_portal.lib.locking import FIRST_VERSION
+from roadmap_portal.lib.translated import translated_text
 
 # Length limits of what people write in a roadmap, in characters. An answer is a few pages
 # at most; the limits keep every page and PDF of a roadmap bounded (issue 9, point 10).
@@ -297,7 +298,7 @@ def with_need_items(answers):
     """The answers, each with `need_items`: [(name of the kind of need, detail), ...], as
     templates/checklists/includes/answer.html shows them."""
     answers = list(answers)
-    need_names = dict(NeedKind.objects.values_list("slug", "name"))
+    need_names = {kind.slug: translated_text(kind, "name") for kind in NeedKind.objects.all()}
     for answer in answers:
         answer.need_items = [
             (need_names.get(slug, slug), detail) for slug, detail in answer.needs.items()

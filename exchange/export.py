@@ -7,7 +7,14 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import FieldOfActivity, Municipality, NeedKind, Organization, Service, TargetGroup
+from orgs.models import (
+    FieldOfActivity,
+    Municipality,
+    NeedKind,
+    Organization,
+    Service,
+    TargetGroup,
+)
 
 CHUNK = 2000
 
@@ -23,6 +30,7 @@ PUBLIC_COLUMNS = [
     ("municipalities_served", _("Other municipalities it serves")),
     ("address", _("Address")),
     ("description", _("Purpose")),
+    ("description_language", _("Language of the purpose")),
     ("services", _("Programmes and services")),
     ("fields_of_activity", _("Fields of activity")),
     ("target_groups", _("Target groups")),
@@ -49,9 +57,9 @@ STAFF_COLUMNS = [
 SIMPLE_FIELDS = [
     "id", "name", "short_name", "type", "legal_form", "is_social_enterprise",
     "registration_number", "country", "home_municipality_id", "address", "description",
-    "languages", "year_founded", "email", "phone", "website", "contact_person",
-    "contact_person_consent", "email_public", "phone_public", "updated_at", "status",
-    "last_confirmed_at",
+    "description_language", "languages", "year_founded", "email", "phone", "website",
+    "contact_person", "contact_person_consent", "email_public", "phone_public", "updated_at",
+    "status", "last_confirmed_at",
 ]  # fmt: skip
 RELATIONS = {
     "municipalities_served": (Organization.municipalities_served.through, "municipality_id"),

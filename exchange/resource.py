@@ -37,6 +37,7 @@ from orgs.models import (
     OrganizationChange,
     Service,
     TargetGroup,
+    language_of_country,
 )
 from orgs.services import (
     RELATION_FIELDS,
@@ -221,6 +222,22 @@ class LanguagesWidget(widgets.Widget):
         return codes
 
 
+class DescriptionLanguageWidget(widgets.Widget):
+    """The language of the purpose: a portal language by code or name. Empty keeps it (a new
+    entry's is then its country's)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        code = _language_codes().get(folded_name(text))
+        if code not in dict(settings.LANGUAGES):
+            raise ValueError(
+                _("Unknown language of the purpose “%(value)s”.") % {"value": text[:100]}
+            )
+        return code
+
+
 @functools.cache  # the same on every row and in every import
 def _language_codes():
     """{folded code or name: code} of the working languages."""
@@ -302,6 +319,12 @@ class OrganizationResource(resources.ModelResource):
     )
     address = fields.Field("address", "address", widget=TextWidget())
     description = fields.Field("description", "description", widget=TextWidget())
+    description_language = fields.Field(
+        "description_language",
+        "description_language",
+        widget=DescriptionLanguageWidget(),
+        saves_null_values=False,
+    )
     languages = fields.Field("languages", "languages", widget=LanguagesWidget())
     email = ShownOrKeptField("email", shown_by="email_public")
     phone = ShownOrKeptField("phone", shown_by="phone_public")
@@ -601,6 +624,8 @@ class OrganizationResource(resources.ModelResource):
             errors.setdefault("home_municipality", [_("Give the organization's municipality.")])
         else:
             instance.country = self.country_of[municipality.pk]
+            if not instance.description_language:
+                instance.description_language = language_of_country(instance.country)
             if (
                 self.allowed_municipality_ids is not None
                 and municipality.pk not in self.allowed_municipality_ids

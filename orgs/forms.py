@@ -1,6 +1,7 @@
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django_countries import countries as all_countries
 
 from roadmap_portal.lib.formsets import RowFormSet
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
+from roadmap_portal.lib.translated import name_label, translated_text
 
 from .models import (
     WORKING_LANGUAGES,
@@ -41,9 +43,9 @@ def directory_choices():
         return {
             "country": [(code, all_countries.name(code)) for code in countries_in_use],
             "municipality": list(Municipality.objects.order_by("name").values_list("pk", "name")),
-            "field": [(t.pk, t.name) for t in FieldOfActivity.objects.all()],
-            "target_group": [(t.pk, t.name) for t in TargetGroup.objects.all()],
-            "offers": [(t.pk, t.name) for t in NeedKind.objects.all()],
+            "field": [(t.pk, translated_text(t, "name")) for t in FieldOfActivity.objects.all()],
+            "target_group": [(t.pk, translated_text(t, "name")) for t in TargetGroup.objects.all()],
+            "offers": [(t.pk, translated_text(t, "name")) for t in NeedKind.objects.all()],
         }
 
     return cache.get_or_set(key, build, timeout=300)
@@ -132,6 +134,13 @@ def _working_language_choices():
 class OrganizationForm(forms.ModelForm):
     """The details of an entry, as its representatives enter and edit them."""
 
+    description_language = forms.ChoiceField(
+        label=_("Language of the purpose"),
+        required=False,
+        choices=lambda: [("", _("The language of its country")), *settings.LANGUAGES],
+        help_text=_("The language your description is written in."),
+    )
+
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
         required=False,
@@ -195,6 +204,10 @@ class OrganizationForm(forms.ModelForm):
         self.fields["municipalities_served"].queryset = Municipality.objects.order_by("name")
         self.fields["municipalities_served"].label = _("Other municipalities it works in")
         self.fields["year_founded"].widget.attrs.update(inputmode="numeric")
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["description_language"] = instance.description_lang
+        for name in ("fields_of_activity", "target_groups", "offers", "seeks"):
+            self.fields[name].label_from_instance = name_label
         for name, field in self.fields.items():
             if not field.required and not isinstance(field.widget, forms.CheckboxInput):
                 field.label = _("%(label)s (optional)") % {"label": field.label}

@@ -172,6 +172,15 @@ WORKING_LANGUAGES = [
 ]  # fmt: skip
 
 
+# The portal language an organization of a country most likely writes its purpose in
+# (Organization.description_language); other countries' write in English.
+COUNTRY_LANGUAGES = {"LV": "lv", "LT": "lt", "SE": "sv", "PT": "pt", "CY": "el", "GR": "el"}
+
+
+def language_of_country(country) -> str:
+    return COUNTRY_LANGUAGES.get(str(country), "en")
+
+
 # The earliest year an organization may be founded in (the import also refuses years after
 # this one).
 FIRST_YEAR_FOUNDED = 1800
@@ -232,9 +241,9 @@ class Organization(models.Model):
     EDITABLE_FIELDS = (
         "name", "short_name", "type", "legal_form", "is_social_enterprise",
         "registration_number", "home_municipality", "municipalities_served", "address",
-        "description", "fields_of_activity", "target_groups", "offers", "seeks", "languages",
-        "year_founded", "email", "email_public", "phone", "phone_public", "website",
-        "contact_person", "contact_person_consent", "services",
+        "description", "description_language", "fields_of_activity", "target_groups", "offers",
+        "seeks", "languages", "year_founded", "email", "email_public", "phone", "phone_public",
+        "website", "contact_person", "contact_person_consent", "services",
     )  # fmt: skip
 
     # An entry not confirmed for this long is marked as possibly out of date.
@@ -278,6 +287,15 @@ class Organization(models.Model):
     )
     description = models.TextField(
         _("purpose"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
+    )
+    # WCAG 3.1.2: pages mark the purpose with the language it is written in. Empty (an
+    # entry made by the import or in the admin) counts as its country's (description_lang).
+    description_language = models.CharField(
+        _("language of the purpose"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language your description is written in."),
     )
     fields_of_activity = models.ManyToManyField(
         FieldOfActivity,
@@ -411,6 +429,11 @@ class Organization(models.Model):
             kind = EditableField.MANY_TO_MANY if field.many_to_many else EditableField.SIMPLE
             declared.append(EditableField(name, field.attname, kind))
         return [field for field in declared if not kinds or field.kind in kinds]
+
+    @property
+    def description_lang(self):
+        """The language code of the purpose: as recorded, else the country's."""
+        return self.description_language or language_of_country(self.country)
 
     @property
     def is_public(self):

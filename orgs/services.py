@@ -46,6 +46,7 @@ from .models import (
     OrganizationMove,
     Service,
     StaffChange,
+    language_of_country,
 )
 from .search import normalize
 
@@ -132,6 +133,9 @@ def _apply(organization, values: dict) -> None:
             setattr(organization, field, values[field])
     if "home_municipality_id" in values:
         organization.country = Municipality.objects.get(pk=values["home_municipality_id"]).country
+    if not organization.description_language:
+        # Not chosen: most entries are written in their country's language.
+        organization.description_language = language_of_country(organization.country)
     organization.save()
     for field in RELATION_FIELDS:
         if field in values:

@@ -95,6 +95,7 @@ TEMPLATES = [
             "libraries": {
                 "portal": "roadmap_portal.templatetags.portal",
                 "pdf": "roadmap_portal.templatetags.pdf",
+                "translated": "roadmap_portal.templatetags.translated",
             },
         },
     },

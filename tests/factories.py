@@ -13,6 +13,7 @@ from orgs.models import (
     Organization,
     OrganizationMembership,
     Service,
+    language_of_country,
 )
 from orgs.services import organization_reindex
 
@@ -56,6 +57,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     type = Organization.Type.ASSOCIATION
     home_municipality = factory.SubFactory(MunicipalityFactory)
     country = factory.LazyAttribute(lambda o: o.home_municipality.country)
+    # As registration, the import and migration 0018 record it.
+    description_language = factory.LazyAttribute(lambda o: language_of_country(o.country))
     status = Organization.Status.PUBLISHED
 
     @factory.post_generation

@@ -1,6 +1,7 @@
 """Readable field names and values in an entry's change history."""
 
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from orgs.models import Organization
@@ -61,6 +62,8 @@ def _in_words(value, name, names):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if name == "description_language":
+        return dict(settings.LANGUAGES).get(value, value)
     if name == "type":
         return Organization.Type(value).label if value in Organization.Type.values else value
     if name == "status":

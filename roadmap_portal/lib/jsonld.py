@@ -21,7 +21,13 @@ def organization_jsonld(organization, request):
     }
     optional = {
         "alternateName": organization.short_name,
-        "description": organization.description,
+        # A value object: the purpose's own language, which may not be the page's.
+        "description": {
+            "@value": organization.description,
+            "@language": organization.description_lang,
+        }
+        if organization.description
+        else "",
         # What the public sees, whoever reads the page: search engines keep what they find.
         "email": organization.public_email,
         "telephone": organization.public_phone,

@@ -1,5 +1,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from roadmap_portal.lib.translated import TranslatedText
 
 register = template.Library()
 
@@ -14,9 +17,9 @@ def select(bound_field):
     selected = str(bound_field.value() or "")
     options = format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
+        '<option value="{}"{}{}>{}</option>',
         (
-            (value, " selected" if str(value) == selected else "", label)
+            (value, " selected" if str(value) == selected else "", _lang(label), label)
             for value, label in bound_field.field.choices
         ),
     )
@@ -29,3 +32,10 @@ def select(bound_field):
         ' aria-invalid="true"' if bound_field.errors else "",
         options,
     )
+
+
+def _lang(label):
+    """An option's own language, when its label fell back to another one (WCAG 3.1.2)."""
+    if isinstance(label, TranslatedText) and label.is_foreign:
+        return format_html(' lang="{}"', label.lang)
+    return mark_safe("")

@@ -73,6 +73,7 @@ def admin_form_data(organization, **overrides):
         "registration_number": organization.registration_number,
         "home_municipality": str(organization.home_municipality_id),
         "description": organization.description,
+        "description_language": organization.description_language,
         "languages": "[]",
         "email": organization.email,
         "loaded_version": str(organization.version),

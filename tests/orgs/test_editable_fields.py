@@ -27,6 +27,7 @@ NEW_VALUES = {
     "registration_number": "40008999999",
     "address": "Jaunā iela 1",
     "description": "Jauns apraksts",
+    "description_language": "sv",
     "languages": ["en", "lv"],
     "year_founded": "2001",
     "email": "jauns@example.org",

@@ -114,7 +114,10 @@ class TestOrganizationPage:
         organization.save()
         response = client.get(f"/en/organizations/{organization.slug}/")
         assert '<script>alert("x")' not in response.text
-        assert jsonld(response)["description"] == organization.description
+        assert jsonld(response)["description"] == {
+            "@value": organization.description,
+            "@language": "lv",
+        }
 
     def test_it_shows_the_contact_person_only_with_consent(self, client, organization):
         organization.contact_person = "Ilga Zariņa"
