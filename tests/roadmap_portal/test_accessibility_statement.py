@@ -6,7 +6,7 @@ def test_anybody_reads_the_statement_without_signing_in(client, db):
     assert response.status_code == 200
     assert "<h1>Accessibility statement</h1>" in response.text
     assert "partially compliant with WCAG 2.1 level AA and EN 301 549" in response.text
-    assert "This statement was prepared on Dec. 2, 2026." in response.text
+    assert "This statement was prepared on 02/12/2026." in response.text
 
 
 def test_every_page_links_to_it_from_its_footer(client, db):
