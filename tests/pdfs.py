@@ -99,3 +99,63 @@ def assert_tagged(content: bytes, *, lang: str) -> None:
     xmp = pdf_xmp(content)
     assert xmp["part"] == "1", xmp
     assert xmp["titles"] == [title], (xmp, title)
+    assert untagged_parts(content) == []
+
+
+def _resolved(node) -> list:
+    """An array's items, or the one item, as objects (pyHanko's arrays iterate references)."""
+    if isinstance(node, list):
+        return [node[index] for index in range(len(node))]
+    return [] if node is None else [node]
+
+
+def _structure_elements(node):
+    if isinstance(node, list):
+        for child in _resolved(node):
+            yield from _structure_elements(child)
+    elif isinstance(node, DictionaryObject) and node.get("/Type") != "/OBJR" and "/S" in node:
+        yield node
+        yield from _structure_elements(node.get("/K"))
+
+
+def untagged_parts(content: bytes) -> list[str]:
+    """What a screen reader could not reach: a figure without alternative text, an
+    annotation (a link, the seal's field) outside the structure tree or on a page whose tab
+    order is not the structure's, a form field without a name for readers."""
+    reader = PdfFileReader(io.BytesIO(content))
+    tree = reader.root["/StructTreeRoot"]
+    elements = list(_structure_elements(tree["/K"]))
+    found = [
+        f"a {e['/S']} without /Alt"
+        for e in elements
+        if e["/S"] == "/Figure" and not str(e.get("/Alt", "")).strip()
+    ]
+    numbers = tree["/ParentTree"]["/Nums"]
+    parents = {
+        int(numbers[index]): numbers.raw_get(index + 1) for index in range(0, len(numbers), 2)
+    }
+    for number in range(1, int(reader.root["/Pages"]["/Count"]) + 1):
+        page = reader.find_page_for_modification(number - 1)[0].get_object()
+        annotations = page.get("/Annots", [])
+        if annotations and page.get("/Tabs") != "/S":
+            found.append(f"page {number}: tab order not the structure's")
+        for index in range(len(annotations)):
+            reference = annotations.raw_get(index)
+            annotation = reference.get_object()
+            kind = annotation.get("/Subtype")
+            parent = parents.get(int(annotation.get("/StructParent", -1)))
+            kids = _resolved(parent.get_object().get("/K")) if parent is not None else []
+            if not any(
+                isinstance(kid, DictionaryObject) and kid.raw_get("/Obj") == reference
+                for kid in kids
+            ):
+                found.append(f"page {number}: a {kind} annotation outside the structure tree")
+            expected = {"/Link": "/Link", "/Widget": "/Form"}.get(kind)
+            if parent is not None and expected and parent.get_object()["/S"] != expected:
+                found.append(f"page {number}: a {kind} annotation in a {parent.get_object()['/S']}")
+    form_fields = reader.root["/AcroForm"]["/Fields"] if "/AcroForm" in reader.root else []
+    for index in range(len(form_fields)):
+        field = form_fields[index]
+        if not str(field.get("/TU", "")).strip():
+            found.append(f"the form field {field.get('/T')} has no name for readers")
+    return found
