@@ -4,11 +4,17 @@ the signed and sealed partnership plan, and the evaluation report (in the reques
 task worker). Each is fetched as a reader fetches it, at its address in a language other
 than the default, and read with pyHanko's reader (tests/pdfs.py: assert_tagged).
 
-With a PDF/UA validator installed (scripts/check-pdfua), each is also validated by it."""
+With the optional PDF/UA checker installed (scripts/check-pdfua --install), each is also
+checked by it; without, those tests are skipped and say so."""
+
+import subprocess
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from weasyprint import HTML
 
 from actionplans.services import partnership_start
 from checklists.models import TemplateVersion
@@ -113,35 +119,29 @@ KINDS = {
 }
 
 
+# Each kind is made once for this module's tests (the tagging test and the checker's): the
+# bytes are shared, never the rows, and whichever test comes first makes them.
+_MADE = {}
+
+
 @pytest.fixture(params=list(KINDS))
-def made(
-    request,
-    client,
-    staff,
-    roadmap,
-    partnership,
-    municipality,
-    coordinator,
-    organization,
-    representative,
-    settings,
-    django_capture_on_commit_callbacks,
-):
-    people = {
-        "municipality": municipality,
-        "coordinator": coordinator,
-        "organization": organization,
-        "representative": representative,
-    }
-    return KINDS[request.param](
-        client=client,
-        staff=staff,
-        roadmap=roadmap,
-        partnership=partnership,
-        people=people,
-        settings=settings,
-        capture=django_capture_on_commit_callbacks,
-    )
+def made(request):
+    if request.param not in _MADE:
+        get = request.getfixturevalue
+        people = {
+            name: get(name)
+            for name in ("municipality", "coordinator", "organization", "representative")
+        }
+        _MADE[request.param] = KINDS[request.param](
+            client=get("client"),
+            staff=get("staff"),
+            roadmap=get("roadmap"),
+            partnership=get("partnership"),
+            people=people,
+            settings=get("settings"),
+            capture=get("django_capture_on_commit_callbacks"),
+        )
+    return _MADE[request.param]
 
 
 def test_every_pdf_is_tagged_in_the_language_it_was_asked_in_with_its_title(made, tmp_path):
@@ -150,3 +150,37 @@ def test_every_pdf_is_tagged_in_the_language_it_was_asked_in_with_its_title(made
     info = pdf_info(content, tmp_path)
     assert info["Tagged"] == "yes"
     assert title in info["Title"]
+
+
+CHECKER = Path(settings.BASE_DIR) / "scripts" / "check-pdfua"
+
+
+def _checker_installed() -> bool:
+    return subprocess.run([CHECKER, "--installed"], check=False).returncode == 0
+
+
+needs_checker = pytest.mark.skipif(
+    not _checker_installed(),
+    reason="no PDF/UA checker installed (optional, outside the project): "
+    "scripts/check-pdfua --install",
+)
+
+
+def check_pdfua(content: bytes, tmp_path) -> subprocess.CompletedProcess:
+    path = tmp_path / "checked.pdf"
+    path.write_bytes(content)
+    return subprocess.run([CHECKER, path], capture_output=True, text=True, check=False)
+
+
+@needs_checker
+def test_every_pdf_breaks_no_rule_of_the_pdf_ua_checker(made, tmp_path):
+    content, _language, _title = made
+    result = check_pdfua(content, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_checker
+def test_the_checker_fails_an_untagged_pdf(tmp_path):
+    untagged = HTML(string='<html lang="lt"><title>K</title><p>Tekstas.</p>').write_pdf()
+    result = check_pdfua(untagged, tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
