@@ -240,8 +240,8 @@ def _add_tagged_field(writer: IncrementalPdfFileWriter) -> None:
     if not isinstance(document_reference, generic.IndirectObject):
         return
     document = document_reference.get_object()
-    parent_tree = tree["/ParentTree"]
-    if "/Nums" not in parent_tree:  # a tree of /Kids: not what WeasyPrint writes
+    parent_tree = tree.get("/ParentTree")
+    if parent_tree is None or "/Nums" not in parent_tree:  # not what WeasyPrint writes
         return
     numbers = parent_tree["/Nums"]
     key = max(
