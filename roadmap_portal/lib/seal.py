@@ -240,9 +240,9 @@ def _add_tagged_field(writer: IncrementalPdfFileWriter) -> None:
     if not isinstance(document_reference, generic.IndirectObject):
         return
     document = document_reference.get_object()
-    parent_tree = tree.get("/ParentTree")
-    if parent_tree is None or "/Nums" not in parent_tree:  # not what WeasyPrint writes
-        return
+    if "/ParentTree" not in tree or "/Nums" not in tree["/ParentTree"]:
+        return  # not what WeasyPrint writes (pyHanko's get() would not resolve a reference)
+    parent_tree = tree["/ParentTree"]
     numbers = parent_tree["/Nums"]
     key = max(
         [
