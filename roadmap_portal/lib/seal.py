@@ -32,6 +32,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
+from django.utils.translation import gettext
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -195,6 +198,7 @@ def seal_pdf(content: bytes) -> bytes:
 
 def _seal(content: bytes) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    _add_tagged_field(writer)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -206,6 +210,75 @@ def _seal(content: bytes) -> bytes:
     )
     output = signers.sign_pdf(writer, metadata, signer=seal_signer())
     return output.getvalue()
+
+
+def _add_tagged_field(writer: IncrementalPdfFileWriter) -> None:
+    """The seal's invisible field, made before signing (which then fills it) so that the
+    sealed PDF stays PDF/UA-1: the field has a name for readers (/TU, 7.18.1) and its
+    widget is in the structure tree, a Form element after the document's content (7.18.4),
+    on a page whose tab order follows the structure (7.18.3)."""
+    name = generic.pdf_name
+    root = writer.root
+    with translation.override(str(root.get("/Lang", "")) or None):
+        readable_name = gettext("Seal of the Roadmap Portal")
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, readable_field_name=readable_name)
+    )
+    if "/StructTreeRoot" not in root:  # an untagged PDF: nothing to keep tagged
+        return
+    field_reference = next(
+        reference
+        for field_name, _value, reference in fields.enumerate_sig_fields(writer)
+        if field_name == FIELD_NAME
+    )
+    widget = field_reference.get_object()  # pyHanko's field and widget are one dictionary
+    page_reference = widget.raw_get("/P")
+    tree = root["/StructTreeRoot"]
+    top = tree["/K"]
+    # WeasyPrint's tree: [Document]; the seal goes last in the document's reading order.
+    document_reference = top.raw_get(0) if isinstance(top, generic.ArrayObject) else None
+    if not isinstance(document_reference, generic.IndirectObject):
+        return
+    document = document_reference.get_object()
+    if "/ParentTree" not in tree or "/Nums" not in tree["/ParentTree"]:
+        return  # not what WeasyPrint writes (pyHanko's get() would not resolve a reference)
+    parent_tree = tree["/ParentTree"]
+    numbers = parent_tree["/Nums"]
+    key = max(
+        [
+            int(tree.get("/ParentTreeNextKey", 0)),
+            *(int(numbers[index]) + 1 for index in range(0, len(numbers), 2)),
+        ]
+    )
+    form = writer.add_object(
+        generic.DictionaryObject(
+            {
+                name("/Type"): name("/StructElem"),
+                name("/S"): name("/Form"),
+                name("/P"): document_reference,
+                name("/Pg"): page_reference,
+                name("/K"): generic.DictionaryObject(
+                    {
+                        name("/Type"): name("/OBJR"),
+                        name("/Obj"): field_reference,
+                        name("/Pg"): page_reference,
+                    }
+                ),
+            }
+        )
+    )
+    widget[name("/StructParent")] = generic.NumberObject(key)
+    children = document["/K"]
+    if not isinstance(children, generic.ArrayObject):
+        children = generic.ArrayObject([document.raw_get("/K")])
+        document[name("/K")] = children
+    children.append(form)
+    numbers.extend([generic.NumberObject(key), form])
+    tree[name("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
+    page = page_reference.get_object()
+    page[name("/Tabs")] = name("/S")
+    for changed in (document, numbers, parent_tree, tree, page):
+        writer.update_container(changed)
 
 
 def seal_status(content: bytes) -> dict:

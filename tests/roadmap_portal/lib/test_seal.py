@@ -1,14 +1,20 @@
 import asyncio
+import io
 import threading
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from weasyprint import HTML as HTML_DOCUMENT
 
 from roadmap_portal.lib import seal
 from roadmap_portal.lib.pdf import html_to_pdf
 from roadmap_portal.lib.seal import SealNotConfigured, seal_pdf, seal_status
-from tests.pdfs import assert_tagged, pdf_info, pdf_text
+from tests.pdfs import assert_tagged, pdf_info, pdf_text, untagged_parts
 
 HTML = (
     '<html lang="lv"><head><title>Plāns</title></head>'
@@ -44,6 +50,34 @@ def test_sealing_keeps_the_pdf_tagged_and_its_text(sealed, tmp_path):
     assert pdf_info(sealed, tmp_path)["Title"] == "Plāns"
     assert "Atelpas brīži ģimenēm" in pdf_text(sealed, tmp_path)
     assert "Žagarė, Αγλαντζιά, Åmål, Guimarães" in pdf_text(sealed, tmp_path)
+
+
+def test_the_seals_field_is_tagged_so_the_sealed_pdf_stays_pdf_ua(unsealed, sealed):
+    assert untagged_parts(unsealed) == []
+    assert untagged_parts(sealed) == []
+    reader = PdfFileReader(io.BytesIO(sealed))
+    field = reader.root["/AcroForm"]["/Fields"][0]
+    with translation.override("lv"):  # the PDF's language
+        assert field["/TU"] == translation.gettext("Seal of the Roadmap Portal")
+    document = reader.root["/StructTreeRoot"]["/K"][0]
+    form = document["/K"][-1]  # last in the reading order, after the content
+    assert form["/S"] == "/Form" and form["/K"]["/Obj"] == field
+
+
+def test_a_seal_pyhanko_makes_its_own_way_would_not_be_tagged(unsealed):
+    # What the check above guards against: pyHanko's own field is outside the tree.
+    writer = IncrementalPdfFileWriter(io.BytesIO(unsealed))
+    metadata = signers.PdfSignatureMetadata(field_name="Plain", certify=True)
+    plain = signers.sign_pdf(writer, metadata, signer=seal.seal_signer()).getvalue()
+    assert untagged_parts(plain) == [
+        "page 1: a /Widget annotation outside the structure tree",
+        "the form field Plain has no name for readers",
+    ]
+
+
+def test_an_untagged_pdf_is_sealed_all_the_same(unsealed):
+    untagged = HTML_DOCUMENT(string=HTML).write_pdf()
+    assert seal_status(seal_pdf(untagged))["ok"]
 
 
 def test_a_byte_changed_after_sealing_fails_the_check(sealed):
