@@ -67,7 +67,8 @@ class Section:
     when the partnership has nothing of it: its key is then left out, so a content without
     it hashes exactly as it did before the section existed (no signed plan shows as changed
     because an app was added). `template` prints a content's section (context: `section`,
-    the value; `printing`; `h`, the heading tag; `change_pk` on the check page); `title`
+    the value; `printing`; `h`, the heading tag; `change_pk` on the check page; `id_prefix`
+    for its ids, as the "what changed" page shows a section twice); `title`
     names it on the "what changed" page."""
 
     key: str

@@ -1,6 +1,7 @@
 """axe-core (WCAG 2.1 A and AA) on every page a person reaches, for each role."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checklists.services import roadmap_share, roadmap_start, template_publish
 from orgs.models import (
@@ -156,5 +157,32 @@ def test_the_error_pages_pass_axe(browser, live_server, municipality):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     assert page.goto(f"/lt/organizations/{organization.slug}/edit/").status == 403
+    assert_accessible(page)
+    context.close()
+
+
+def test_the_warning_that_an_organization_is_already_listed_passes_axe(
+    browser, live_server, municipality
+):
+    # The warning comes back with the sent form (a plain POST, the same with or without
+    # JavaScript); its claim link once had the default blue on the alert's yellow (4.06:1).
+    OrganizationFactory(name="Biedrība Zīlīte", home_municipality=municipality)
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.goto("/en/organizations/register/")
+    page.get_by_label("Name of the organization").fill("Biedrība „Zīlīte”")
+    page.get_by_label("Type of organization").select_option("association")
+    page.get_by_label("Home municipality").select_option(str(municipality.pk))
+    page.get_by_label("Name of the programme or service").fill("Atelpas brīži")
+    page.get_by_label("Your full name").fill("Ieva Zīle")
+    page.get_by_label("Your e-mail address").fill("ieva@example.org")
+    page.get_by_role("textbox", name="Password", exact=True).fill("a-long-and-unusual-password")
+    page.get_by_role("textbox", name="Password confirmation").fill("a-long-and-unusual-password")
+    page.get_by_label("I agree that these details are published in the directory").check()
+    page.get_by_role("button", name="Send for checking").click()
+    warning = page.get_by_role("region", name="Is your organization already listed?")
+    expect(warning).to_be_visible()
+    link = warning.get_by_role("link", name="Claim Biedrība Zīlīte as yours")
+    expect(link).to_have_css("text-decoration-line", "underline")
     assert_accessible(page)
     context.close()

@@ -2,11 +2,14 @@
 definitions are signed; measurements, a stage's progress and evidence are not, and a
 partnership without an evaluation hashes as it did before the section existed."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from actionplans import content as actionplans_content
 from actionplans.access import MUNICIPALITY_PARTY
@@ -135,3 +138,23 @@ def test_the_signed_revision_shows_and_prints_its_evaluation_plan(cast, tmp_path
 def test_a_section_cannot_take_a_key_of_the_content_itself():
     with pytest.raises(ValueError, match="own key"):
         register_section(Section(key="actions", build=lambda p: None, template="", title=""))
+
+
+def test_the_what_changed_page_shows_a_changed_evaluation_plan_before_and_after(cast):
+    partnership, organization, coordinator, representative = cast
+    kpi = KpiFactory(partnership=partnership, name="Nodarbinātība")
+    sign_by_both(partnership, coordinator, organization, representative)
+    kpi.target_value = Decimal(60)
+    kpi.save()
+    client = Client()
+    client.force_login(coordinator)
+    with translation.override("en"):
+        address = reverse("actionplans:compare", kwargs={"pk": partnership.pk})
+    response = client.get(address)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Nodarbinātība") == 2
+    # Both copies of the plan on one page: the ids their labels point to are each once.
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert "before-content-evaluation-kpis" in ids and "after-content-evaluation-kpis" in ids
+    assert len(ids) == len(set(ids))
