@@ -42,3 +42,12 @@ def test_the_roadmap_pdf_writes_the_date_as_the_page_does(
     page = client.get(f"/{language}/roadmaps/{completed_roadmap.pk}/").text
     assert written in page
     assert written in pdf_html
+
+
+def test_english_writes_the_time_on_the_24_hour_clock_as_the_other_languages_do():
+    afternoon = datetime(2026, 12, 1, 16, 9)
+    with translation.override("en"):
+        assert date_format(afternoon, "SHORT_DATETIME_FORMAT") == "01/12/2026 16:09"
+    for language in ("lv", "lt", "sv", "pt", "el"):
+        with translation.override(language):
+            assert "16:09" in date_format(afternoon, "SHORT_DATETIME_FORMAT")
