@@ -154,8 +154,9 @@ class Roadmap(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     # Optimistic locking of what the roadmap is made of (its template version): moving it
     # to a newer version from a page loaded before another move is refused. (`version` is
-    # the template version; each answer keeps its own lock.)
-    lock_version = models.PositiveIntegerField(default=FIRST_VERSION)
+    # the template version; each answer keeps its own lock.) A database default too, for
+    # rows an app server of the version before writes while this one is deployed.
+    lock_version = models.PositiveIntegerField(default=FIRST_VERSION, db_default=FIRST_VERSION)
     shared_with = models.ManyToManyField(
         "orgs.Municipality",
         through="RoadmapShare",

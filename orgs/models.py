@@ -289,11 +289,15 @@ class Organization(models.Model):
         _("purpose"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)]
     )
     # WCAG 3.1.2: pages mark the purpose with the language it is written in. Empty (an
-    # entry made by the import or in the admin) counts as its country's (description_lang).
+    # entry made by the import or in the admin, or by an app server of the version before
+    # while this one is deployed: hence the database default) counts as its country's
+    # (description_lang).
     description_language = models.CharField(
         _("language of the purpose"),
         max_length=8,
         blank=True,
+        default="",
+        db_default="",
         choices=settings.LANGUAGES,
         help_text=_("The language your description is written in."),
     )

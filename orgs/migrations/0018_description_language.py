@@ -26,6 +26,8 @@ class Migration(migrations.Migration):
             name="description_language",
             field=models.CharField(
                 blank=True,
+                db_default="",
+                default="",
                 choices=[
                     ("lv", "Latvian"),
                     ("en", "English"),

@@ -14,8 +14,10 @@ from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from checklists.services import roadmap_start, template_publish
+from orgs.sides import Side
 from orgs.taxonomies import taxonomies_load
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, OrganizationFactory, OrganizationMembershipFactory
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -92,6 +94,19 @@ def taxonomies(transactional_db):
     # Browser tests run in real transactions, and the database is emptied after each:
     # the taxonomies a migration loaded are put back first.
     taxonomies_load(apps)
+
+
+@pytest.fixture
+def community_roadmap(municipality):
+    """A community organization's roadmap in progress; rep@example.org represents it."""
+    template_publish()
+    organization = OrganizationFactory(home_municipality=municipality)
+    representative = OrganizationMembershipFactory(
+        organization=organization, user__email="rep@example.org"
+    ).user
+    return roadmap_start(
+        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
+    )
 
 
 def sign_in(browser, live_server, email, *, width=1280, javascript=True):

@@ -9,10 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checklists.models import Answer
-from checklists.services import roadmap_start, template_publish
 from orgs.models import Organization
-from orgs.sides import Side
-from tests.factories import OrganizationFactory, OrganizationMembershipFactory
 
 from .conftest import sign_in
 
@@ -149,15 +146,8 @@ def test_an_organization_registers_with_the_keyboard_alone(page, municipality):
     assert registered.home_municipality == municipality
 
 
-def test_a_checkpoint_is_answered_with_the_keyboard_alone(browser, live_server, municipality):
-    template_publish()
-    organization = OrganizationFactory(home_municipality=municipality)
-    representative = OrganizationMembershipFactory(
-        organization=organization, user__email="rep@example.org"
-    ).user
-    roadmap = roadmap_start(
-        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
-    )
+def test_a_checkpoint_is_answered_with_the_keyboard_alone(browser, live_server, community_roadmap):
+    roadmap = community_roadmap
     context, page = sign_in(browser, live_server, "rep@example.org")
     page.goto(f"/en/roadmaps/{roadmap.pk}/1.3/")
 

@@ -106,18 +106,11 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, municipali
 
 
 def test_on_a_phone_what_a_person_came_for_comes_first(
-    browser, live_server, municipality, tmp_path
+    browser, live_server, municipality, community_roadmap, tmp_path
 ):
-    template_publish()
     for number in range(12):
         OrganizationFactory(name=f"Förening {number}", home_municipality=municipality)
-    organization = OrganizationFactory(home_municipality=municipality)
-    representative = OrganizationMembershipFactory(
-        organization=organization, user__email="rep@example.org"
-    ).user
-    roadmap = roadmap_start(
-        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
-    )
+    roadmap = community_roadmap
     context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812})
     page = context.new_page()
     for code in LANGUAGES:
@@ -145,15 +138,8 @@ def test_on_a_phone_what_a_person_came_for_comes_first(
     context.close()
 
 
-def test_on_a_wide_screen_the_folds_stay_open(browser, live_server, municipality, tmp_path):
-    template_publish()
-    organization = OrganizationFactory(home_municipality=municipality)
-    representative = OrganizationMembershipFactory(
-        organization=organization, user__email="rep@example.org"
-    ).user
-    roadmap = roadmap_start(
-        form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
-    )
+def test_on_a_wide_screen_the_folds_stay_open(browser, live_server, community_roadmap, tmp_path):
+    roadmap = community_roadmap
     context, page = sign_in(browser, live_server, "rep@example.org", width=1280)
     page.goto("/el/organizations/")
     shot(page, "1280-el-directory", tmp_path)

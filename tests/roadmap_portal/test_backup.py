@@ -5,11 +5,15 @@ the client tools that `.ci/run` and `scripts/system-deps --browser` install. On 
 online copy of the file.
 """
 
+import copy
+import json
 import sqlite3
 import subprocess
+import tempfile
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
@@ -36,8 +40,14 @@ from actionplans.models import (
     SignedPdf,
 )
 from actionplans.services import partnership_sign
-from checklists.models import Answer, RoadmapPdf
-from checklists.services import answer_save, roadmap_share, roadmap_start, template_publish
+from checklists.models import Answer, RoadmapPdf, TemplateVersion
+from checklists.services import (
+    answer_save,
+    roadmap_share,
+    roadmap_start,
+    roadmap_upgrade,
+    template_publish,
+)
 from evaluation.models import (
     EvaluationReportPdf,
     EvaluationStage,
@@ -61,6 +71,7 @@ from orgs.models import (
 from orgs.services import organization_reindex
 from orgs.sides import Side
 from orgs.taxonomies import taxonomies_load
+from tests.checklists.versions import version_two
 from tests.factories import (
     DepartmentFactory,
     MunicipalityFactory,
@@ -169,6 +180,26 @@ def fill_every_table():
         content=b"%PDF-1.7\n\x00\xff\n%%EOF\n",
         finished_at=timezone.now(),
     )
+
+    # A roadmap moved to a newer version: its answer to a removed checkpoint (RemovedAnswer).
+    moved = roadmap_start(
+        form=Side.MUNICIPALITY, owner=municipality, title="Talsu ceļvedis", actor=staff
+    )
+    removed = moved.answers.get(checkpoint__code="2.3")
+    answer_save(
+        answer=removed,
+        values={"text": "Idejas no jauniešiem"},
+        actor=staff,
+        version=removed.version,
+    )
+    data = copy.deepcopy(TemplateVersion.objects.get(number=1).source)
+    data["version"] = 2
+    version_two(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "v2.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        two = template_publish(path=path)
+    roadmap_upgrade(roadmap=moved, actor=staff, to_version=two, lock_version=moved.lock_version)
 
     coordinator = MunicipalityMembershipFactory(municipality=municipality, role="coordinator").user
     partnership = Partnership.objects.create(
