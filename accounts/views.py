@@ -1,3 +1,4 @@
+import copy
 import math
 
 from django.conf import settings
@@ -136,7 +137,9 @@ def confirm_email(request, token):
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
     """The signed-in user's own settings; each user reaches only their own."""
-    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    # A copy: a ModelForm writes the valid fields onto its instance even when the form is
+    # refused, and request.user must not take a language that was not saved.
+    form = AccountSettingsForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
         user_settings_update(
             user=request.user,

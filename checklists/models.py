@@ -264,8 +264,10 @@ class UpgradePlan:
     removed: list = field(default_factory=list)
 
     @property
-    def removed_answered(self):
-        return [answer for answer in self.removed if answer.is_answered]
+    def removed_kept(self):
+        """The removed answers the roadmap's history keeps (Answer.is_kept_when_removed):
+        what the confirm page flags is what the move keeps."""
+        return [answer for answer in self.removed if answer.is_kept_when_removed]
 
 
 def upgrade_plan(roadmap, to_version) -> UpgradePlan:
@@ -408,6 +410,12 @@ class Answer(models.Model):
             or self.needs
             or self.department_id
         )
+
+    @property
+    def is_kept_when_removed(self):
+        """Whether a newer version that removes its checkpoint keeps it in the roadmap's
+        history: it says something, or it was saved once (it has revisions)."""
+        return self.is_answered or self.updated_at is not None
 
 
 class AnswerRevision(Revision):

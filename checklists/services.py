@@ -44,6 +44,10 @@ class UpgradeRefused(Exception):
     """The roadmap cannot move to that version; the message says why, to its editor."""
 
 
+class CheckpointRemoved(Exception):
+    """The answer's checkpoint left the roadmap (roadmap_upgrade) while its page was open."""
+
+
 class NotReady(Exception):
     """Checkpoints that are neither completed nor marked not applicable."""
 
@@ -243,9 +247,15 @@ def answer_save(*, answer, values: dict, actor, version: int, autosave: bool = F
         # page, whose text must not silently win.
         return not autosave and only_autosaves_of(row, actor=actor, since=loaded)
 
-    locked = lock_at_version(
-        Answer.objects, pk=answer.pk, version=version, overwritable=only_own_autosaves_since
-    )
+    # The roadmap first, then the answer: the order roadmap_upgrade and roadmap_complete
+    # lock them in, so a save and a move never wait for each other (a deadlock).
+    _lock_roadmap(answer.roadmap_id)
+    try:
+        locked = lock_at_version(
+            Answer.objects, pk=answer.pk, version=version, overwritable=only_own_autosaves_since
+        )
+    except Answer.DoesNotExist:
+        raise CheckpointRemoved from None
     if locked.roadmap.is_completed:
         raise PermissionError("A completed roadmap is reopened before it is changed.")
     for field in ("text", "not_applicable_reason", "needs", "department_id", "status"):
@@ -298,9 +308,17 @@ def _revise(answer, *, actor, now, autosave):
         ).freeze().save()
 
 
+def _lock_roadmap(pk):
+    """Hold the roadmap's row until the transaction ends (select_for_update)."""
+    list(Roadmap.objects.select_for_update().filter(pk=pk).values_list("pk"))
+
+
 @transaction.atomic
 def roadmap_complete(*, roadmap, actor):
-    """Mark as completed once every checkpoint is completed or not applicable."""
+    """Mark as completed once every checkpoint is completed or not applicable. The
+    roadmap is locked before its answers are read, so a move to a newer version (which
+    adds empty checkpoints) or a save cannot slip in between."""
+    _lock_roadmap(roadmap.pk)
     open_answers = [a for a in roadmap.answers.select_related("checkpoint") if not a.is_done]
     if open_answers:
         raise NotReady(open_answers)
@@ -337,8 +355,9 @@ def roadmap_upgrade(*, roadmap, actor, to_version, lock_version: int) -> Upgrade
             _("The roadmap is on version %(number)s: it can only move to a newer one.")
             % {"number": locked.version.number}
         )
-    # The answers too: one saved while the roadmap moves would be kept in the history as
-    # it was before, or saved to a checkpoint the roadmap no longer has.
+    # The answers too (after the roadmap, in answer_save's order): one saved meanwhile
+    # would be kept in the history as it was before. A save that waited for the move finds
+    # its answer gone when its checkpoint was removed (CheckpointRemoved).
     list(Answer.objects.select_for_update().filter(roadmap=locked).values_list("pk"))
     plan = upgrade_plan(locked, to_version)
     if not plan.carried and not plan.new:
@@ -353,7 +372,7 @@ def roadmap_upgrade(*, roadmap, actor, to_version, lock_version: int) -> Upgrade
         answer.checkpoint = checkpoint
     Answer.objects.bulk_update([answer for answer, _checkpoint in plan.carried], ["checkpoint"])
     # A removed answer that was never touched says nothing: it is not kept.
-    kept = [a for a in plan.removed if a.is_answered or a.updated_at is not None]
+    kept = plan.removed_kept
     RemovedAnswer.objects.bulk_create(
         RemovedAnswer(
             roadmap=locked,

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -42,6 +43,7 @@ from .models import (
 )
 from .pdf import RoadmapPrint, pdf_filename
 from .services import (
+    CheckpointRemoved,
     NotReady,
     UpgradeRefused,
     answer_save,
@@ -52,6 +54,11 @@ from .services import (
     roadmap_start,
     roadmap_unshare,
     roadmap_upgrade,
+)
+
+CHECKPOINT_REMOVED = gettext_lazy(
+    "Not saved: this checkpoint left the roadmap when it moved to a newer version. Copy "
+    "your text before you leave this page; the roadmap's history keeps the earlier answer."
 )
 
 
@@ -228,6 +235,9 @@ def checkpoint(request, pk, code):
                 )
             except Conflict as error:
                 conflict = error.current
+            except CheckpointRemoved:
+                # The page stays as sent, so the text typed is not lost.
+                form.add_error(None, CHECKPOINT_REMOVED)
             else:
                 if "save_and_leave" in request.POST:
                     messages.success(request, _("Saved. You can come back to it at any time."))
@@ -295,6 +305,8 @@ def autosave(request, pk, code):
             {"conflict": error.current},
             status=409,
         )
+    except CheckpointRemoved:
+        return render(request, "checklists/_autosave_status.html", {"failed": True}, status=409)
     return render(
         request,
         "checklists/_autosave_status.html",

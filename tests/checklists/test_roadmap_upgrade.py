@@ -3,6 +3,7 @@ from django.utils import translation
 
 from checklists.models import Answer, RemovedAnswer, Roadmap, RoadmapEvent, upgrade_plan
 from checklists.services import (
+    CheckpointRemoved,
     UpgradeRefused,
     answer_save,
     roadmap_complete,
@@ -52,14 +53,14 @@ def test_the_plan_compares_the_checkpoints_by_code(
     assert [new.code for _old, new in plan.changed] == ["1.2"]
     assert codes(plan.new) == ["2.7"]
     assert [a.checkpoint.code for a in plan.removed] == ["2.3"]
-    assert [a.checkpoint.code for a in plan.removed_answered] == ["2.3"]
+    assert [a.checkpoint.code for a in plan.removed_kept] == ["2.3"]
     assert len(plan.carried) == 10
 
 
 def test_a_removed_checkpoint_never_answered_is_not_flagged(municipal_roadmap, publish_version):
     plan = upgrade_plan(municipal_roadmap, publish_version(version_two))
     assert [a.checkpoint.code for a in plan.removed] == ["2.3"]
-    assert plan.removed_answered == []
+    assert plan.removed_kept == []
 
 
 def test_answers_move_to_the_new_checkpoints_of_their_code(
@@ -212,3 +213,13 @@ def test_the_newest_newer_version_is_offered(municipal_roadmap, publish_version)
     publish_version(version_two)
     three = publish_version(version_two, number=3)
     assert roadmap.newer_version() == three
+
+
+def test_a_save_that_waited_for_the_move_of_its_removed_checkpoint_is_refused_clearly(
+    municipal_roadmap, staff, publish_version
+):
+    stale = answer(municipal_roadmap, "2.3")  # the page was opened before the move
+    upgrade(municipal_roadmap, staff, publish_version(version_two))
+    with pytest.raises(CheckpointRemoved):
+        answer_save(answer=stale, values={"text": "Vēlu"}, actor=staff, version=stale.version)
+    assert not Answer.objects.filter(pk=stale.pk).exists()

@@ -3,8 +3,9 @@
 import pytest
 from django.contrib.messages import get_messages
 
+from checklists import views
 from checklists.models import Answer, RemovedAnswer, Roadmap, RoadmapEvent
-from checklists.services import answer_save, roadmap_share
+from checklists.services import answer_save, roadmap_share, roadmap_upgrade
 from orgs.models import MunicipalityMembership, Organization
 from tests.factories import MunicipalityMembershipFactory
 
@@ -223,3 +224,47 @@ class TestAccess:
         response = client.get(upgrade_url(municipal_roadmap))
         assert response.status_code == 302
         assert "/login/" in response["Location"]
+
+
+class TestASaveThatWaitedForTheMove:
+    """The page was looked up, then the roadmap moved and removed its checkpoint, then the
+    save ran (the race roadmap_upgrade's locks leave): a clear refusal, the text kept."""
+
+    @pytest.fixture
+    def moved_meanwhile(self, monkeypatch, municipal_roadmap, staff, publish_version):
+        real_save = views.answer_save
+
+        def move_then_save(**kwargs):
+            roadmap_upgrade(
+                roadmap=municipal_roadmap,
+                actor=staff,
+                to_version=publish_version(version_two),
+                lock_version=municipal_roadmap.lock_version,
+            )
+            return real_save(**kwargs)
+
+        monkeypatch.setattr(views, "answer_save", move_then_save)
+
+    def test_the_checkpoint_page_says_why_and_shows_the_text_again(
+        self, client, staff, municipal_roadmap, moved_meanwhile
+    ):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="2.3")
+        response = client.post(
+            f"/en/roadmaps/{municipal_roadmap.pk}/2.3/",
+            {"version": answer.version, "text": "Idejas no jauniešiem", "status": "in_progress"},
+        )
+        assert response.status_code == 200
+        assert "this checkpoint left the roadmap when it moved" in response.text
+        assert "Idejas no jauniešiem" in response.text
+        assert not Answer.objects.filter(pk=answer.pk).exists()
+
+    def test_the_autosave_says_not_saved(self, client, staff, municipal_roadmap, moved_meanwhile):
+        client.force_login(staff)
+        answer = municipal_roadmap.answers.get(checkpoint__code="2.3")
+        response = client.post(
+            f"/en/roadmaps/{municipal_roadmap.pk}/2.3/autosave/",
+            {"version": answer.version, "text": "Idejas"},
+        )
+        assert response.status_code == 409
+        assert "Not saved." in response.text
