@@ -6,6 +6,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import NeedKind
@@ -238,15 +239,16 @@ class Roadmap(models.Model):
         ]
 
 
-# What a checkpoint says: a difference in any language makes it "changed" in a new version.
+# What a checkpoint says: "changed" in a new version when it differs in the source language
+# (the seed's, LANGUAGE_CODE) or in the page's. A version that only brings more languages
+# does not flag every checkpoint to someone who reads neither of them.
 WORDING_FIELDS = ("statement", "hint", "guidance", "methods", "examples")
 
 
 def _wording(checkpoint):
+    languages = dict.fromkeys([settings.LANGUAGE_CODE, translation.get_language()])
     return [checkpoint.kind, checkpoint.need_guidance] + [
-        getattr(checkpoint, f"{name}_{code}")
-        for name in WORDING_FIELDS
-        for code, _n in settings.LANGUAGES
+        getattr(checkpoint, f"{name}_{code}", None) for name in WORDING_FIELDS for code in languages
     ]
 
 
@@ -484,6 +486,14 @@ class RemovedAnswer(Revision):
 
     def __str__(self):
         return f"{self.roadmap} · {self.checkpoint.code}"
+
+    @property
+    def needs(self):
+        """As an answer's: with_need_items names them."""
+        return self.content.get("needs") or {}
+
+    def get_status_display(self):
+        return Answer.Status(self.content["status"]).label
 
 
 class RoadmapPdf(BackgroundPdf):

@@ -110,11 +110,16 @@ def roadmap_detail(request, pk):
             "events": roadmap.events.select_related("actor", "municipality", "template_version")[
                 :10
             ],
-            "removed_answers": roadmap.removed_answers.select_related(
-                "checkpoint", "event__template_version"
-            ),
+            "removed_answers": _removed_answers(roadmap),
         },
     )
+
+
+def _removed_answers(roadmap):
+    """Its answers to checkpoints a newer version removed, their needs named (a query for
+    the names only when there are some)."""
+    removed = list(roadmap.removed_answers.select_related("checkpoint", "event__template_version"))
+    return with_need_items(removed) if removed else removed
 
 
 @login_required

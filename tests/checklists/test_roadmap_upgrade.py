@@ -223,3 +223,17 @@ def test_a_save_that_waited_for_the_move_of_its_removed_checkpoint_is_refused_cl
     with pytest.raises(CheckpointRemoved):
         answer_save(answer=stale, values={"text": "Vēlu"}, actor=staff, version=stale.version)
     assert not Answer.objects.filter(pk=stale.pk).exists()
+
+
+def test_a_version_reworded_only_in_greek_flags_the_checkpoint_to_greek_readers_only(
+    municipal_roadmap, publish_version
+):
+    def greek_only(data):
+        for form in ("municipality", "community"):
+            checkpoint_of(data, "1.3")["statement"][form]["el"] = "Νέα διατύπωση"
+
+    two = publish_version(greek_only)
+    for language, changed in [("lv", []), ("en", []), ("el", ["1.3"])]:
+        with translation.override(language):
+            plan = upgrade_plan(municipal_roadmap, two)
+        assert [new.code for _old, new in plan.changed] == changed, language

@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import translation
 
 from checklists import views
 from checklists.models import Answer, RemovedAnswer, Roadmap, RoadmapEvent
 from checklists.services import answer_save, roadmap_share, roadmap_upgrade
-from orgs.models import MunicipalityMembership, Organization
+from orgs.models import MunicipalityMembership, NeedKind, Organization
 from tests.factories import MunicipalityMembershipFactory
 
 from .versions import version_two
@@ -138,6 +139,24 @@ class TestConfirmPage:
 
 
 class TestMove:
+    def test_a_removed_answers_needs_are_named_in_the_history(
+        self, client, municipal_roadmap, staff, two
+    ):
+        kind = NeedKind.objects.get(slug="premises-equipment")
+        current = municipal_roadmap.answers.get(checkpoint__code="2.3")
+        answer_save(
+            answer=current,
+            values={"needs": {kind.slug: "Telpas pirmdienās"}},
+            actor=staff,
+            version=current.version,
+        )
+        client.force_login(staff)
+        client.post(upgrade_url(municipal_roadmap), confirm(municipal_roadmap))
+        page = client.get(roadmap_url(municipal_roadmap)).content.decode()
+        history = page.split("Answers to checkpoints no longer in the roadmap")[1]
+        with translation.override("en"):
+            assert f"{kind.name}: Telpas pirmdienās" in history
+
     def test_the_roadmap_moves_and_shows_the_removed_answer_in_its_history(
         self, client, municipal_roadmap, staff, two
     ):
@@ -157,7 +176,7 @@ class TestMove:
         tasks, history = page.split("Answers to checkpoints no longer in the roadmap")
         assert "Sociālais dienests." not in tasks
         assert "Sociālais dienests." in history
-        assert "Removed in version 2" in history
+        assert "Removed in version 2 · In progress" in history
         assert "Moved to a newer version (version 2)" in history
 
     def test_a_page_loaded_before_another_move_is_refused_and_nothing_changes(

@@ -10,6 +10,7 @@ def checkpoint_of(data, code):
 def version_two(data):
     """1.2 worded anew, 2.3 (the municipality form's) removed, 2.7 added to both forms."""
     for form in ("municipality", "community"):
+        checkpoint_of(data, "1.2")["statement"][form]["lv"] = "Aprakstiet problēmu, ko risināt"
         checkpoint_of(data, "1.2")["statement"][form]["en"] = "Describe the problem you solve"
     step_two = data["steps"][1]
     step_two["checkpoints"] = [c for c in step_two["checkpoints"] if c["code"] != "2.3"]
