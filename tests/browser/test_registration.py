@@ -38,7 +38,7 @@ def test_register_confirm_approve_find_without_accents_and_open(
     page.get_by_label("Name of the organization").fill("Biedrība „Dzērvenīte”")
     page.get_by_label("Type of organization").select_option("youth_organization")
     page.get_by_label("Home municipality").select_option(str(municipality.pk))
-    page.get_by_label("Purpose (optional)").fill("Jauniešu brīvprātīgais darbs purvā.")
+    page.get_by_label("Purpose (optional)", exact=True).fill("Jauniešu brīvprātīgais darbs purvā.")
     page.get_by_label("Name of the programme or service").fill("Purva takas")
     page.get_by_label("Your full name").fill("Ieva Dzērve")
     page.get_by_label("Your e-mail address").fill("ieva@example.org")

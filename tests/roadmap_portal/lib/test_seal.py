@@ -68,7 +68,10 @@ def test_a_seal_pyhanko_makes_its_own_way_would_not_be_tagged(unsealed):
     # What the check above guards against: pyHanko's own field is outside the tree.
     writer = IncrementalPdfFileWriter(io.BytesIO(unsealed))
     metadata = signers.PdfSignatureMetadata(field_name="Plain", certify=True)
-    plain = signers.sign_pdf(writer, metadata, signer=seal.seal_signer()).getvalue()
+    # Through the lib's guard: after the browser tests, Playwright's loop runs in this thread.
+    plain = seal._without_event_loop(
+        lambda: signers.sign_pdf(writer, metadata, signer=seal.seal_signer()).getvalue()
+    )
     assert untagged_parts(plain) == [
         "page 1: a /Widget annotation outside the structure tree",
         "the form field Plain has no name for readers",
