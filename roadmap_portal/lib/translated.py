@@ -8,6 +8,7 @@ which asks this module.
 """
 
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from modeltranslation.fields import NONE, TranslationFieldDescriptor
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
@@ -55,6 +56,15 @@ def translated_text(instance, field: str) -> TranslatedText:
     """text_language's answer as one string that carries its language."""
     text, lang = text_language(instance, field)
     return TranslatedText(text if text is not None else "", lang)
+
+
+def lang_attribute(text):
+    """` lang="xx"` for the element that holds `text` when it is a TranslatedText not in
+    the active language, else nothing: for an element other filters fill (linebreaks) and
+    for a select's options."""
+    if isinstance(text, TranslatedText) and text and text.is_foreign:
+        return format_html(' lang="{}"', text.lang)
+    return mark_safe("")
 
 
 def translated_html(text: TranslatedText):

@@ -1,8 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from roadmap_portal.lib.translated import TranslatedText
+from roadmap_portal.lib.translated import lang_attribute
 
 register = template.Library()
 
@@ -19,7 +18,7 @@ def select(bound_field):
         "",
         '<option value="{}"{}{}>{}</option>',
         (
-            (value, " selected" if str(value) == selected else "", _lang(label), label)
+            (value, " selected" if str(value) == selected else "", lang_attribute(label), label)
             for value, label in bound_field.field.choices
         ),
     )
@@ -32,10 +31,3 @@ def select(bound_field):
         ' aria-invalid="true"' if bound_field.errors else "",
         options,
     )
-
-
-def _lang(label):
-    """An option's own language, when its label fell back to another one (WCAG 3.1.2)."""
-    if isinstance(label, TranslatedText) and label.is_foreign:
-        return format_html(' lang="{}"', label.lang)
-    return mark_safe("")

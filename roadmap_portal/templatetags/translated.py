@@ -9,11 +9,14 @@
 """
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from modeltranslation.utils import get_language
 
-from roadmap_portal.lib.translated import TranslatedText, translated_html, translated_text
+from roadmap_portal.lib.translated import (
+    TranslatedText,
+    lang_attribute,
+    translated_html,
+    translated_text,
+)
 
 register = template.Library()
 
@@ -37,7 +40,4 @@ def translated(instance, field=None):
 def lang_attr(instance, field=None):
     """` lang="xx"` for the element holding the field's text, or nothing when the text is
     in the page's language."""
-    text = _text(instance, field)
-    if text and text.is_foreign:
-        return format_html(' lang="{}"', text.lang)
-    return mark_safe("")
+    return lang_attribute(_text(instance, field))
