@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actionplans.models import ActionItem, CommunicationItem, Member, Partnership
-from evaluation.models import EvaluationStage, Evidence, Kpi, Measurement
+from evaluation.models import EvaluationStage, Evidence, EvidenceFile, Kpi, Measurement
 from orgs.models import (
     Department,
     Municipality,
@@ -186,3 +186,20 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     gathered_on = date(2026, 9, 15)
     summary = "Jaunieši stāsta par jaunām prasmēm."
     participants = 12
+
+
+SAMPLE_PDF = b"%PDF-1.7 sample"
+
+
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to a piece of evidence (its checksum a placeholder)."""
+
+    class Meta:
+        model = EvidenceFile
+
+    evidence = factory.SubFactory(EvidenceFactory)
+    name = "protokols.pdf"
+    content_type = "application/pdf"
+    size = len(SAMPLE_PDF)
+    sha256 = "0" * 64
+    content = SAMPLE_PDF

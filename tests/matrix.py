@@ -42,7 +42,6 @@ from actionplans.content import current_hash
 from actionplans.services import partnership_sign, publication_consent_give
 from checklists.models import Roadmap
 from checklists.services import roadmap_share, roadmap_start, template_publish
-from evaluation.models import EvidenceFile
 from evaluation.services import measurement_enter
 from exchange.models import ImportRecord
 from orgs.models import (
@@ -61,6 +60,7 @@ from .factories import (
     CommunicationItemFactory,
     EvaluationStageFactory,
     EvidenceFactory,
+    EvidenceFileFactory,
     KpiFactory,
     MemberFactory,
     MunicipalityFactory,
@@ -486,14 +486,7 @@ def build_cast():
     stage = EvaluationStageFactory(partnership=partnership)
     kpi = KpiFactory(partnership=partnership)
     evidence = EvidenceFactory(partnership=partnership, stage=stage)
-    EvidenceFile.objects.create(
-        evidence=evidence,
-        name="protokols.pdf",
-        content_type="application/pdf",
-        size=len(b"%PDF-1.7 sample"),
-        sha256="0" * 64,
-        content=b"%PDF-1.7 sample",
-    )
+    EvidenceFileFactory(evidence=evidence)
 
     def evaluation(measurement):
         return SimpleNamespace(

@@ -21,7 +21,7 @@ from actionplans.models import Partnership, SignedPdf
 from actionplans.services import partnership_sign, publication_consent_give
 from checklists.models import Roadmap
 from checklists.services import roadmap_start, template_publish
-from evaluation.models import EvidenceFile, Measurement
+from evaluation.models import Measurement
 from evaluation.services import measurement_enter
 from orgs.models import MunicipalityMembership
 from orgs.sides import Side
@@ -30,6 +30,7 @@ from tests.factories import (
     CommunicationItemFactory,
     EvaluationStageFactory,
     EvidenceFactory,
+    EvidenceFileFactory,
     KpiFactory,
     MeasurementFactory,
     MemberFactory,
@@ -153,14 +154,7 @@ def build():
         measured_on=date(2026, 9, 30),
     )
     evidence = EvidenceFactory(partnership=partnership, stage=stage)
-    EvidenceFile.objects.create(
-        evidence=evidence,
-        name="protokols.pdf",
-        content_type="application/pdf",
-        size=len(b"%PDF-1.7 sample"),
-        sha256="0" * 64,
-        content=b"%PDF-1.7 sample",
-    )
+    EvidenceFileFactory(evidence=evidence)
     roadmap = roadmap_start(
         form=Side.COMMUNITY, owner=organization, title="Atelpa", actor=representative
     )
