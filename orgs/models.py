@@ -840,3 +840,19 @@ class StaffChange(Event):
 
     def __str__(self):
         return f"{self.municipality} · {self.email} · {self.get_kind_display()}"
+
+
+class MunicipalityCount(models.Model):
+    """The published entries of a municipality as last counted (orgs.counts): the home
+    page reads these instead of counting a million rows in a visitor's request. A table
+    of its own, not a column of Municipality: an admin save of a municipality writes
+    every column and would put back an older count."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="count"
+    )
+    published_organizations = models.PositiveIntegerField(default=0, db_default=0)
+    counted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.municipality_id}: {self.published_organizations}"

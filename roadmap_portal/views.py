@@ -3,10 +3,8 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
@@ -17,7 +15,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from orgs.access import works_for_a_municipality
-from orgs.models import Municipality, Organization
+from orgs.counts import directory_counts_changed
+from orgs.models import Municipality
 
 from .context_processors import language_links
 from .lib.http import PermissionDeniedWithReason
@@ -26,26 +25,19 @@ from .lib.panels import collect
 logger = logging.getLogger(__name__)
 
 
-# Counting a million organizations per municipality takes half a second: the home page
-# shows counts at most this old.
-HOME_COUNTS_SECONDS = 300
-
-
-def municipalities_with_counts():
-    published = Q(organizations__status=Organization.Status.PUBLISHED)
-    return list(
-        Municipality.objects.annotate(
-            organization_count=Count("organizations", filter=published)
-        ).order_by("name")
-    )
-
-
 @require_safe
 def home(request):
-    municipalities = cache.get_or_set(
-        "home:municipalities", municipalities_with_counts, HOME_COUNTS_SECONDS
+    """The municipalities with their published entries as last counted (orgs.counts):
+    one query, never a count. A municipality not counted yet shows no number, and a
+    refresh is enqueued."""
+    municipalities = list(Municipality.objects.select_related("count").order_by("name"))
+    counted = [m.count for m in municipalities if hasattr(m, "count")]
+    if len(counted) < len(municipalities):
+        directory_counts_changed()
+    counted_at = max((count.counted_at for count in counted), default=None)
+    return render(
+        request, "home.html", {"municipalities": municipalities, "counted_at": counted_at}
     )
-    return render(request, "home.html", {"municipalities": municipalities})
 
 
 # When the accessibility statement was last reviewed: change it with the statement.

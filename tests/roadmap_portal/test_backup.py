@@ -60,6 +60,7 @@ from evaluation.services import measurement_enter, measurement_review
 from exchange.models import ImportRecord
 from orgs.models import (
     FieldOfActivity,
+    MunicipalityCount,
     NeedKind,
     Organization,
     OrganizationChange,
@@ -103,6 +104,9 @@ def fill_every_table():
     taxonomies_load(apps)  # a transactional test starts from an emptied database
     municipality = MunicipalityFactory(name="Talsu novads", website="https://talsi.lv")
     other_municipality = MunicipalityFactory(name="Trakų rajono savivaldybė", country="LT")
+    MunicipalityCount.objects.create(
+        municipality=municipality, published_organizations=1, counted_at=timezone.now()
+    )
     department = DepartmentFactory(municipality=municipality, name="Sociālais dienests")
     staff = MunicipalityMembershipFactory(municipality=municipality).user
     administrator = UserFactory(is_superuser=True, is_staff=True, full_name="Ādmins")
