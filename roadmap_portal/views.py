@@ -22,6 +22,7 @@ from orgs.models import Municipality, Organization
 from .context_processors import language_links
 from .lib.http import PermissionDeniedWithReason
 from .lib.panels import collect
+from .lib.replica import reads_from_replica
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def municipalities_with_counts():
 
 
 @require_safe
+@reads_from_replica
 def home(request):
     municipalities = cache.get_or_set(
         "home:municipalities", municipalities_with_counts, HOME_COUNTS_SECONDS
