@@ -24,6 +24,7 @@ from roadmap_portal.lib.ratelimit import (
     rate_limit_reached,
     rate_limited,
 )
+from roadmap_portal.lib.replica import reads_from_replica
 from roadmap_portal.lib.signing import LinkInvalid
 
 from .access import (
@@ -106,6 +107,7 @@ from .services import (
 
 
 @require_safe
+@reads_from_replica
 def directory(request):
     form = DirectoryFilterForm.of_request(request)
     result = directory_search(form.directory_query())
@@ -119,6 +121,7 @@ def directory(request):
 
 
 @require_safe
+@reads_from_replica
 def organization_detail(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
     prefetch_related_objects(
@@ -152,6 +155,7 @@ def organization_detail(request, slug):
 
 
 @require_safe
+@reads_from_replica
 def municipality_detail(request, slug):
     municipality = get_municipality_for_viewer(request.user, slug)
     # The directory search (home or served municipality), first page in name order.

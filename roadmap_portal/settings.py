@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Nothing without a replica configured.
+    "roadmap_portal.lib.replica.ReplicaPinMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,6 +120,29 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Works behind a transaction-pooling PgBouncer, and saves round trips.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A read replica of that PostgreSQL (docs/replica.md): the public directory's pages read it
+# for visitors who are not signed in and have not just sent a form
+# (roadmap_portal/lib/replica.py); everything else, and every write, uses DATABASE_URL.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    _replica = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"] = {
+        **_replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        # An unreachable replica costs a visitor at most this long (then the primary answers
+        # for 30 s without trying); libpq alone would wait for TCP to give up.
+        "OPTIONS": {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "connect_timeout": 2,
+            **_replica.get("OPTIONS", {}),
+        },
+    }
+    DATABASE_ROUTERS = ["roadmap_portal.lib.replica.ReplicaRouter"]
+# How long a client reads the primary after sending a form: longer than the replica's lag.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else
 
 from .settings import *  # noqa: F403
 
+# Tests that read a replica make their own (tests/roadmap_portal/test_replica_pages.py), whatever
+# the developer's .env says.
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SECURE_SSL_REDIRECT = False

@@ -21,11 +21,13 @@ from orgs.models import Municipality
 from .context_processors import language_links
 from .lib.http import PermissionDeniedWithReason
 from .lib.panels import collect
+from .lib.replica import reads_from_replica
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
+@reads_from_replica
 def home(request):
     """The municipalities with their published entries as last counted (orgs.counts):
     one query, never a count. A municipality not counted yet shows no number, and a

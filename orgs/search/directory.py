@@ -18,6 +18,7 @@ update) instead, with a count capped the same way.
 from django.db import connection
 
 from orgs.models import Organization
+from roadmap_portal.lib.replica import read_connection
 
 from .postgresql import PostgresSearch
 from .query import PAGE_SIZE, DirectoryQuery, DirectoryResult, Sort
@@ -126,7 +127,8 @@ def candidates_page(backend, matches, terms, sort, page):
         f"SELECT id, count(*) OVER () FROM ({inner} LIMIT {RESULT_COUNT_CAP + 1}) candidates"  # noqa: S608
         f" ORDER BY {backend.order_by(sort)} LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"
     )
-    with backend.planned(), connection.cursor() as cursor:
+    reader = read_connection(Organization)
+    with backend.planned(), reader.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [row[0] for row in rows], (rows[0][1] if rows else None)

@@ -11,10 +11,13 @@ organizations.
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, FloatField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
+
+from orgs.models import Organization
+from roadmap_portal.lib.replica import read_connection
 
 from .query import Sort
 
@@ -36,6 +39,7 @@ class PostgresSearch:
         million rows (their matches are merged in a bitmap), so only where needed."""
         key = tuple(terms)
         if key not in self._text_queries:
+            connection = read_connection(Organization)
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT t FROM unnest(%s::text[]) t"
@@ -92,7 +96,8 @@ class PostgresSearch:
     @contextmanager
     def planned(self):
         """The planner settings the candidates' statement runs with, for its transaction."""
-        with transaction.atomic(), connection.cursor() as cursor:
+        connection = read_connection(Organization)
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             # Only the GIN index may answer: with a LIMIT, PostgreSQL sometimes prefers to
             # walk the table or the name index, fast when matches come early and slow
             # (seconds at a million rows) when they cluster at the end (Greek names).
@@ -106,6 +111,7 @@ class PostgresSearch:
     def corrected_terms(self, terms):
         """Each word that matches nothing replaced by the closest known word, if any."""
         corrected = []
+        connection = read_connection(Organization)
         with connection.cursor() as cursor:
             for term in terms:
                 cursor.execute(
