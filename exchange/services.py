@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orgs.counts import directory_counts_changed
 from orgs.models import OrganizationChange
 
 from .hsds_read import read_package
@@ -93,6 +94,7 @@ def run_import(
             ):
                 report.written = False
                 raise _RollBack
+            directory_counts_changed()
     except _RollBack:
         pass
     if record is not None and not dry_run:

@@ -9,6 +9,7 @@ from roadmap_portal.lib.admin import ReadOnly
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.locking import Conflict, VersionField, lock_at_version
 
+from .counts import directory_counts_changed
 from .models import (
     Department,
     FieldOfActivity,
@@ -48,6 +49,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DepartmentInline, MunicipalityMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            directory_counts_changed()  # the home page lists it with its count
 
 
 class OrganizationMembershipInline(admin.TabularInline):
@@ -153,9 +159,14 @@ class OrganizationAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        directory_counts_changed()
+
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             super().delete_queryset(request, queryset.filter(changes__isnull=True))
+            directory_counts_changed()
 
 
 @admin.register(OrganizationChange)

@@ -35,6 +35,7 @@ from .access import (
     move_deciders,
     municipality_staff,
 )
+from .counts import directory_counts_changed
 from .models import (
     EditableField,
     Municipality,
@@ -460,6 +461,8 @@ def move_approve(*, move, actor, base_url: str) -> OrganizationMove:
     )
     bump_version(organization)
     organization_reindex(organization=organization)
+    if organization.is_public:
+        directory_counts_changed()
     _tell_of_move_decision(move, base_url=base_url, approved=True)
     return move
 
@@ -493,6 +496,8 @@ def organization_admin_record(
             kind=OrganizationChange.Kind.MODERATED,
             fields=status,
         )
+    if _counted_differently(organization, before=before, status_before=status_before):
+        directory_counts_changed()
     if change and before is not None:
         bump_version(organization)
         old_home = before["home_municipality_id"]
@@ -503,6 +508,19 @@ def organization_admin_record(
             )
     organization_reindex(organization=organization)
     return change
+
+
+def _counted_differently(organization, *, before, status_before) -> bool:
+    """Whether an administrator's save changes the published counts per municipality."""
+    published = Organization.Status.PUBLISHED
+    if before is None:
+        return organization.status == published
+    if published not in (status_before, organization.status):
+        return False
+    return (
+        status_before != organization.status
+        or before["home_municipality_id"] != organization.home_municipality_id
+    )
 
 
 def _resubmit(organization, *, base_url):
@@ -683,6 +701,7 @@ def _decide(organization, *, actor, status, reason=""):
 def organization_approve(*, organization, actor, base_url: str):
     """Publish a pending entry and tell its representatives."""
     organization = _decide(organization, actor=actor, status=Organization.Status.PUBLISHED)
+    directory_counts_changed()
     url = base_url + organization.get_absolute_url()
     for user in representatives_of(organization):
         email_user(user, "entry_approved", {"organization": organization.name, "url": url})

@@ -1,6 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from orgs.counts import directory_counts_refresh
 from orgs.demo import demo_data_load
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             counts = demo_data_load()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
+        directory_counts_refresh()
         self.stdout.write(
             f"Demo data loaded: {counts.municipalities} municipalities, "
             f"{counts.departments} departments, {counts.organizations} organizations, "
