@@ -60,12 +60,7 @@ from .forms import (
     services_from,
 )
 from .models import Municipality, MunicipalityMembership, Organization, StaffChange
-from .search import (
-    DirectoryQuery,
-    Sort,
-    directory_search,
-    similar_organizations,
-)
+from .search import directory_search, first_working_in, similar_organizations
 from .services import (
     CLAIMS_PER_DAY,
     AlreadyDecided,
@@ -158,15 +153,15 @@ def organization_detail(request, slug):
 @reads_from_replica
 def municipality_detail(request, slug):
     municipality = get_municipality_for_viewer(request.user, slug)
-    # The directory search (home or served municipality), first page in name order.
-    serving = directory_search(DirectoryQuery(municipality_id=municipality.pk, sort=Sort.NAME))
+    working_here, more_work_here = first_working_in(municipality)
     return render(
         request,
         "orgs/municipality_detail.html",
         {
             "municipality": municipality,
             "departments": municipality.departments.all(),
-            "serving": serving,
+            "working_here": working_here,
+            "more_work_here": more_work_here,
             "manages_staff": municipality.may_manage_staff,
         },
     )

@@ -11,8 +11,6 @@ class Sort:
     RELEVANCE = "relevance"
     NAME = "name"
     UPDATED = "updated"
-    # More matches than the cap: only a sample of them was sorted (directory.py).
-    NONE = "none"
 
 
 @dataclass
@@ -46,15 +44,19 @@ class DirectoryQuery:
 @dataclass
 class DirectoryResult:
     organizations: list
+    # How many match: exact, or an estimate ("about 280,000") from a sample (directory.py).
     count: int
-    count_is_capped: bool
+    # How many of them can be paged through: every match, or the sample, or the first
+    # RESULT_COUNT_CAP in order when browsing everything.
+    listed: int
     page: int
     sort: str
+    count_is_estimate: bool = False
     corrected_text: str = ""
 
     @property
     def num_pages(self):
-        return max(1, -(-self.count // PAGE_SIZE))
+        return max(1, -(-self.listed // PAGE_SIZE))
 
     @property
     def has_next(self):

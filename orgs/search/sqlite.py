@@ -23,6 +23,13 @@ class PortalNormalize(Func):
 
 
 class SqliteSearch:
+    # No samples and no estimates: a SQLite directory is small, and LIKE reads every row
+    # anyway, so every match is counted and sorted (directory.py).
+    SAMPLE_BUCKETS = ()
+
+    def estimated_count(self, matches):
+        return None
+
     def name_order(self):
         # SQLite compares by code point: fold the names so that "Ābele" sits by "Abele".
         return PortalNormalize("name")
