@@ -49,6 +49,7 @@ from orgs.services import (
 from orgs.templatetags.orgs_history import field_label
 from roadmap_portal.lib.bulk import bulk_insert, bulk_update
 from roadmap_portal.lib.locking import bump_versions
+from roadmap_portal.lib.pagecache import public_pages_changed
 
 from .export import RELATIONS, related_ids
 from .readers import cell_text, folded_name
@@ -793,6 +794,7 @@ class OrganizationResource(resources.ModelResource):
             ),
         )
         search_words_add(organization_ids=[instance.pk for instance in instances])
+        public_pages_changed()
 
 
 TAXONOMY_COLUMNS = {

@@ -8,6 +8,7 @@ from modeltranslation.admin import TranslationAdmin
 from roadmap_portal.lib.admin import ReadOnly
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.locking import Conflict, VersionField, lock_at_version
+from roadmap_portal.lib.pagecache import public_pages_changed
 
 from .counts import directory_counts_changed
 from .models import (
@@ -162,11 +163,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         directory_counts_changed()
+        public_pages_changed()
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             super().delete_queryset(request, queryset.filter(changes__isnull=True))
             directory_counts_changed()
+            public_pages_changed()
 
 
 @admin.register(OrganizationChange)

@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.tasks import task
 from django.utils import timezone
 
+from roadmap_portal.lib.pagecache import public_pages_changed
+
 from .models import Municipality, MunicipalityCount, Organization
 
 # A burst of writes (an import, a moderator's queue) enqueues one refresh per interval,
@@ -41,6 +43,7 @@ def directory_counts_refresh() -> int:
         unique_fields=["municipality"],
         update_fields=["published_organizations", "counted_at"],
     )
+    public_pages_changed()
     return len(rows)
 
 

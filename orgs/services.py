@@ -22,6 +22,7 @@ from accounts.services import email_confirmation_send, language_for_address, use
 from roadmap_portal.lib.email import email_address, email_user
 from roadmap_portal.lib.history import snapshot
 from roadmap_portal.lib.locking import bump_version, lock_at_version
+from roadmap_portal.lib.pagecache import public_pages_changed
 from roadmap_portal.lib.ratelimit import rate_limited
 from roadmap_portal.lib.signing import LinkInvalid, SignedLink
 
@@ -62,6 +63,7 @@ def organization_reindex(*, organization: Organization) -> None:
         search_text=search_text, facet_tokens=facet_tokens
     )
     organization.search_text, organization.facet_tokens = search_text, facet_tokens
+    public_pages_changed()
     if organization.is_public:
         search_words_add(organization_ids=[organization.pk])
 

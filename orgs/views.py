@@ -17,6 +17,7 @@ from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.locking import Conflict, VersionForm
+from roadmap_portal.lib.pagecache import cached_page
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
@@ -102,6 +103,7 @@ from .services import (
 
 
 @require_safe
+@cached_page
 @reads_from_replica
 def directory(request):
     form = DirectoryFilterForm.of_request(request)
@@ -116,6 +118,7 @@ def directory(request):
 
 
 @require_safe
+@cached_page
 @reads_from_replica
 def organization_detail(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
@@ -150,6 +153,7 @@ def organization_detail(request, slug):
 
 
 @require_safe
+@cached_page
 @reads_from_replica
 def municipality_detail(request, slug):
     municipality = get_municipality_for_viewer(request.user, slug)

@@ -143,6 +143,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["roadmap_portal.lib.replica.ReplicaRouter"]
 # How long a client reads the primary after sending a form: longer than the replica's lag.
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# Public pages rendered for visitors who are not signed in are kept this long in the
+# shared cache (roadmap_portal/lib/pagecache.py); 0 turns it off, as in development.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,6 +18,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tasks run inline in tests, so their effects can be asserted.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DEMO_DATA_ALLOWED = True
+# Tests change entries behind the services' backs; the page cache's own tests turn it on.
+PAGE_CACHE_SECONDS = 0
 # No collectstatic in tests: WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -20,6 +20,7 @@ from orgs.models import Municipality
 
 from .context_processors import language_links
 from .lib.http import PermissionDeniedWithReason
+from .lib.pagecache import cached_page
 from .lib.panels import collect
 from .lib.replica import reads_from_replica
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
+@cached_page
 @reads_from_replica
 def home(request):
     """The municipalities with their published entries as last counted (orgs.counts):

@@ -1,0 +1,92 @@
+"""Rendered public pages, kept in the shared cache for visitors who are not signed in.
+
+Rendering a page costs 15-65 ms of CPU against under 1 ms for the cheapest Django
+response (docs/performance.md); the directory's public pages are read far more often
+than they change. `@cached_page` keeps a view's rendered 200 response for
+PAGE_CACHE_SECONDS, keyed by scheme, host and full path (the language is in the path),
+and serves it again to anyone who is not signed in and carries no cookie but the CSRF
+and language ones.
+
+When a change shows:
+- to the person who made it, at once: a signed-in user never gets a cached page, and a
+  visitor who just sent a form carries the replica pin cookie (lib.replica), so is not
+  served from the cache either;
+- to everyone else, at once after a change to the directory's entries
+  (`public_pages_changed()`, called by orgs after every write that reindexes an entry
+  and after an import), and within PAGE_CACHE_SECONDS (60 by default) after any other
+  change (a municipality's departments, the counts).
+
+A response is never kept when it sets a cookie, used the CSRF token, or says
+`Cache-Control: private` or `no-store`. PAGE_CACHE_SECONDS=0 turns it off (development
+and the test suite).
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+_GENERATION_KEY = "pagecache:generation"
+# Cookies that do not change a public page: anything else (a session, messages, the
+# replica pin) means the visitor may see something of their own.
+NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+# What a view's response carries that the copy must carry too; the middleware after the
+# view adds the rest (security headers, CSP, Content-Language) to every response.
+_KEPT_HEADERS = {"content-type", "link", "x-robots-tag"}
+
+
+def cached_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _may_serve_from_cache(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            content, headers = kept
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if _may_keep(request, response):
+            headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def public_pages_changed():
+    """After the current transaction commits, no page kept so far is served again."""
+    if settings.PAGE_CACHE_SECONDS:
+        transaction.on_commit(lambda: cache.set(_GENERATION_KEY, time.time_ns(), None))
+
+
+def _may_serve_from_cache(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and set(request.COOKIES) <= NEUTRAL_COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _may_keep(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _key(request):
+    generation = cache.get(_GENERATION_KEY, 0)
+    htmx = request.headers.get("HX-Request", "")  # a fragment, not the whole page
+    page = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{htmx}"
+    return f"pagecache:{generation}:{hashlib.sha256(page.encode()).hexdigest()}"

@@ -1,0 +1,133 @@
+"""The page cache (roadmap_portal/lib/pagecache.py): public pages kept for visitors who
+are not signed in, never for anyone who could see something of their own, and dropped
+as soon as an entry changes."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from orgs.models import Organization
+from orgs.services import organization_update
+from roadmap_portal.lib.pagecache import cached_page
+from roadmap_portal.lib.replica import PIN_COOKIE
+from tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def rename_behind_the_services_back(organization, name):
+    Organization.objects.filter(pk=organization.pk).update(name=name)
+
+
+def test_a_visitor_gets_the_kept_page_without_a_query(client, organization):
+    url = organization.get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert len(queries) == 0
+    assert second["Content-Type"] == first["Content-Type"]
+    # The middleware's headers are on the copy too.
+    assert second["Content-Security-Policy"] and second["Content-Language"] == "lv"
+
+
+def test_a_change_to_an_entry_shows_at_once_to_everyone(
+    client, organization, representative, django_capture_on_commit_callbacks
+):
+    url = "/en/organizations/"
+    assert "Biedrība „Brīnumiņš”" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_update(
+            organization=organization,
+            actor=representative,
+            values={"name": "Biedrība Zīlīte"},
+            version=organization.version,
+            base_url="http://testserver",
+        )
+    page = client.get(url).text
+    assert "Biedrība Zīlīte" in page
+    assert "Brīnumiņš" not in page
+
+
+def test_a_signed_in_user_never_gets_a_kept_page(client, organization, staff):
+    url = organization.get_absolute_url()
+    client.get(url)
+    rename_behind_the_services_back(organization, "Jaunais nosaukums")
+    assert "Jaunais nosaukums" not in client.get(url).text  # kept for visitors
+    client.force_login(staff)
+    assert "Jaunais nosaukums" in client.get(url).text
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", PIN_COOKIE])
+def test_a_visitor_with_a_cookie_of_their_own_gets_a_fresh_page(client, organization, cookie):
+    url = organization.get_absolute_url()
+    client.get(url)
+    rename_behind_the_services_back(organization, "Jaunais nosaukums")
+    client.cookies[cookie] = "9999999999"
+    assert "Jaunais nosaukums" in client.get(url).text
+
+
+def test_only_a_plain_200_is_kept(client, organization):
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    url = organization.get_absolute_url()
+    assert client.get(url).status_code == 404
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PUBLISHED)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "respond",
+    [
+        lambda request: (get_token(request), HttpResponse("csrf"))[1],
+        lambda request: _with_cookie(HttpResponse("cookie")),
+        lambda request: HttpResponse("private", headers={"Cache-Control": "private"}),
+        lambda request: HttpResponse("created", status=201),
+    ],
+    ids=["uses-the-csrf-token", "sets-a-cookie", "private", "not-200"],
+)
+def test_a_response_of_a_visitors_own_is_never_kept(respond):
+    calls = []
+
+    @cached_page
+    def view(request):
+        calls.append(1)
+        return respond(request)
+
+    for _ in range(2):
+        request = RequestFactory().get("/lv/")
+        request.user = _Anonymous()
+        view(request)
+    assert len(calls) == 2
+
+
+def test_each_address_is_kept_apart(client, db):
+    OrganizationFactory(name="Föreningen Gläntan")
+    assert "Föreningen Gläntan" in client.get("/en/organizations/?q=glantan").text
+    assert "Föreningen Gläntan" not in client.get("/en/organizations/?q=zzzz").text
+    assert client.get("/lv/organizations/?q=glantan")["Content-Language"] == "lv"
+
+
+def test_it_is_off_when_the_setting_is_zero(client, organization, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = organization.get_absolute_url()
+    client.get(url)
+    rename_behind_the_services_back(organization, "Jaunais nosaukums")
+    assert "Jaunais nosaukums" in client.get(url).text
+
+
+class _Anonymous:
+    is_authenticated = False
+
+
+def _with_cookie(response):
+    response.set_cookie("seen", "1")
+    return response
