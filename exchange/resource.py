@@ -39,6 +39,7 @@ from orgs.models import (
     TargetGroup,
     language_of_country,
 )
+from orgs.search import search_index_settle
 from orgs.services import (
     RELATION_FIELDS,
     SIMPLE_FIELDS,
@@ -794,6 +795,7 @@ class OrganizationResource(resources.ModelResource):
             ),
         )
         search_words_add(organization_ids=[instance.pk for instance in instances])
+        search_index_settle()
         public_pages_changed()
 
 

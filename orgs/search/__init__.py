@@ -8,7 +8,12 @@ own SQL; text.py folds words the same way everywhere; similar.py finds possible
 duplicates. Import from here.
 """
 
-from .directory import directory_matches, directory_search, first_working_in
+from .directory import (
+    directory_matches,
+    directory_search,
+    first_working_in,
+    search_index_settle,
+)
 from .query import DirectoryQuery, DirectoryResult, Sort
 from .similar import similar_organizations
 from .text import normalize, query_terms
@@ -22,5 +27,6 @@ __all__ = [
     "first_working_in",
     "normalize",
     "query_terms",
+    "search_index_settle",
     "similar_organizations",
 ]

@@ -23,7 +23,7 @@ update); the count is the home page's (orgs.counts), as last counted.
 
 import zlib
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from orgs.models import MunicipalityCount, Organization
@@ -59,6 +59,12 @@ def directory_search(query: DirectoryQuery) -> DirectoryResult:
                 retry.corrected_text = " ".join(corrected)
                 return retry
     return result
+
+
+def search_index_settle():
+    """After a large write (an import), once it is committed: the search index made
+    ready for searches (postgresql.py)."""
+    transaction.on_commit(current_backend().index_settle)
 
 
 def first_working_in(municipality, *, limit=PAGE_SIZE):

@@ -30,6 +30,9 @@ class SqliteSearch:
     def estimated_count(self, matches):
         return None
 
+    def index_settle(self):
+        pass  # no index to settle
+
     def name_order(self):
         # SQLite compares by code point: fold the names so that "Ābele" sits by "Abele".
         return PortalNormalize("name")

@@ -510,3 +510,17 @@ def test_text_the_database_would_refuse_is_a_row_error(
     assert report.counts == {"error": 1}
     assert any(message in text for text in report.rows[0].messages), report.rows[0].messages
     assert Organization.objects.count() == 0
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's GIN index")
+def test_an_import_leaves_no_pending_entries_in_the_search_index(
+    staff, municipality, django_capture_on_commit_callbacks
+):
+    table = rows_file(*[[f"Biedrība Nr. {n}", "Talsu novads", "", ""] for n in range(30)])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(table, actor=staff, dry_run=False)
+    assert report.written
+    with connection.cursor() as cursor:
+        # The number of pending-list pages it had to move: none left by the import.
+        cursor.execute("SELECT gin_clean_pending_list('orgs_org_search_gin'::regclass)")
+        assert cursor.fetchone()[0] == 0
