@@ -1,8 +1,10 @@
 """Rate limits count in the cache: with DEBUG off it must be one that app processes share."""
 
 import os
+import socket
 import subprocess
 import sys
+import uuid
 
 import pytest
 from django.conf import settings
@@ -88,3 +90,49 @@ def test_the_limits_hold_in_the_production_cache_however_many_other_keys_it_hold
 
         with pytest.raises(TooManyClaims):
             claim_create(organization=OrganizationFactory(), user=user, message="", base_url="")
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_listening():
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def in_production_process(environment, code):
+    """The last line `code` prints, run by a production process of its own."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return (result.stdout.strip().splitlines() or [""])[-1]
+
+
+@pytest.mark.skipif(not redis_listening(), reason="needs Redis on 127.0.0.1:6379")
+def test_with_cache_url_on_redis_every_process_shares_the_cache_and_its_limits():
+    # Database 15 and keys of their own, expiring in a minute: nothing else's is touched.
+    environment = production_environment(CACHE_URL=f"rediscache://{REDIS[0]}:{REDIS[1]}/15")
+    backend = production_settings(environment, "CACHES")["CACHES"]["default"]["BACKEND"]
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    key = f"test:shared:{uuid.uuid4().hex}"
+    cache = "from django.core.cache import cache; "
+    in_production_process(environment, cache + f"cache.set({key!r}, 'set by one', 60)")
+    assert in_production_process(environment, cache + f"print(cache.get({key!r}))") == "set by one"
+
+    # A rate limit counted by two processes counts once for both (INCR in Redis).
+    count = (
+        "from roadmap_portal.lib.ratelimit import rate_limit_count; "
+        f"print(rate_limit_count({key + ':limit'!r}, window_seconds=60))"
+    )
+    assert in_production_process(environment, count) == "1"
+    assert in_production_process(environment, count) == "2"

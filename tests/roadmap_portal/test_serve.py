@@ -1,28 +1,15 @@
 """scripts/serve: the production app server, started as a deployment starts it."""
 
 import http.client
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 from django.conf import settings
 
-from .production import production_environment
+from .production import collect_static, free_port, manage, production_environment, serving
 
 ROOT = settings.BASE_DIR
 HOST = "portal.example.org"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(environment, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, check=True)
 
 
 def get(port, path, **headers):
@@ -33,19 +20,6 @@ def get(port, path, **headers):
         return response.status, response.headers, response.read()
     finally:
         connection.close()
-
-
-def wait_until_listening(server, port, log):
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"scripts/serve stopped:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"scripts/serve did not listen in time:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -65,23 +39,10 @@ def served(tmp_path):
     )
     manage(environment, "migrate", "--noinput", "-v0")
     manage(environment, "createcachetable")
-    collecting = "tests.roadmap_portal.uncompressed_static_settings"
-    manage({**environment, "DJANGO_SETTINGS_MODULE": collecting}, "collectstatic", "--noinput")
+    collect_static(environment)
     log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [ROOT / "scripts" / "serve"],
-            cwd=tmp_path,  # the script finds the project itself
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_listening(server, port, log)
+    with serving(environment, log):
         yield port, log
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_it_serves_healthz_over_plain_http_and_pages_over_https_with_security_headers(served):
