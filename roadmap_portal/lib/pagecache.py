@@ -17,11 +17,13 @@ When a change shows:
   change (a municipality's departments, the counts).
 
 A response is never kept when it sets a cookie, used the CSRF token, or says
-`Cache-Control: private` or `no-store`. PAGE_CACHE_SECONDS=0 turns it off (development
-and the test suite).
+`Cache-Control: private` or `no-store`. A cache that is down or full (Redis with
+`noeviction`, docs/deploy.md) only means the page is rendered. PAGE_CACHE_SECONDS=0
+turns it off (development and the test suite).
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -29,6 +31,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 _GENERATION_KEY = "pagecache:generation"
 # Cookies that do not change a public page: anything else (a session, messages, the
@@ -44,15 +48,22 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if not _may_serve_from_cache(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        kept = cache.get(key)
+        try:
+            key = _key(request)
+            kept = cache.get(key)
+        except Exception:  # a cache that is down or full: the page is rendered as usual
+            logger.warning("Page cache unavailable", exc_info=True)
+            return view(request, *args, **kwargs)
         if kept is not None:
             content, headers = kept
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if _may_keep(request, response):
             headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page not kept", exc_info=True)
         return response
 
     return wrapper

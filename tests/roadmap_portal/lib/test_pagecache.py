@@ -3,6 +3,7 @@ are not signed in, never for anyone who could see something of their own, and dr
 as soon as an entry changes."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -131,3 +132,12 @@ class _Anonymous:
 def _with_cookie(response):
     response.set_cookie("seen", "1")
     return response
+
+
+def test_a_cache_that_fails_only_means_the_page_is_rendered(client, organization, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    monkeypatch.setattr(cache, "set", refuse)
+    assert client.get(organization.get_absolute_url()).status_code == 200
