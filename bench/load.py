@@ -76,13 +76,16 @@ def parse_wrk(output):
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    kinds = {"non-2xx/3xx": int(non_2xx[1]) if non_2xx else 0}
+    counts = map(int, sockets.groups()) if sockets else [0] * 4
+    kinds |= dict(zip(["connect", "read", "write", "timeout"], counts, strict=True))
     return {
         "rate": float(rate[1]),
         "requests": int(requests[1]),
         "p50": milliseconds(percentiles["50"]),
         "p99": milliseconds(percentiles["99"]),
-        "errors": (int(non_2xx[1]) if non_2xx else 0)
-        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
+        "errors": sum(kinds.values()),
+        "error_kinds": ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n),
     }
 
 
@@ -132,6 +135,14 @@ def format_table(rows):
             f"| {title} | {result['rate']:,.0f}{hello_note} | {ratio} | "
             f"{format_ms(result['p50'])} | {format_ms(result['p99'])} | {result['errors']} |"
         )
+    notes = [
+        f"{title}: {run['error_kinds']}{' (its hello-world run)' if run is hello else ''}"
+        for title, result, hello in rows
+        for run in (result, hello)
+        if run and run.get("error_kinds")
+    ]
+    if notes:
+        lines += ["", "Errors: " + "; ".join(notes)]
     return "\n".join(lines)
 
 

@@ -39,6 +39,7 @@ def test_it_reads_the_rate_the_percentiles_and_every_kind_of_error():
         "p50": 712.4,
         "p99": 1420.0,
         "errors": 12,
+        "error_kinds": "non-2xx/3xx 3, read 2, timeout 7",
     }
 
 
@@ -47,7 +48,8 @@ def test_a_clean_run_has_no_errors_and_microseconds_are_read_as_such():
     output = output.replace("  Non-2xx or 3xx responses: 3\n", "")
     output = output.replace("50%  712.40ms", "50%  812.00us")
     result = load.parse_wrk(output)
-    assert result["errors"] == 0 and result["p50"] == pytest.approx(0.812)
+    assert result["errors"] == 0 and result["error_kinds"] == ""
+    assert result["p50"] == pytest.approx(0.812)
 
 
 def test_output_without_a_result_is_refused():
@@ -104,4 +106,14 @@ def test_the_table_gives_each_page_its_ratio_to_the_hello_world_run_before_it():
     assert table.splitlines()[2] == "| hello-world view | 1,000 | 1 | 40.0 ms | 95.5 ms | 0 |"
     assert (
         table.splitlines()[3] == "| directory | 85 (hello 1,000) | 8.5% | 712.4 ms | 1.42 s | 3 |"
+    )
+    assert "Errors" not in table
+
+
+def test_the_table_says_which_errors_and_of_which_run():
+    hello = {"rate": 1000.0, "p50": 40.0, "p99": 95.5, "errors": 64, "error_kinds": "read 64"}
+    page = {"rate": 85.0, "p50": 712.4, "p99": 1420.0, "errors": 3, "error_kinds": "timeout 3"}
+    table = load.format_table([("directory", page, hello)])
+    assert table.splitlines()[-1] == (
+        "Errors: directory: timeout 3; directory: read 64 (its hello-world run)"
     )
