@@ -2,8 +2,11 @@
 
 On PostgreSQL, inserts go through COPY, which adapts values in C: bulk_create sends each
 column as an array that psycopg escapes in Python, 0.7 s for 10,000 change records or
-entries where COPY takes well under half. Elsewhere, bulk_create and bulk_update.
+entries where COPY takes well under half. Elsewhere, bulk_create and bulk_update. A write of
+more rows than a table holds sets its indexes aside (indexes_set_aside).
 """
+
+from contextlib import contextmanager
 
 from django.db import connections
 
@@ -77,3 +80,58 @@ def bulk_update(model, objects, field_names, *, using="default", batch_size=1000
                 f" AS v({names}) WHERE {table}.{pk} = v.{pk}",
                 params,
             )
+
+
+@contextmanager
+def indexes_set_aside(tables, *, using="default", maintenance_work_mem="512MB"):
+    """Drop the non-unique indexes and the foreign keys of these PostgreSQL tables, and make
+    them again on leaving, for a bulk write of more rows than the tables hold.
+
+    Each row written then pays no index entry and no foreign-key check (a trigger per row
+    and key); building an index once over all rows, and checking a key with one join, cost
+    far less. Unique indexes and constraints stay and keep refusing duplicates. Call inside
+    a transaction: PostgreSQL's DDL is transactional, so a failed write rolls the drops back
+    with it (and the tables stay locked against other writers until the commit), and before
+    anything else is written to these tables in it (PostgreSQL alters no table that still
+    owes deferred foreign-key checks)."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_set_aside needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Foreign keys first when dropping, last when making them again: a key needs
+            # the unique index it refers to, never one of these.
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)
+            ORDER BY 1, 2
+            """,
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisunique
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Enough memory to sort a million rows' keys in one pass; for this transaction only.
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', %s, true)", [maintenance_work_mem]
+        )
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
