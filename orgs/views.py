@@ -17,6 +17,7 @@ from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.locking import Conflict, VersionForm
+from roadmap_portal.lib.pagination import paginate
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
@@ -59,7 +60,14 @@ from .forms import (
     StaffRoleForm,
     services_from,
 )
-from .models import Municipality, MunicipalityMembership, Organization, StaffChange
+from .models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationClaim,
+    OrganizationMove,
+    StaffChange,
+)
 from .search import (
     DirectoryQuery,
     Sort,
@@ -593,20 +601,39 @@ def _decision_form(form_class, request_object, data=None):
 
 
 def _moderation_page(request, *, sent=None):
-    """The queue; `sent` is (request, form) of a decision just sent back with mistakes."""
+    """The queue, each list paged on its own (?entries= ?claims= ?moves=); `sent` is
+    (request, form) of a decision just sent back with mistakes, shown on the page whichever
+    page it was on."""
     sent_object, sent_form = sent or (None, None)
     queues = get_moderation_queues(request.user)
-    entries = queues.entries.select_related("home_municipality").order_by("created_at")
-    claims = list(queues.claims.select_related("organization", "user"))
-    for claim in claims:
-        claim.form = sent_form if claim == sent_object else _decision_form(ClaimDecisionForm, claim)
-    moves = list(
+    entries = paginate(
+        request,
+        queues.entries.select_related("home_municipality").order_by("created_at", "id"),
+        param="entries",
+    )
+    claims = paginate(
+        request,
+        queues.claims.select_related("organization", "user").order_by("created_at", "id"),
+        param="claims",
+    )
+    moves = paginate(
+        request,
         queues.moves.select_related(
             "organization", "from_municipality", "to_municipality", "requested_by"
-        )
+        ).order_by("created_at", "id"),
+        param="moves",
     )
-    for move in moves:
-        move.form = sent_form if move == sent_object else _decision_form(MoveDecisionForm, move)
+    decided = (
+        (claims, OrganizationClaim, ClaimDecisionForm),
+        (moves, OrganizationMove, MoveDecisionForm),
+    )
+    for page, model, form_class in decided:
+        if isinstance(sent_object, model) and sent_object not in page.items:
+            # The form sent back goes first: its errors are on this page whatever page it
+            # was on (its form's address has no page number).
+            page.items.insert(0, sent_object)
+        for item in page:
+            item.form = sent_form if item == sent_object else _decision_form(form_class, item)
     errors = forms_with_errors(sent_form)
     return render(
         request,
