@@ -201,9 +201,12 @@ def staff(request, slug):
     members = municipality.memberships.select_related("user").order_by(
         "role", "user__full_name", "user__email"
     )
-    changes = StaffChange.objects.filter(municipality=municipality).select_related(
-        "actor", "person"
-    )[:STAFF_HISTORY_SHOWN]
+    changes = paginate(
+        request,
+        StaffChange.objects.filter(municipality=municipality).select_related("actor", "person"),
+        per_page=STAFF_HISTORY_SHOWN,
+        param="changes",
+    )
     return render(
         request,
         "orgs/staff.html",
@@ -842,10 +845,11 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = list(
+    changes = paginate(
+        request,
         organization.changes.select_related("actor", "import_record__created_by").defer(
             "import_record__content", "import_record__report"
-        )
+        ),
     )
     return render(
         request,
