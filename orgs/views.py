@@ -17,7 +17,7 @@ from roadmap_portal.lib.history import related_names
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.locking import Conflict, VersionForm
-from roadmap_portal.lib.pagination import paginate
+from roadmap_portal.lib.pagination import Page, paginate
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
@@ -69,6 +69,7 @@ from .models import (
     StaffChange,
 )
 from .search import (
+    PAGE_SIZE,
     DirectoryQuery,
     Sort,
     directory_search,
@@ -121,10 +122,26 @@ def directory(request):
     result = directory_search(form.directory_query())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
+    # The search pages itself (one statement: orgs/search/directory.py); its links are
+    # every list's (roadmap_portal/lib/pagination.py).
+    page = Page(
+        items=result.organizations,
+        number=result.page,
+        per_page=PAGE_SIZE,
+        has_next=result.has_next,
+        count=result.count,
+        count_is_capped=result.count_is_capped,
+        query=request.GET,
+    )
     return render(
         request,
         "orgs/directory.html",
-        {"form": form, "result": result, "query_without_page": query_without_page.urlencode()},
+        {
+            "form": form,
+            "result": result,
+            "page": page,
+            "query_without_page": query_without_page.urlencode(),
+        },
     )
 
 

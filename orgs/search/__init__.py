@@ -8,11 +8,12 @@ duplicates. Import from here.
 """
 
 from .directory import directory_matches, directory_search
-from .query import DirectoryQuery, DirectoryResult, Sort
+from .query import PAGE_SIZE, DirectoryQuery, DirectoryResult, Sort
 from .similar import similar_organizations
 from .text import normalize, query_terms
 
 __all__ = [
+    "PAGE_SIZE",
     "DirectoryQuery",
     "DirectoryResult",
     "Sort",
