@@ -70,8 +70,16 @@ def roadmap_list(request):
         request,
         "checklists/roadmap_list.html",
         {
-            "mine": own_roadmaps(request.user).with_owner(),
-            "shared": shared_roadmaps(request.user).with_owner(),
+            "mine": paginate(
+                request,
+                own_roadmaps(request.user).with_owner().order_by("-updated_at", "-id"),
+                param="mine",
+            ),
+            "shared": paginate(
+                request,
+                shared_roadmaps(request.user).with_owner().order_by("-updated_at", "-id"),
+                param="shared",
+            ),
             "may_start": may_start_roadmap(request.user),
             "unpublished": unpublished_organizations_of(request.user),
         },
