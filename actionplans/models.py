@@ -163,6 +163,14 @@ class Partnership(models.Model):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["-updated_at", "-id"]
+        # The list pages, one page at a time: a municipality's partnerships, most recently
+        # changed first, and the public list in title order.
+        indexes = [
+            models.Index(
+                fields=["municipality", "-updated_at", "-id"], name="actionplans_partner_muni_idx"
+            ),
+            models.Index(fields=["title", "id"], name="actionplans_partner_title_idx"),
+        ]
         constraints = [
             max_length_check("title", TITLE_MAX_LENGTH),
             single_line_check("title"),

@@ -434,6 +434,12 @@ class AnswerRevision(Revision):
 
     class Meta(Revision.Meta):
         ordering = ["-saved_at", "-id"]
+        # An answer's history, newest first, one page at a time.
+        indexes = [
+            models.Index(
+                fields=["answer", "-saved_at", "-id"], name="checklists_revision_answer_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.answer} · v{self.version}"

@@ -13,6 +13,7 @@ from orgs.models import Municipality
 from orgs.sides import Side
 from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.locking import Conflict
+from roadmap_portal.lib.pagination import paginate
 from roadmap_portal.lib.pdf import pdf_response, render_pdf
 
 from .access import (
@@ -69,8 +70,16 @@ def roadmap_list(request):
         request,
         "checklists/roadmap_list.html",
         {
-            "mine": own_roadmaps(request.user).with_owner(),
-            "shared": shared_roadmaps(request.user).with_owner(),
+            "mine": paginate(
+                request,
+                own_roadmaps(request.user).with_owner().order_by("-updated_at", "-id"),
+                param="mine",
+            ),
+            "shared": paginate(
+                request,
+                shared_roadmaps(request.user).with_owner().order_by("-updated_at", "-id"),
+                param="shared",
+            ),
             "may_start": may_start_roadmap(request.user),
             "unpublished": unpublished_organizations_of(request.user),
         },
@@ -386,7 +395,7 @@ def unshare(request, pk, municipality_id):
 def answer_history(request, pk, code):
     roadmap = get_roadmap_for_user(request.user, pk)
     answer = _answer(roadmap, code)
-    revisions = answer.revisions.select_related("editor")
+    revisions = paginate(request, answer.revisions.select_related("editor"))
     return render(
         request,
         "checklists/answer_history.html",

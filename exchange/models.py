@@ -50,7 +50,15 @@ class ImportRecord(models.Model):
         db_table = "orgs_importrecord"
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        # The import history, newest first, one page at a time: everywhere (portal
+        # administrators) and of one municipality.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="exchange_import_created_idx"),
+            models.Index(
+                fields=["municipality", "-created_at", "-id"], name="exchange_import_muni_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

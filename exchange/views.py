@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from orgs.forms import DirectoryFilterForm
 from orgs.search import directory_matches
+from roadmap_portal.lib.pagination import paginate
 from roadmap_portal.lib.spreadsheets import csv_response, xlsx_response
 
 from .access import (
@@ -98,10 +99,11 @@ def import_upload(request):
             return redirect("exchange:import_preview", pk=record.pk)
     listed = imports_visible_to(request.user)
     imports_fail_stalled(listed)
-    imports = (
+    imports = paginate(
+        request,
         listed.exclude(status__in=[ImportRecord.Status.CHECKING, ImportRecord.Status.PREVIEWED])
         .select_related("created_by")
-        .defer("content", "report")[:20]
+        .defer("content", "report"),
     )
     for record in imports:
         record.labelled_counts = ImportReport(rows=[], counts=record.counts).labelled_counts

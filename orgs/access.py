@@ -12,6 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap_portal.lib.pagination import COUNT_CAP
+
 from .models import (
     Municipality,
     MunicipalityMembership,
@@ -115,12 +117,15 @@ def move_deciders(move):
     return municipality_staff(move.to_municipality_id, excluding=move_concerned_ids(move))
 
 
-def _concerned_entries(user):
-    """Entries the user registered or represents."""
-    return Organization.objects.filter(
-        Q(pk__in=Organization.objects.represented_by(user))
-        | Q(changes__kind=OrganizationChange.Kind.CREATED, changes__actor=user)
-    )
+def _concerned_in(user, entry_path):
+    """A condition on entry_path (an entry's id): an entry the user registered or
+    represents. Two lookups by the user's own rows: an OR across a join of the entries and
+    their changes reads every entry of the directory, on each page of the queue."""
+    represented = Organization.objects.represented_by(user).values("pk")
+    registered = OrganizationChange.objects.filter(
+        kind=OrganizationChange.Kind.CREATED, actor=user
+    ).values("organization_id")
+    return Q(**{f"{entry_path}__in": represented}) | Q(**{f"{entry_path}__in": registered})
 
 
 def _eligible_staff_exist(municipality_path, *, concerned_user_path, organization_path=None):
@@ -171,7 +176,7 @@ def moderation_queryset(user):
     queue = pending.filter(
         _in_queue_of(user, "home_municipality_id", concerned_user_path=None, organization_path="pk")
     )
-    return queue.exclude(pk__in=_concerned_entries(user))
+    return queue.exclude(_concerned_in(user, "pk"))
 
 
 def claim_queryset(user):
@@ -201,7 +206,7 @@ def move_queryset(user):
             organization_path="organization_id",
         )
     )
-    return queue.exclude(requested_by=user).exclude(organization__in=_concerned_entries(user))
+    return queue.exclude(requested_by=user).exclude(_concerned_in(user, "organization_id"))
 
 
 def works_for_a_municipality(user):
@@ -210,8 +215,9 @@ def works_for_a_municipality(user):
 
 
 def moderation_waiting_count(user):
-    """How many entries, claims and moves wait for this user, in one query; None for
-    someone who does not moderate."""
+    """How many entries, claims and moves wait for this user, in one query, counted up
+    to COUNT_CAP + 1 (more means "1,000+", as on every list: roadmap_portal/lib/pagination.py;
+    the menu shows it on every page); None for someone who does not moderate."""
     if not is_municipal_staff(user):
         return None
     return (
@@ -222,7 +228,7 @@ def moderation_waiting_count(user):
             claim_queryset(user).order_by().values("pk"),
             move_queryset(user).order_by().values("pk"),
             all=True,
-        )
+        )[: COUNT_CAP + 1]
         .count()
     )
 

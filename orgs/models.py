@@ -412,6 +412,18 @@ class Organization(models.Model):
                 name="orgs_org_published_updated_idx",
                 condition=models.Q(status="published"),
             ),
+            # The moderation queue's pages, oldest first: a portal administrator's (every
+            # municipality) and a municipality's (roadmap_portal/lib/pagination.py).
+            models.Index(
+                fields=["created_at", "id"],
+                name="orgs_org_pending_created_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["home_municipality", "created_at", "id"],
+                name="orgs_org_pending_home_idx",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self):
@@ -530,6 +542,12 @@ class OrganizationChange(Change):
         verbose_name = _("change")
         verbose_name_plural = _("changes")
         ordering = ["-created_at", "-id"]
+        # An entry's history, newest first, one page at a time.
+        indexes = [
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="orgs_change_history_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.created_at:%Y-%m-%d %H:%M}"
@@ -591,6 +609,14 @@ class OrganizationClaim(Decision):
             ),
             max_length_check("message", 2000),
         ]
+        # The moderation queue's claims, oldest first.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="orgs_claim_pending_idx",
+                condition=models.Q(status="pending"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.organization}"
@@ -636,6 +662,19 @@ class OrganizationMove(Decision):
             models.CheckConstraint(
                 condition=~models.Q(from_municipality=models.F("to_municipality")),
                 name="orgs_move_to_another_municipality",
+            ),
+        ]
+        # The moderation queue's moves, oldest first: everywhere and to one municipality.
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                name="orgs_move_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["to_municipality", "created_at", "id"],
+                name="orgs_move_pending_to_idx",
+                condition=models.Q(status="pending"),
             ),
         ]
 
@@ -836,7 +875,13 @@ class StaffChange(Event):
             ),
             max_length_check("email", 254),
         ]
-        indexes = [models.Index(fields=["municipality", "email"])]
+        indexes = [
+            models.Index(fields=["municipality", "email"]),
+            # The staff page's history, newest first, one page at a time.
+            models.Index(
+                fields=["municipality", "-created_at", "-id"], name="orgs_staffchange_history_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.municipality} · {self.email} · {self.get_kind_display()}"

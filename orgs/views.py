@@ -18,6 +18,7 @@ from roadmap_portal.lib.http import base_url
 from roadmap_portal.lib.jsonld import organization_jsonld
 from roadmap_portal.lib.locking import Conflict, VersionForm
 from roadmap_portal.lib.pagecache import cached_page
+from roadmap_portal.lib.pagination import Page, paginate
 from roadmap_portal.lib.ratelimit import (
     client_ip,
     rate_limit_count,
@@ -60,8 +61,20 @@ from .forms import (
     StaffRoleForm,
     services_from,
 )
-from .models import Municipality, MunicipalityMembership, Organization, StaffChange
-from .search import directory_search, first_working_in, similar_organizations
+from .models import (
+    Municipality,
+    MunicipalityMembership,
+    Organization,
+    OrganizationClaim,
+    OrganizationMove,
+    StaffChange,
+)
+from .search import (
+    PAGE_SIZE,
+    directory_search,
+    first_working_in,
+    similar_organizations,
+)
 from .services import (
     CLAIMS_PER_DAY,
     AlreadyDecided,
@@ -110,10 +123,27 @@ def directory(request):
     result = directory_search(form.directory_query())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
+    # The search pages itself (one statement: orgs/search/directory.py); its links are
+    # every list's (roadmap_portal/lib/pagination.py).
+    page = Page(
+        items=result.organizations,
+        number=result.page,
+        per_page=PAGE_SIZE,
+        has_next=result.has_next,
+        # What can be paged through: every match, the sample, or the first in order.
+        count=result.listed,
+        count_is_capped=False,
+        query=request.GET,
+    )
     return render(
         request,
         "orgs/directory.html",
-        {"form": form, "result": result, "query_without_page": query_without_page.urlencode()},
+        {
+            "form": form,
+            "result": result,
+            "page": page,
+            "query_without_page": query_without_page.urlencode(),
+        },
     )
 
 
@@ -192,9 +222,12 @@ def staff(request, slug):
     members = municipality.memberships.select_related("user").order_by(
         "role", "user__full_name", "user__email"
     )
-    changes = StaffChange.objects.filter(municipality=municipality).select_related(
-        "actor", "person"
-    )[:STAFF_HISTORY_SHOWN]
+    changes = paginate(
+        request,
+        StaffChange.objects.filter(municipality=municipality).select_related("actor", "person"),
+        per_page=STAFF_HISTORY_SHOWN,
+        param="changes",
+    )
     return render(
         request,
         "orgs/staff.html",
@@ -592,20 +625,39 @@ def _decision_form(form_class, request_object, data=None):
 
 
 def _moderation_page(request, *, sent=None):
-    """The queue; `sent` is (request, form) of a decision just sent back with mistakes."""
+    """The queue, each list paged on its own (?entries= ?claims= ?moves=); `sent` is
+    (request, form) of a decision just sent back with mistakes, shown on the page whichever
+    page it was on."""
     sent_object, sent_form = sent or (None, None)
     queues = get_moderation_queues(request.user)
-    entries = queues.entries.select_related("home_municipality").order_by("created_at")
-    claims = list(queues.claims.select_related("organization", "user"))
-    for claim in claims:
-        claim.form = sent_form if claim == sent_object else _decision_form(ClaimDecisionForm, claim)
-    moves = list(
+    entries = paginate(
+        request,
+        queues.entries.select_related("home_municipality").order_by("created_at", "id"),
+        param="entries",
+    )
+    claims = paginate(
+        request,
+        queues.claims.select_related("organization", "user").order_by("created_at", "id"),
+        param="claims",
+    )
+    moves = paginate(
+        request,
         queues.moves.select_related(
             "organization", "from_municipality", "to_municipality", "requested_by"
-        )
+        ).order_by("created_at", "id"),
+        param="moves",
     )
-    for move in moves:
-        move.form = sent_form if move == sent_object else _decision_form(MoveDecisionForm, move)
+    decided = (
+        (claims, OrganizationClaim, ClaimDecisionForm),
+        (moves, OrganizationMove, MoveDecisionForm),
+    )
+    for page, model, form_class in decided:
+        if isinstance(sent_object, model) and sent_object not in page.items:
+            # The form sent back goes first: its errors are on this page whatever page it
+            # was on (its form's address has no page number).
+            page.items.insert(0, sent_object)
+        for item in page:
+            item.form = sent_form if item == sent_object else _decision_form(form_class, item)
     errors = forms_with_errors(sent_form)
     return render(
         request,
@@ -814,10 +866,11 @@ def edit(request, slug):
 @require_safe
 def history(request, slug):
     organization = get_organization_for_history(request.user, slug)
-    changes = list(
+    changes = paginate(
+        request,
         organization.changes.select_related("actor", "import_record__created_by").defer(
             "import_record__content", "import_record__report"
-        )
+        ),
     )
     return render(
         request,

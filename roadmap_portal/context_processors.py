@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 from orgs.access import moderation_waiting_count
+from roadmap_portal.lib.pagination import COUNT_CAP
 
 
 def language_links(request):
@@ -35,6 +37,14 @@ def moderation_menu(request):
         if user is None or not user.is_authenticated:
             return {"shown": False}
         count = moderation_waiting_count(user)
-        return {"shown": count is not None, "count": count or 0}
+        if count is None:
+            return {"shown": False, "count": 0}
+        # Counted up to COUNT_CAP + 1: more shows as "1,000+".
+        capped = count > COUNT_CAP
+        return {
+            "shown": True,
+            "count": min(count, COUNT_CAP),
+            "count_display": f"{intcomma(min(count, COUNT_CAP))}{'+' if capped else ''}",
+        }
 
     return {"moderation_menu": SimpleLazyObject(waiting)}

@@ -16,6 +16,7 @@ from roadmap_portal.lib.forms import forms_with_errors
 from roadmap_portal.lib.formsets import unbound_copy
 from roadmap_portal.lib.http import PermissionDeniedWithReason
 from roadmap_portal.lib.locking import Conflict, VersionForm
+from roadmap_portal.lib.pagination import paginate
 from roadmap_portal.lib.panels import collect
 
 from ..access import (
@@ -58,7 +59,12 @@ def partnership_list(request):
         request,
         "actionplans/partnership_list.html",
         {
-            "partnerships": member_partnerships(request.user).with_municipality(),
+            "partnerships": paginate(
+                request,
+                member_partnerships(request.user)
+                .with_municipality()
+                .order_by("-updated_at", "-id"),
+            ),
             "may_start": may_start_partnership(request.user),
         },
     )

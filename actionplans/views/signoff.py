@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap_portal.lib.history import content_hash
 from roadmap_portal.lib.locking import Conflict
+from roadmap_portal.lib.pagination import paginate
 
 from ..access import (
     MUNICIPALITY_PARTY,
@@ -288,9 +289,11 @@ def public_list(request):
         public_partnerships()
         .with_municipality()
         .annotate(signed_content=Subquery(latest.values("content")[:1]))
-        .order_by("title")
+        .order_by("title", "id")
     )
-    return render(request, "actionplans/public_list.html", {"partnerships": partnerships})
+    return render(
+        request, "actionplans/public_list.html", {"partnerships": paginate(request, partnerships)}
+    )
 
 
 @require_safe

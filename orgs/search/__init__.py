@@ -14,11 +14,12 @@ from .directory import (
     first_working_in,
     search_index_settle,
 )
-from .query import DirectoryQuery, DirectoryResult, Sort
+from .query import PAGE_SIZE, DirectoryQuery, DirectoryResult, Sort
 from .similar import similar_organizations
 from .text import normalize, query_terms
 
 __all__ = [
+    "PAGE_SIZE",
     "DirectoryQuery",
     "DirectoryResult",
     "Sort",

@@ -3,12 +3,14 @@
 import pytest
 
 from tests.factories import MemberFactory, PartnershipFactory
+from tests.listpages import paged_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
 URL = "/en/partnerships/"
-# The session and user, the partnerships, may-start, the header's moderation menu (2).
-LIST_QUERIES = 6
+# The session and user, the partnerships' capped count and page, may-start, the header's
+# moderation menu (2).
+LIST_QUERIES = 7
 
 
 def test_staff_see_their_municipalitys_partnerships_and_the_start_link(client, staff, partnership):
@@ -54,3 +56,14 @@ def test_the_header_links_here_for_signed_in_users(client, staff):
     assert 'href="/en/partnerships/"' not in client.get("/en/").content.decode()
     client.force_login(staff)
     assert 'href="/en/partnerships/"' in client.get("/en/").content.decode()
+
+
+def test_the_second_page_shows_the_21st_partnership_and_links_back(client, staff, municipality):
+    for n in range(25):
+        PartnershipFactory(municipality=municipality, title=f"Sadarbība {n:02d}")
+    client.force_login(staff)
+    response, sqls = queries_of(client, URL + "?page=2")
+    # Most recently changed first: the 21st is the fifth made.
+    assert "Sadarbība 04" in response.text and "Sadarbība 05" not in response.text
+    assert 'href="?" rel="prev">Previous' in response.text
+    assert paged_queries(sqls, "actionplans_partnership")

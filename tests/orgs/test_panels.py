@@ -80,16 +80,20 @@ class TestModerationQueue:
             requested_by=UserFactory(),
         )
         panel = moderation_queue(request_of(staff))
-        assert panel.context["entries"] == [pending]
-        assert panel.context["claims"] == [claim]
-        assert panel.context["moves"] == [move]
+        assert panel.context["entries"].items == [pending]
+        assert panel.context["claims"].items == [claim]
+        assert panel.context["moves"].items == [move]
 
     def test_an_empty_queue_is_still_a_panel(self, staff):
         panel = moderation_queue(request_of(staff))
-        assert panel.context == {"entries": [], "claims": [], "moves": []}
+        assert [panel.context[name].items for name in ("entries", "claims", "moves")] == [
+            [],
+            [],
+            [],
+        ]
 
     def test_nobody_sees_their_own_claim_in_their_queue(self, municipality, staff):
         OrganizationClaim.objects.create(
             organization=OrganizationFactory(home_municipality=municipality), user=staff
         )
-        assert moderation_queue(request_of(staff)).context["claims"] == []
+        assert moderation_queue(request_of(staff)).context["claims"].items == []

@@ -59,6 +59,8 @@ class TestDirectory:
         page_two = client.get("/en/organizations/", {"q": "biedriba", "sort": "name", "page": 2})
         assert "Biedrība 24" in page_two.text
         assert "Biedrība 00" not in page_two.text
+        # The links every list has (includes/pagination.html): page 1 without a number.
+        assert 'href="?q=biedriba&amp;sort=name" rel="prev">Previous' in page_two.text
 
     def test_its_number_of_queries_does_not_grow_with_the_rows(self, client, municipality):
         def queries_for(url):

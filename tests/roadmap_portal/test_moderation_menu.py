@@ -68,3 +68,17 @@ def test_the_count_matches_the_queues(municipality, staff, administrator):
 
 def test_someone_who_does_not_moderate_has_no_count(representative):
     assert moderation_waiting_count(representative) is None
+
+
+def test_past_the_cap_it_counts_no_further_and_shows_a_plus(
+    client, municipality, staff, monkeypatch
+):
+    from orgs import access
+    from roadmap_portal import context_processors
+
+    monkeypatch.setattr(access, "COUNT_CAP", 4)
+    monkeypatch.setattr(context_processors, "COUNT_CAP", 4)
+    fill_queue(municipality, 3)  # 9 waiting
+    assert moderation_waiting_count(staff) == 5
+    client.force_login(staff)
+    assert '4+<span class="visually-hidden"> waiting</span>' in client.get("/en/privacy/").text

@@ -32,6 +32,6 @@ CREATE INDEX orgs_org_search_gin ON orgs_organization
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orgs", "0019_municipality_count")]
+    dependencies = [("orgs", "0020_list_page_indexes")]
 
     operations = [PostgresOnlySQL(FORWARD, BACKWARD)]
