@@ -146,7 +146,7 @@ def format_table(rows):
     return "\n".join(lines)
 
 
-def server_environment(port, workers):
+def server_environment(port, workers, page_cache_seconds=60):
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -167,6 +167,9 @@ def server_environment(port, workers):
         # No restarts in the middle of a run (gunicorn_config.py replaces a worker after
         # GUNICORN_MAX_REQUESTS requests otherwise).
         GUNICORN_MAX_REQUESTS="0",
+        # The production default, unless asked otherwise (0: every page rendered). Set
+        # here: bench/directory.py turns it off in its own process's environment.
+        PAGE_CACHE_SECONDS=str(page_cache_seconds),
         LOG_LEVEL="WARNING",
     )
     return environment
@@ -198,11 +201,11 @@ def vacuum_analyze():
     print(f"VACUUM ANALYZE: {time.monotonic() - started:.0f} s", flush=True)
 
 
-def start_server(port, workers, log):
+def start_server(port, workers, log, page_cache_seconds):
     process = subprocess.Popen(  # noqa: S603 (our own script)
         [str(ROOT / "scripts" / "serve")],
         cwd=ROOT,
-        env=server_environment(port, workers),
+        env=server_environment(port, workers, page_cache_seconds),
         stdout=subprocess.DEVNULL,  # the access log: one line a request
         stderr=log,
     )
@@ -287,7 +290,10 @@ def search_p95(port, paths, args, scratch):
     """The directory search's server time (in this process, as bench/directory.py measures
     it) while wrk keeps the server busy on the home and organization pages."""
     from directory import build_queries, percentile
+    from django.conf import settings
     from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0  # the search's own time, not the page cache's
 
     background = paths["organization"][:500] + [paths["home"]] * 100
     script = scratch / "background.lua"
@@ -359,6 +365,12 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--search-p95", action="store_true", help="and the search's p95")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="the server's PAGE_CACHE_SECONDS (0: every page rendered)",
+    )
     args = parser.parse_args()
     pages = [page.strip() for page in args.pages.split(",") if page.strip()]
     if unknown := set(pages) - set(PAGES):
@@ -390,7 +402,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch_name:
         scratch = Path(scratch_name)
         log = (scratch / "server.log").open("w")
-        server = start_server(args.port, args.workers, log)
+        server = start_server(args.port, args.workers, log, args.page_cache_seconds)
         try:
             check_pages(args.port, [p if isinstance(p, str) else p[0] for p in paths.values()])
             rows = []
@@ -414,7 +426,9 @@ def main():
             print()
             print(
                 f"{total:,} organizations, PostgreSQL {postgresql}, "
-                f"{os.cpu_count()} CPUs; scripts/serve with {args.workers} sync workers; "
+                f"{os.cpu_count()} CPUs; scripts/serve with {args.workers} sync workers, "
+                f"PAGE_CACHE_SECONDS={args.page_cache_seconds}, "
+                f"cache {os.environ.get('CACHE_URL') or 'the database cache'}; "
                 f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency "
                 f"--timeout={args.timeout}, "
                 f"each page just after a run on the hello-world view (its req/s in brackets)"

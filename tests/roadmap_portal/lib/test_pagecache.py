@@ -38,7 +38,8 @@ def test_a_visitor_gets_the_kept_page_without_a_query(client, organization):
     assert len(queries) == 0
     assert second["Content-Type"] == first["Content-Type"]
     # The middleware's headers are on the copy too.
-    assert second["Content-Security-Policy"] and second["Content-Language"] == "lv"
+    assert second["Content-Security-Policy"]
+    assert second["Content-Language"] == first["Content-Language"]
 
 
 def test_a_change_to_an_entry_shows_at_once_to_everyone(
