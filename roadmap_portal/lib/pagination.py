@@ -68,6 +68,9 @@ class Page:
     def __len__(self):
         return len(self.items)
 
+    def __getitem__(self, index):
+        return self.items[index]
+
     def __bool__(self):
         return bool(self.items)
 
