@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,9 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(register_sqlite_functions)
+        from .forms import directory_choices_changed
+        from .models import FieldOfActivity, Municipality, NeedKind, TargetGroup
+
+        for model in (Municipality, FieldOfActivity, TargetGroup, NeedKind):
+            post_save.connect(directory_choices_changed, sender=model, weak=False)
+            post_delete.connect(directory_choices_changed, sender=model, weak=False)

@@ -3,13 +3,14 @@ import copy
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from roadmap_portal.lib.formsets import RowFormSet
+from roadmap_portal.lib.pagecache import cached_value
 from roadmap_portal.lib.text import validate_email_local_part, validate_single_line
 from roadmap_portal.lib.translated import name_label, translated_text
 
@@ -31,10 +32,15 @@ from .search import DirectoryQuery, Sort
 CONTACT_MESSAGE_MAX_LENGTH = 2000
 
 
+def _choices_key(language):
+    return f"orgs:directory-choices:{language}"
+
+
 def directory_choices():
     """The directory's filter lists in the active language, cached for a few minutes:
-    they change rarely, and reading them is most of a page's queries."""
-    key = f"orgs:directory-choices:{get_language()}"
+    they change rarely, and reading them is most of a page's queries. Saving or deleting
+    a municipality or a taxonomy entry drops them at once (directory_choices_changed)."""
+    key = _choices_key(get_language())
 
     def build():
         countries_in_use = sorted(
@@ -48,7 +54,14 @@ def directory_choices():
             "offers": [(t.pk, translated_text(t, "name")) for t in NeedKind.objects.all()],
         }
 
-    return cache.get_or_set(key, build, timeout=300)
+    return cached_value(key, build, timeout=300)
+
+
+def directory_choices_changed(**_signal):
+    """Drop the cached lists in every language, once the change is committed (connected
+    in orgs.apps to the saves and deletes of the models they list)."""
+    keys = [_choices_key(code) for code, _name in settings.LANGUAGES]
+    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_info, ngettext
@@ -62,13 +61,13 @@ from .forms import (
     services_from,
 )
 from .models import (
-    Municipality,
     MunicipalityMembership,
     Organization,
     OrganizationClaim,
     OrganizationMove,
     StaffChange,
 )
+from .profile import entry_profile
 from .search import (
     PAGE_SIZE,
     directory_search,
@@ -152,21 +151,14 @@ def directory(request):
 @reads_from_replica
 def organization_detail(request, slug):
     organization = get_organization_for_viewer(request.user, slug)
-    prefetch_related_objects(
-        [organization],
-        "services",
-        "fields_of_activity",
-        "target_groups",
-        "offers",
-        "seeks",
-        Prefetch("municipalities_served", queryset=Municipality.objects.order_by("name")),
-    )
+    profile = entry_profile(organization)
     return render(
         request,
         "orgs/organization_detail.html",
         {
             "organization": organization,
-            "jsonld": organization_jsonld(organization, request),
+            "profile": profile,
+            "jsonld": organization_jsonld(organization, profile, request),
             "is_stale": organization.is_public and organization.is_stale(),
             "can_edit": organization.can_edit,
             "can_moderate": organization.can_moderate,

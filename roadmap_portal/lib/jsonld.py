@@ -11,8 +11,9 @@ def to_script(data):
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
 
 
-def organization_jsonld(organization, request):
-    """schema.org/Organization for a directory entry: public fields only."""
+def organization_jsonld(organization, profile, request):
+    """schema.org/Organization for a directory entry (and its orgs.profile.EntryProfile):
+    public fields only."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -45,12 +46,12 @@ def organization_jsonld(organization, request):
         {"@type": "AdministrativeArea", "name": municipality.name}
         for municipality in [
             organization.home_municipality,
-            *organization.municipalities_served.all(),
+            *profile.municipalities_served,
         ]
     ]
     if organization.languages:
         data["knowsLanguage"] = organization.languages
-    services = organization.services.all()
+    services = profile.services
     if services:
         data["makesOffer"] = [
             {

@@ -101,3 +101,14 @@ def _key(request):
     htmx = request.headers.get("HX-Request", "")  # a fragment, not the whole page
     page = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{htmx}"
     return f"pagecache:{generation}:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
+def cached_value(key, build, timeout):
+    """`cache.get_or_set(key, build, timeout)` for what a public page reads from the shared
+    cache (the directory's filter lists): a cache that is down or full means it is built,
+    as a page is rendered, rather than a 500."""
+    try:
+        return cache.get_or_set(key, build, timeout=timeout)
+    except Exception:
+        logger.warning("Cache unavailable for %s", key, exc_info=True)
+        return build()

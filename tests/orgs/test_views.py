@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from orgs.models import Organization
+from orgs.models import FieldOfActivity, NeedKind, Organization, TargetGroup
 from orgs.services import organization_reindex
 from tests.factories import (
     DepartmentFactory,
@@ -101,6 +101,68 @@ class TestOrganizationPage:
             "Dienas centrs",
         ]:
             assert text in response.text
+
+    def test_it_reads_the_entry_and_all_it_lists_in_two_queries_in_their_order(
+        self, client, organization
+    ):
+        organization.email = "info@example.org"  # else a third asks for a representative
+        organization.save()
+        fields = list(FieldOfActivity.objects.all()[:3])
+        needs = list(NeedKind.objects.all()[:4])
+        group = TargetGroup.objects.first()
+        organization.fields_of_activity.set(reversed(fields))
+        organization.target_groups.set([group])
+        organization.offers.set(needs[:2])
+        organization.seeks.set(needs[2:])
+        organization.municipalities_served.set(
+            [
+                MunicipalityFactory(name="Valmieras novads"),
+                MunicipalityFactory(name="Alūksnes novads"),
+            ]
+        )
+        ServiceFactory(organization=organization, name="Otrais pakalpojums", position=2)
+        ServiceFactory(organization=organization, name="Pirmais pakalpojums", position=1)
+        url = f"/en/organizations/{organization.slug}/"
+        client.get(url)  # the directory's lists, which give the taxonomies' names, cached
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(queries) == 2, [q["sql"] for q in queries]
+        text = response.text
+        with translation.override("en"):
+            in_order = [  # the page's order: offers, seeks, fields, target groups
+                *(n.name for n in needs),
+                *(f.name for f in fields),
+                group.name,
+                "Alūksnes novads",
+                "Valmieras novads",
+            ]
+        found = [text.index(name, text.index("<main")) for name in in_order]
+        assert found == sorted(found)
+        assert text.index("Pirmais pakalpojums") < text.index("Otrais pakalpojums")
+        assert jsonld(response)["areaServed"][1:] == [
+            {"@type": "AdministrativeArea", "name": "Alūksnes novads"},
+            {"@type": "AdministrativeArea", "name": "Valmieras novads"},
+        ]
+
+    def test_a_renamed_taxonomy_entry_shows_at_once(
+        self, client, organization, django_capture_on_commit_callbacks
+    ):
+        field = FieldOfActivity.objects.first()
+        organization.fields_of_activity.set([field])
+        url = f"/en/organizations/{organization.slug}/"
+        client.get(url)
+        with django_capture_on_commit_callbacks(execute=True):
+            field.name_en = "Renamed field"
+            field.save()
+        assert "Renamed field" in client.get(url).text
+        assert "Renamed field" in client.get("/en/organizations/").text
+
+    def test_an_entry_newer_than_the_cached_lists_is_shown_too(self, client, organization):
+        client.get(f"/en/organizations/{organization.slug}/")
+        # Created in the test's transaction: the cached lists are not dropped until a commit.
+        field = FieldOfActivity.objects.create(slug="new-field", name="Jauna joma", position=99)
+        organization.fields_of_activity.set([field])
+        assert "Jauna joma" in client.get(f"/lv/organizations/{organization.slug}/").text
 
     def test_it_publishes_schema_org_data(self, client, organization):
         ServiceFactory(organization=organization, name="Dienas centrs")

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from orgs.models import Organization
 from orgs.services import organization_update
@@ -142,3 +143,5 @@ def test_a_cache_that_fails_only_means_the_page_is_rendered(client, organization
     monkeypatch.setattr(cache, "get", refuse)
     monkeypatch.setattr(cache, "set", refuse)
     assert client.get(organization.get_absolute_url()).status_code == 200
+    # The directory's filter lists, which the pages read from the same cache.
+    assert organization.name in client.get(reverse("orgs:directory")).text
