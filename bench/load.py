@@ -10,6 +10,7 @@ printing requests per second, the ratio to hello-world, p50, p99 and errors (iss
     ... bench/load.py --reuse                   # the directory built before
     ... bench/load.py --reuse --pages home,search-mix --duration 10s --connections 16
     ... bench/load.py --reuse --search-p95      # the search's server time under load
+    ... bench/load.py --reuse --warm            # each page's paths in the cache first
 
 Needs wrk (`apt-get install wrk`). Measure on a quiet machine: wrk, gunicorn and PostgreSQL
 share its cores, which is the set-up issue 14's figures were taken in.
@@ -366,6 +367,12 @@ def main():
     parser.add_argument("--search-p95", action="store_true", help="and the search's p95")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="run each page once, unmeasured, just before measuring it: the steady state with"
+        " its pages in the cache, rather than every path rendered for the first time",
+    )
+    parser.add_argument(
         "--page-cache-seconds",
         type=int,
         default=60,
@@ -419,6 +426,8 @@ def main():
                     "timeout": args.timeout,
                 }
                 hello = None if page == "hello" else wrk(args.port, HELLO, **options)
+                if args.warm and page != "hello":
+                    wrk(args.port, path, script=script and str(script), **options)
                 result = wrk(args.port, path, script=script and str(script), **options)
                 title = TITLES[page].format(n=len(paths[page]))
                 rows.append((title, result, hello))
@@ -432,6 +441,7 @@ def main():
                 f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency "
                 f"--timeout={args.timeout}, "
                 f"each page just after a run on the hello-world view (its req/s in brackets)"
+                + (", and after an unmeasured run of the page itself (--warm)" if args.warm else "")
             )
             print()
             print(format_table(rows))

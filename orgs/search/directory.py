@@ -22,11 +22,13 @@ update); the count is the home page's (orgs.counts), as last counted.
 """
 
 import zlib
+from dataclasses import replace
 
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from orgs.models import MunicipalityCount, Organization
+from roadmap_portal.lib.pagination import last_page, page_number
 from roadmap_portal.lib.replica import read_connection
 
 from .postgresql import PostgresSearch
@@ -40,6 +42,9 @@ RESULT_COUNT_CAP = 1_000
 # estimate within about 6 % (one standard deviation), below its two-digit rounding.
 SAMPLE_TARGET = 250
 SAMPLE_CAP = 4 * SAMPLE_TARGET
+# No list shows more than this many pages: a page number past it (an edited URL) is the
+# last one, checked before it becomes an OFFSET (10**40 is out of PostgreSQL's range).
+LAST_PAGE = last_page(max(RESULT_COUNT_CAP, SAMPLE_CAP), PAGE_SIZE)
 
 
 def current_backend():
@@ -48,6 +53,7 @@ def current_backend():
 
 def directory_search(query: DirectoryQuery) -> DirectoryResult:
     """Published organizations matching the query: one page, the (capped) count, the sort."""
+    query = replace(query, page=page_number(query.page, LAST_PAGE))
     terms = query_terms(query.text)
     backend = current_backend()
     result = _search(backend, query, terms)
@@ -179,7 +185,8 @@ class _Candidates:
         if not ids and count is None and page > 1:
             _ids, count = candidates_page(*args, 1, cap=cap)
             count = count or 0
-            page = _clamp_page(page, count if cap is None else min(count, cap))
+            reachable = count if cap is None else min(count, cap)
+            page = page_number(page, last_page(reachable, PAGE_SIZE))
             ids, count = candidates_page(*args, page, cap=cap)
         return ids, count or 0, page
 
@@ -199,7 +206,7 @@ def _browse_all(backend, query, published):
     listed = min(count, RESULT_COUNT_CAP)
     sort = Sort.UPDATED if query.sort == Sort.UPDATED else Sort.NAME
     order = ["-updated_at", "-id"] if sort == Sort.UPDATED else [backend.name_order(), "id"]
-    page = _clamp_page(query.page, listed)
+    page = page_number(query.page, last_page(listed, PAGE_SIZE))
     offset = (page - 1) * PAGE_SIZE
     organizations = list(
         published.select_related("home_municipality").order_by(*order)[offset : offset + PAGE_SIZE]
@@ -207,11 +214,6 @@ def _browse_all(backend, query, published):
     return DirectoryResult(
         organizations=organizations, count=count, listed=listed, page=page, sort=sort
     )
-
-
-def _clamp_page(page, count):
-    last = max(1, -(-count // PAGE_SIZE))
-    return min(max(1, page or 1), last)
 
 
 def _fetch_page(ids):

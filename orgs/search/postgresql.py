@@ -64,7 +64,7 @@ class PostgresSearch:
                         # A constant pattern, so that the prefix index answers.
                         cursor.execute(
                             "SELECT word FROM orgs_searchword WHERE word LIKE %s LIMIT %s",
-                            [folded.replace("_", "\\_") + "%", PREFIX_WORDS_MAX + 1],
+                            [_prefix_pattern(folded), PREFIX_WORDS_MAX + 1],
                         )
                         words = sorted(row[0] for row in cursor.fetchall())
                     parts.append(self._term_query(term, known, words))
@@ -168,10 +168,16 @@ class PostgresSearch:
         corrected = []
         connection = read_connection(Organization)
         with connection.cursor() as cursor:
-            for term in terms:
+            cursor.execute(
+                "SELECT unaccent(t) FROM unnest(%s::text[]) WITH ORDINALITY u(t, n) ORDER BY n",
+                [list(terms)],
+            )
+            folded_terms = [row[0] for row in cursor.fetchall()]
+            for term, folded in zip(terms, folded_terms, strict=True):
+                # A constant pattern, so that the prefix index answers (as in text_query).
                 cursor.execute(
-                    "SELECT word FROM orgs_searchword WHERE word LIKE unaccent(%s) || '%%' LIMIT 1",
-                    [term],
+                    "SELECT word FROM orgs_searchword WHERE word LIKE %s LIMIT 1",
+                    [_prefix_pattern(folded)],
                 )
                 if cursor.fetchone():
                     corrected.append(term)
@@ -200,3 +206,9 @@ class PostgresSearch:
             .filter(similarity__gte=threshold)
             .order_by("-similarity")[:limit]
         )
+
+
+def _prefix_pattern(folded):
+    """LIKE's pattern for the words that begin with `folded`, a constant so that the index
+    orgs_searchword_prefix answers (words are \\w characters: `_` is the one to escape)."""
+    return folded.replace("_", "\\_") + "%"

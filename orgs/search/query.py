@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from orgs.models import facet_tokens
+from roadmap_portal.lib.pagination import last_page
 
 PAGE_SIZE = 20
 
@@ -56,7 +57,7 @@ class DirectoryResult:
 
     @property
     def num_pages(self):
-        return max(1, -(-self.listed // PAGE_SIZE))
+        return max(1, last_page(self.listed, PAGE_SIZE))
 
     @property
     def has_next(self):

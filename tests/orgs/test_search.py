@@ -354,3 +354,13 @@ def test_a_partial_word_is_matched_by_the_known_words_it_begins(monkeypatch):
     assert sorted(names(find("jaun"))) == ["Jaunatnes klubs", "Jaunieši kopā"]
     # A word the directory does not know at all stays a prefix (and may be corrected).
     assert PostgresSearch().text_query(["zzzz"]) == "zzzz:*"
+
+
+@pytest.mark.parametrize("text", ["", "biedrība"])
+def test_a_page_number_past_any_list_is_the_last_page_not_an_error(text):
+    for number in range(3):
+        OrganizationFactory(name=f"Biedrība {number}", status=Organization.Status.PUBLISHED)
+    directory_counts_refresh()
+    result = directory_search(DirectoryQuery(text=text, page=10**40))
+    assert result.page == 1
+    assert len(result.organizations) == 3
