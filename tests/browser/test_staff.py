@@ -18,9 +18,13 @@ def test_the_staff_page_fits_a_320_pixel_screen_with_its_history(
         municipality=municipality,
         role=MunicipalityMembership.Role.COORDINATOR,
         user__email="coordinator.with.a.long.address@talsi.example.lv",
+        # A long name without spaces, as some are: it must wrap, not widen the page.
+        user__full_name="Anna-Marija Kalniņa-Bērziņa-Ozoliņa-Jankovska",
     ).user
     colleague = MunicipalityMembershipFactory(
-        municipality=municipality, user__email="kolegis.ar.garu.adresi@talsi.example.lv"
+        municipality=municipality,
+        user__email="kolegis.ar.garu.adresi@talsi.example.lv",
+        user__full_name="Christopher Featherstonehaugh-Vandenberghe",
     )
     MunicipalityMembershipFactory(
         municipality=municipality, role=MunicipalityMembership.Role.COORDINATOR
