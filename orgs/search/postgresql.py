@@ -156,11 +156,15 @@ class PostgresSearch:
             # Only the GIN index may answer: with a LIMIT, PostgreSQL sometimes prefers to
             # walk the table or the name index, fast when matches come early and slow
             # (seconds at a million rows) when they cluster at the end (Greek names).
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
             # Prefix words (jaun:*) collect their matches in a bitmap; with the default 4 MB
             # it turns lossy at a million rows and every row of a page is checked again.
-            cursor.execute("SET LOCAL work_mem = '32MB'")
+            # One statement (set_config(..., true) is SET LOCAL): on busy cores every round
+            # trip waits for PostgreSQL's process to be scheduled.
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true),"
+                " set_config('enable_indexscan', 'off', true),"
+                " set_config('work_mem', '32MB', true)"
+            )
             yield
 
     def corrected_terms(self, terms):

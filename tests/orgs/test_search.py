@@ -364,3 +364,13 @@ def test_a_page_number_past_any_list_is_the_last_page_not_an_error(text):
     result = directory_search(DirectoryQuery(text=text, page=10**40))
     assert result.page == 1
     assert len(result.organizations) == 3
+
+
+@postgres_only
+def test_the_search_runs_with_its_planner_settings():
+    with PostgresSearch().planned(), connection.cursor() as cursor:
+        settings = {}
+        for name in ("enable_seqscan", "enable_indexscan", "work_mem"):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    assert settings == {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "32MB"}
