@@ -37,6 +37,11 @@ from .sqlite import SqliteSearch
 from .text import query_terms
 
 RESULT_COUNT_CAP = 1_000
+# What a municipality page lists of an organization: its link, name and type; the rest of
+# the row (texts, contacts, the search columns) is not read.
+LISTED_FIELDS = ("name", "slug", "type")
+# The texts the search index is built from: a result row never shows them.
+INDEX_COLUMNS = ("search_text", "facet_tokens")
 # The matches a sample should hold, and at most (past it, a finer bucket is taken): the
 # bucket sizes grow fourfold, so a sample holds 250 to 1,000. A sample of 250 puts the
 # estimate within about 6 % (one standard deviation), below its two-digit rounding.
@@ -86,7 +91,8 @@ def first_working_in(municipality, *, limit=PAGE_SIZE):
         *based.values_list("pk", flat=True)[: limit + 1],
         *serving.values_list("pk", flat=True)[: limit + 1],
     ]
-    organizations = list(published.filter(pk__in=ids).order_by(*order)[: limit + 1])
+    listed = published.filter(pk__in=ids).only(*LISTED_FIELDS)
+    organizations = list(listed.order_by(*order)[: limit + 1])
     return organizations[:limit], len(organizations) > limit
 
 
@@ -209,7 +215,9 @@ def _browse_all(backend, query, published):
     page = page_number(query.page, last_page(listed, PAGE_SIZE))
     offset = (page - 1) * PAGE_SIZE
     organizations = list(
-        published.select_related("home_municipality").order_by(*order)[offset : offset + PAGE_SIZE]
+        published.select_related("home_municipality")
+        .defer(*INDEX_COLUMNS)
+        .order_by(*order)[offset : offset + PAGE_SIZE]
     )
     return DirectoryResult(
         organizations=organizations, count=count, listed=listed, page=page, sort=sort
@@ -217,7 +225,8 @@ def _browse_all(backend, query, published):
 
 
 def _fetch_page(ids):
-    by_id = Organization.objects.select_related("home_municipality").in_bulk(ids)
+    rows = Organization.objects.select_related("home_municipality").defer(*INDEX_COLUMNS)
+    by_id = rows.in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

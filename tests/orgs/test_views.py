@@ -257,6 +257,29 @@ class TestMunicipalityPage:
         assert "Gaidošā" not in response.text
         assert "Citur" not in response.text
 
+    def test_its_number_of_queries_does_not_grow_with_the_organizations_listed(
+        self, client, municipality
+    ):
+        """The list reads only the columns it shows (orgs.search.directory.LISTED_FIELDS):
+        a column the template asks for beyond them would cost a query per row."""
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(f"/en/municipalities/{municipality.slug}/")
+            assert response.status_code == 200
+            return len(captured), response.text
+
+        OrganizationFactory(name="Biedrība 0", home_municipality=municipality)
+        few, _text = queries()
+        for n in range(1, 25):
+            served = OrganizationFactory(name=f"Biedrība {n:02}")
+            served.municipalities_served.add(municipality)
+        many, text = queries()
+        assert many == few
+        assert ">Biedrība 0<" in text
+        assert "Biedrība 01" in text
+        assert "Biedrība 24" not in text  # the first 20 in name order
+
     def test_it_answers_404_for_an_unknown_municipality(self, client, db):
         assert client.get("/en/municipalities/nav/").status_code == 404
 
