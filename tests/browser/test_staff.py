@@ -10,6 +10,21 @@ from .conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# On how many lines the first occurrence of a word in the staff table is drawn.
+LINES_OF_WORD = """word => {
+  const table = document.querySelector("table");
+  const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(word);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+  }
+  return 0;
+}"""
+
 
 def test_the_staff_page_fits_a_320_pixel_screen_with_its_history(
     browser, live_server, municipality
@@ -50,7 +65,11 @@ def test_the_staff_page_fits_a_320_pixel_screen_with_its_history(
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.goto(f"/en/municipalities/{municipality.slug}/staff/")
     assert page.get_by_role("region", name="Recent changes to the staff").is_visible()
-    # Only the history's table may scroll, inside its own region; the page does not.
+    # Only the tables may scroll, inside their own regions; the page does not.
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # A name breaks between its parts, never inside a word (automatic table layout with
+    # word-break broke "Koordin|atore").
+    for word in ["Featherstonehaugh", "Kalniņa", "Jankovska", "Vandenberghe"]:
+        assert page.evaluate(LINES_OF_WORD, word) == 1, word
     assert_accessible(page)
     context.close()
