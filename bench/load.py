@@ -11,6 +11,7 @@ printing requests per second, the ratio to hello-world, p50, p99 and errors (iss
     ... bench/load.py --reuse --pages home,search-mix --duration 10s --connections 16
     ... bench/load.py --reuse --search-p95      # the search's server time under load
     ... bench/load.py --reuse --warm            # each page's paths in the cache first
+    ... bench/load.py --reuse --changes-per-second 2   # entries changing meanwhile
 
 Needs wrk (`apt-get install wrk`). Measure on a quiet machine: wrk, gunicorn and PostgreSQL
 share its cores, which is the set-up issue 14's figures were taken in.
@@ -26,9 +27,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -253,6 +256,33 @@ def wrk(port, path, *, threads, connections, duration, timeout, script=None):
     return parse_wrk(result.stdout)
 
 
+@contextmanager
+def pages_changing(per_second):
+    """While the block runs, the page cache's generation moves `per_second` times a
+    second, as after that many writes to entries (lib.pagecache.public_pages_changed):
+    every kept page is then rendered again on its next request."""
+    if not per_second:
+        yield
+        return
+    from django.core.cache import cache
+
+    from roadmap_portal.lib import pagecache
+
+    stop = threading.Event()
+
+    def change():
+        while not stop.wait(1 / per_second):
+            cache.set(pagecache._GENERATION_KEY, time.time_ns(), None)
+
+    thread = threading.Thread(target=change, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def page_paths(rng):
     """Each page's paths: one, or a list to go round."""
     from directory import build_queries
@@ -373,6 +403,13 @@ def main():
         " its pages in the cache, rather than every path rendered for the first time",
     )
     parser.add_argument(
+        "--changes-per-second",
+        type=float,
+        default=0,
+        help="while each page is measured, tell the page cache this often that an entry"
+        " changed (as public_pages_changed does after every write): a portal in use",
+    )
+    parser.add_argument(
         "--page-cache-seconds",
         type=int,
         default=60,
@@ -428,7 +465,8 @@ def main():
                 hello = None if page == "hello" else wrk(args.port, HELLO, **options)
                 if args.warm and page != "hello":
                     wrk(args.port, path, script=script and str(script), **options)
-                result = wrk(args.port, path, script=script and str(script), **options)
+                with pages_changing(args.changes_per_second):
+                    result = wrk(args.port, path, script=script and str(script), **options)
                 title = TITLES[page].format(n=len(paths[page]))
                 rows.append((title, result, hello))
                 print(f"  measured {title}: {result['rate']:,.0f} req/s", flush=True)
@@ -437,6 +475,7 @@ def main():
                 f"{total:,} organizations, PostgreSQL {postgresql}, "
                 f"{os.cpu_count()} CPUs; scripts/serve with {args.workers} sync workers, "
                 f"PAGE_CACHE_SECONDS={args.page_cache_seconds}, "
+                f"{args.changes_per_second:g} changes a second, "
                 f"cache {os.environ.get('CACHE_URL') or 'the database cache'}; "
                 f"wrk -t{args.threads} -c{args.connections} -d{args.duration} --latency "
                 f"--timeout={args.timeout}, "

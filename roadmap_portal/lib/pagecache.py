@@ -11,10 +11,16 @@ When a change shows:
 - to the person who made it, at once: a signed-in user never gets a cached page, and a
   visitor who just sent a form carries the replica pin cookie (lib.replica), so is not
   served from the cache either;
-- to everyone else, at once after a change to the directory's entries
-  (`public_pages_changed()`, called by orgs after every write that reindexes an entry
-  and after an import), and within PAGE_CACHE_SECONDS (60 by default) after any other
-  change (a municipality's departments, the counts).
+- to everyone else, after a change to the directory's entries (`public_pages_changed()`,
+  called by orgs after every write that reindexes an entry and after an import), on the
+  next request of each page: that request renders it again. Requests for the same page
+  that arrive while it renders get the copy kept before, rather than all rendering it at
+  once (a busy page after every moderation decision); at most RENEW_SECONDS, should that
+  render never finish. Within PAGE_CACHE_SECONDS (60 by default) after any other change
+  (a municipality's departments, the counts).
+- With a read replica, a page rendered in the first REPLICA_PIN_SECONDS after a change
+  may come from a replica that has not received it yet: it is kept only until that time
+  is up, then rendered again.
 
 A response is never kept when it sets a cookie, used the CSRF token, or says
 `Cache-Control: private` or `no-store`. A cache that is down or full (Redis with
@@ -24,6 +30,7 @@ turns it off (development and the test suite).
 
 import hashlib
 import logging
+import math
 import time
 from functools import wraps
 
@@ -32,9 +39,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+from .replica import replica_configured
+
 logger = logging.getLogger(__name__)
 
 _GENERATION_KEY = "pagecache:generation"
+# How long the copy of a changed page is served while one request renders it again,
+# should that request never finish (a worker killed after GUNICORN_TIMEOUT, 30 s).
+RENEW_SECONDS = 30
 # Cookies that do not change a public page: anything else (a session, messages, the
 # replica pin) means the visitor may see something of their own.
 NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
@@ -49,30 +61,61 @@ def cached_page(view):
         if not _may_serve_from_cache(request):
             return view(request, *args, **kwargs)
         try:
+            generation = cache.get(_GENERATION_KEY, 0)
             key = _key(request)
             kept = cache.get(key)
+            if kept is not None:
+                kept_generation, content, headers = kept
+                if kept_generation == generation or not _renews(key):
+                    return HttpResponse(content, headers=headers)
         except Exception:  # a cache that is down or full: the page is rendered as usual
             logger.warning("Page cache unavailable", exc_info=True)
             return view(request, *args, **kwargs)
-        if kept is not None:
-            content, headers = kept
-            return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
-        if _may_keep(request, response):
-            headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
-            try:
-                cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Page not kept", exc_info=True)
+        try:
+            response = view(request, *args, **kwargs)
+            if _may_keep(request, response):
+                _keep(key, generation, response)
+        finally:
+            if kept is not None:
+                _renewed(key)
         return response
 
     return wrapper
 
 
 def public_pages_changed():
-    """After the current transaction commits, no page kept so far is served again."""
+    """After the current transaction commits, every page kept so far is rendered again on
+    its next request (see the module's docstring)."""
     if settings.PAGE_CACHE_SECONDS:
         transaction.on_commit(lambda: cache.set(_GENERATION_KEY, time.time_ns(), None))
+
+
+def _renews(key):
+    """True for the one request that renders a page kept before the last change; the
+    others meanwhile get the copy."""
+    return cache.add(f"{key}:renewing", True, RENEW_SECONDS)
+
+
+def _renewed(key):
+    try:
+        cache.delete(f"{key}:renewing")
+    except Exception:  # it expires by itself
+        logger.warning("Page cache unavailable", exc_info=True)
+
+
+def _keep(key, generation, response):
+    timeout = settings.PAGE_CACHE_SECONDS
+    if replica_configured() and generation:
+        # Rendered from a replica that may not have the change yet: only until its lag
+        # is surely over (REPLICA_PIN_SECONDS, as for a visitor who just sent a form).
+        since_change = time.time() - generation / 1e9
+        if since_change < settings.REPLICA_PIN_SECONDS:
+            timeout = min(timeout, max(1, math.ceil(settings.REPLICA_PIN_SECONDS - since_change)))
+    headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+    try:
+        cache.set(key, (generation, response.content, headers), timeout)
+    except Exception:
+        logger.warning("Page not kept", exc_info=True)
 
 
 def _may_serve_from_cache(request):
@@ -97,10 +140,9 @@ def _may_keep(request, response):
 
 
 def _key(request):
-    generation = cache.get(_GENERATION_KEY, 0)
     htmx = request.headers.get("HX-Request", "")  # a fragment, not the whole page
     page = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{htmx}"
-    return f"pagecache:{generation}:{hashlib.sha256(page.encode()).hexdigest()}"
+    return f"pagecache:{hashlib.sha256(page.encode()).hexdigest()}"
 
 
 def cached_value(key, build, timeout):

@@ -1,6 +1,6 @@
 """The page cache (roadmap_portal/lib/pagecache.py): public pages kept for visitors who
-are not signed in, never for anyone who could see something of their own, and dropped
-as soon as an entry changes."""
+are not signed in, never for anyone who could see something of their own, and rendered
+again as soon as an entry changes."""
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from orgs.models import Organization
 from orgs.services import organization_update
+from roadmap_portal.lib import pagecache
 from roadmap_portal.lib.pagecache import cached_page
 from roadmap_portal.lib.replica import PIN_COOKIE
 from tests.factories import OrganizationFactory
@@ -145,3 +146,101 @@ def test_a_cache_that_fails_only_means_the_page_is_rendered(client, organization
     assert client.get(organization.get_absolute_url()).status_code == 200
     # The directory's filter lists, which the pages read from the same cache.
     assert organization.name in client.get(reverse("orgs:directory")).text
+
+
+def _change_the_entry(organization, representative, name):
+    organization.refresh_from_db()
+    organization_update(
+        organization=organization,
+        actor=representative,
+        values={"name": name},
+        version=organization.version,
+        base_url="http://testserver",
+    )
+
+
+def _renewing_key(url):
+    return pagecache._key(RequestFactory().get(url)) + ":renewing"
+
+
+def test_while_one_request_renders_a_changed_page_the_others_get_the_copy(
+    client, organization, representative, django_capture_on_commit_callbacks
+):
+    url = "/en/organizations/"
+    assert "Brīnumiņš" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
+    # Another worker is rendering the page again: this visitor gets the copy, at once.
+    cache.add(_renewing_key(url), True, 30)
+    with CaptureQueriesContext(connection) as queries:
+        copy = client.get(url).text
+    assert "Brīnumiņš" in copy
+    assert len(queries) == 0
+    # Once nobody renders it, the next request does, and everyone gets the new page.
+    cache.delete(_renewing_key(url))
+    assert "Biedrība Zīlīte" in client.get(url).text
+    assert cache.get(_renewing_key(url)) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert "Biedrība Zīlīte" in client.get(url).text
+    assert len(queries) == 0
+
+
+def test_every_change_is_rendered_again_not_only_the_first(
+    client, organization, representative, django_capture_on_commit_callbacks
+):
+    url = organization.get_absolute_url()
+    client.get(url)
+    for name in ["Biedrība Zīlīte", "Biedrība Pūce"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            _change_the_entry(organization, representative, name)
+        assert name in client.get(url).text
+
+
+def test_a_render_that_fails_lets_the_next_request_try(
+    client, organization, representative, django_capture_on_commit_callbacks, monkeypatch
+):
+    url = organization.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("orgs.views.entry_profile", fail)
+    with pytest.raises(RuntimeError):
+        client.get(url)
+    assert cache.get(_renewing_key(url)) is None
+    monkeypatch.undo()
+    assert "Biedrība Zīlīte" in client.get(url).text
+
+
+def test_with_a_replica_a_page_rendered_just_after_a_change_is_kept_only_past_its_lag(
+    client,
+    organization,
+    representative,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    settings,
+):
+    settings.REPLICA_PIN_SECONDS = 10
+    monkeypatch.setattr(pagecache, "replica_configured", lambda: True)
+    kept_for = {}
+    real_set = cache.set
+
+    def recording_set(key, value, timeout=None, **kwargs):
+        if key.startswith("pagecache:") and key != pagecache._GENERATION_KEY:
+            kept_for[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    url = organization.get_absolute_url()
+    client.get(url)
+    assert list(kept_for.values()) == [60]  # no change yet
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
+    kept_for.clear()
+    client.get(url)
+    # The replica may not have the change yet: kept until the pin's 10 s are over.
+    [timeout] = kept_for.values()
+    assert 1 <= timeout <= 10
