@@ -71,5 +71,8 @@ def test_the_staff_page_fits_a_320_pixel_screen_with_its_history(
     # word-break broke "Koordin|atore").
     for word in ["Featherstonehaugh", "Kalniņa", "Jankovska", "Vandenberghe"]:
         assert page.evaluate(LINES_OF_WORD, word) == 1, word
+    # Two columns, the actions under the role: nothing is hidden to the side of the table.
+    staff = page.get_by_role("region", name="Who works for the municipality")
+    assert staff.evaluate("region => region.scrollWidth <= region.clientWidth")
     assert_accessible(page)
     context.close()
