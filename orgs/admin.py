@@ -163,7 +163,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         directory_counts_changed()
-        public_pages_changed()
+        public_pages_changed(entry=obj.slug)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.tasks import task
 from django.utils import timezone
 
-from roadmap_portal.lib.pagecache import public_pages_changed
+from roadmap_portal.lib.pagecache import public_lists_changed
 
 from .models import Municipality, MunicipalityCount, Organization
 
@@ -43,7 +43,7 @@ def directory_counts_refresh() -> int:
         unique_fields=["municipality"],
         update_fields=["published_organizations", "counted_at"],
     )
-    public_pages_changed()
+    public_lists_changed()
     return len(rows)
 
 

@@ -63,7 +63,7 @@ def organization_reindex(*, organization: Organization) -> None:
         search_text=search_text, facet_tokens=facet_tokens
     )
     organization.search_text, organization.facet_tokens = search_text, facet_tokens
-    public_pages_changed()
+    public_pages_changed(entry=organization.slug)
     if organization.is_public:
         search_words_add(organization_ids=[organization.pk])
 

@@ -147,7 +147,7 @@ def directory(request):
 
 
 @require_safe
-@cached_page
+@cached_page(entry="slug")
 @reads_from_replica
 def organization_detail(request, slug):
     organization = get_organization_for_viewer(request.user, slug)

@@ -13,7 +13,10 @@ When a change shows:
   served from the cache either;
 - to everyone else, after a change to the directory's entries (`public_pages_changed()`,
   called by orgs after every write that reindexes an entry and after an import), on the
-  next request of each page: that request renders it again. Requests for the same page
+  next request of each page that shows it: that request renders it again. The lists (home,
+  directory and search, a municipality's page) show every entry; an organization's page
+  (`cached_page(entry="slug")`) shows its own, so it is kept through the changes to the
+  others, and rendered again after its own and after an import. Requests for the same page
   that arrive while it renders get the copy kept before, rather than all rendering it at
   once (a busy page after every moderation decision); at most RENEW_SECONDS, should that
   render never finish. Within PAGE_CACHE_SECONDS (60 by default) after any other change
@@ -43,7 +46,11 @@ from .replica import replica_configured
 
 logger = logging.getLogger(__name__)
 
-_GENERATION_KEY = "pagecache:generation"
+# What a kept page was rendered from, as generations (the time of the last change) that
+# writes move on: every list of entries (home, directory, a municipality's page), every
+# entry's own page, and one entry's page.
+_LISTS_KEY = "pagecache:generation"
+_ENTRIES_KEY = "pagecache:entries"
 # How long the copy of a changed page is served while one request renders it again,
 # should that request never finish (a worker killed after GUNICORN_TIMEOUT, 30 s).
 RENEW_SECONDS = 30
@@ -55,13 +62,19 @@ NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 _KEPT_HEADERS = {"content-type", "link", "x-robots-tag"}
 
 
-def cached_page(view):
+def cached_page(view=None, *, entry=None):
+    """Keep the view's page (see the module's docstring). `entry` names the view's keyword
+    argument that identifies the one entry its page shows (the organization's slug): that
+    page is rendered again when its entry changes, not when any other does."""
+    if view is None:
+        return lambda view: cached_page(view, entry=entry)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _may_serve_from_cache(request):
             return view(request, *args, **kwargs)
         try:
-            generation = cache.get(_GENERATION_KEY, 0)
+            generation = _generation(None if entry is None else kwargs[entry])
             key = _key(request)
             kept = cache.get(key)
             if kept is not None:
@@ -71,23 +84,56 @@ def cached_page(view):
         except Exception:  # a cache that is down or full: the page is rendered as usual
             logger.warning("Page cache unavailable", exc_info=True)
             return view(request, *args, **kwargs)
+        renewing = kept is not None
         try:
             response = view(request, *args, **kwargs)
-            if _may_keep(request, response):
-                _keep(key, generation, response)
-        finally:
-            if kept is not None:
-                _renewed(key)
+        except BaseException:  # an entry no longer public (404) too: its copy must go
+            if renewing:
+                _renewed(key, replaced=False)
+            raise
+        kept_now = _may_keep(request, response) and _keep(key, generation, response)
+        if renewing:
+            _renewed(key, replaced=kept_now)
         return response
 
     return wrapper
 
 
-def public_pages_changed():
-    """After the current transaction commits, every page kept so far is rendered again on
-    its next request (see the module's docstring)."""
+def public_pages_changed(*, entry=None):
+    """After the current transaction commits, the lists of entries and the page of `entry`
+    (the identifier `cached_page(entry=...)` reads: an organization's slug), or every
+    entry's page when `entry` is None, are rendered again on their next request."""
     if settings.PAGE_CACHE_SECONDS:
-        transaction.on_commit(lambda: cache.set(_GENERATION_KEY, time.time_ns(), None))
+        transaction.on_commit(lambda: _moved_on(every_entry=entry is None, entry=entry))
+
+
+def public_lists_changed():
+    """After the current transaction commits, the lists of entries are rendered again on
+    their next request (the counts changed, not what an entry's page shows)."""
+    if settings.PAGE_CACHE_SECONDS:
+        transaction.on_commit(_moved_on)
+
+
+def _entry_key(entry):
+    return f"pagecache:entry:{entry}"
+
+
+def _generation(entry):
+    if entry is None:
+        return cache.get(_LISTS_KEY, 0)
+    keys = [_ENTRIES_KEY, _entry_key(entry)]
+    found = cache.get_many(keys)
+    return tuple(found.get(key, 0) for key in keys)
+
+
+def _moved_on(*, every_entry=False, entry=None):
+    now = time.time_ns()
+    shared = [_LISTS_KEY, _ENTRIES_KEY] if every_entry else [_LISTS_KEY]
+    cache.set_many(dict.fromkeys(shared, now), None)
+    if entry is not None:
+        # One key per changed entry, kept only while a page rendered before the change may
+        # still be kept: once it is gone (0), no page kept since matches it either.
+        cache.set(_entry_key(entry), now, 2 * settings.PAGE_CACHE_SECONDS + 1)
 
 
 def _renews(key):
@@ -96,19 +142,22 @@ def _renews(key):
     return cache.add(f"{key}:renewing", True, RENEW_SECONDS)
 
 
-def _renewed(key):
+def _renewed(key, *, replaced):
+    """The renewal is over: a copy it did not replace (the page failed, or is no longer
+    one to keep) is not served again."""
     try:
-        cache.delete(f"{key}:renewing")
-    except Exception:  # it expires by itself
+        cache.delete_many([f"{key}:renewing"] if replaced else [f"{key}:renewing", key])
+    except Exception:  # both expire by themselves
         logger.warning("Page cache unavailable", exc_info=True)
 
 
 def _keep(key, generation, response):
     timeout = settings.PAGE_CACHE_SECONDS
-    if replica_configured() and generation:
+    last_change = max(generation) if isinstance(generation, tuple) else generation
+    if replica_configured() and last_change:
         # Rendered from a replica that may not have the change yet: only until its lag
         # is surely over (REPLICA_PIN_SECONDS, as for a visitor who just sent a form).
-        since_change = time.time() - generation / 1e9
+        since_change = time.time() - last_change / 1e9
         if since_change < settings.REPLICA_PIN_SECONDS:
             timeout = min(timeout, max(1, math.ceil(settings.REPLICA_PIN_SECONDS - since_change)))
     headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
@@ -116,6 +165,8 @@ def _keep(key, generation, response):
         cache.set(key, (generation, response.content, headers), timeout)
     except Exception:
         logger.warning("Page not kept", exc_info=True)
+        return False
+    return True
 
 
 def _may_serve_from_cache(request):

@@ -2,6 +2,8 @@
 are not signed in, never for anyone who could see something of their own, and rendered
 again as soon as an entry changes."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -11,6 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orgs.counts import directory_counts_refresh
 from orgs.models import Organization
 from orgs.services import organization_update
 from roadmap_portal.lib import pagecache
@@ -229,7 +232,7 @@ def test_with_a_replica_a_page_rendered_just_after_a_change_is_kept_only_past_it
     real_set = cache.set
 
     def recording_set(key, value, timeout=None, **kwargs):
-        if key.startswith("pagecache:") and key != pagecache._GENERATION_KEY:
+        if re.fullmatch(r"pagecache:[0-9a-f]{64}", key):  # a page, not a generation
             kept_for[key] = timeout
         return real_set(key, value, timeout, **kwargs)
 
@@ -244,3 +247,61 @@ def test_with_a_replica_a_page_rendered_just_after_a_change_is_kept_only_past_it
     # The replica may not have the change yet: kept until the pin's 10 s are over.
     [timeout] = kept_for.values()
     assert 1 <= timeout <= 10
+
+
+def _queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        text = client.get(url).text
+    return len(queries), text
+
+
+def test_a_change_to_one_entry_keeps_the_pages_of_the_others(
+    client, organization, representative, django_capture_on_commit_callbacks
+):
+    other = OrganizationFactory(name="Biedrība Ozols")
+    for url in ["/en/organizations/", organization.get_absolute_url(), other.get_absolute_url()]:
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
+    # Its own page and the lists are rendered again...
+    assert "Biedrība Zīlīte" in client.get(organization.get_absolute_url()).text
+    assert "Biedrība Zīlīte" in client.get("/en/organizations/").text
+    # ...the other entry's page is served as it was kept.
+    queries, text = _queries_for(client, other.get_absolute_url())
+    assert (queries, "Biedrība Ozols" in text) == (0, True)
+
+
+def test_a_change_to_every_entry_renders_every_entrys_page_again(
+    client, organization, django_capture_on_commit_callbacks
+):
+    client.get(organization.get_absolute_url())
+    # An import writes many entries at once and says so without naming them.
+    rename_behind_the_services_back(organization, "Biedrība Zīlīte")
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.public_pages_changed()
+    assert "Biedrība Zīlīte" in client.get(organization.get_absolute_url()).text
+
+
+def test_new_counts_render_the_lists_again_but_not_the_entries_pages(
+    client, organization, django_capture_on_commit_callbacks
+):
+    client.get("/en/")
+    client.get(organization.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_counts_refresh()
+    assert _queries_for(client, "/en/")[0] > 0
+    assert _queries_for(client, organization.get_absolute_url())[0] == 0
+
+
+def test_the_copy_of_an_entry_no_longer_public_is_not_served_while_another_request_renders(
+    client, organization, representative, django_capture_on_commit_callbacks
+):
+    url = organization.get_absolute_url()
+    client.get(url)
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.ARCHIVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.public_pages_changed(entry=organization.slug)
+    assert client.get(url).status_code == 404
+    # A request that arrives while another renders it gets no copy of the old page either.
+    cache.add(_renewing_key(url), True, 30)
+    assert client.get(url).status_code == 404
