@@ -131,11 +131,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The admin saves the entry, then its relations and inlines, in one transaction:
         # the row is locked and its snapshot read before, the change recorded after.
-        before, status_before = None, None
+        before, status_before, slug_before = None, None, None
         if change:
             saved = Organization.objects.select_for_update().get(pk=obj.pk)
             before, status_before = organization_snapshot(saved), saved.status
+            slug_before = saved.slug
         form.history_before, form.status_before = before, status_before
+        form.slug_before = slug_before
         obj.country = obj.home_municipality.country
         super().save_model(request, obj, form, change)
 
@@ -148,6 +150,9 @@ class OrganizationAdmin(admin.ModelAdmin):
             status_before=form.status_before,
             base_url=base_url(request),
         )
+        if form.slug_before not in (None, form.instance.slug):
+            # The page at the old address is kept by that address's slug.
+            public_pages_changed(entry=form.slug_before)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.changes.exists():

@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.test import Client
 
 from orgs.admin import OrganizationAdmin
 from orgs.models import Organization, OrganizationChange, OrganizationMove
@@ -268,3 +269,21 @@ def test_the_municipalitys_staff_are_shown_in_the_admin_but_changed_on_the_staff
     assert 'name="memberships-0-role"' not in page
     assert 'name="memberships-0-DELETE"' not in page
     assert 'name="memberships-__prefix__-user"' not in page  # nobody is added here
+
+
+def test_a_new_address_given_in_the_admin_drops_the_page_kept_at_the_old_one(
+    client, administrator, organization, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    old_url = organization.get_absolute_url()
+    assert client.get(old_url).status_code == 200  # kept for visitors
+    admin = Client()
+    admin.force_login(administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            f"/en/admin/orgs/organization/{organization.pk}/change/",
+            admin_form_data(organization, slug="biedriba-brinumins-jauna"),
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert client.get(old_url).status_code == 404
+    assert client.get("/en/organizations/biedriba-brinumins-jauna/").status_code == 200
