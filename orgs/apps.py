@@ -12,6 +12,12 @@ def register_sqlite_functions(sender, connection, **kwargs):
         connection.connection.create_function("portal_normalize", 1, normalize, deterministic=True)
 
 
+def _every_public_page_changed(**_signal):
+    from roadmap_portal.lib.pagecache import public_pages_changed
+
+    public_pages_changed()
+
+
 class OrgsConfig(AppConfig):
     name = "orgs"
     verbose_name = _("Directory of organizations")
@@ -24,3 +30,6 @@ class OrgsConfig(AppConfig):
         for model in (Municipality, FieldOfActivity, TargetGroup, NeedKind):
             post_save.connect(directory_choices_changed, sender=model, weak=False)
             post_delete.connect(directory_choices_changed, sender=model, weak=False)
+            # Their names are on every entry's page and in the lists; they change rarely.
+            post_save.connect(_every_public_page_changed, sender=model, weak=False)
+            post_delete.connect(_every_public_page_changed, sender=model, weak=False)

@@ -823,6 +823,7 @@ def claim_approve(*, claim, actor, base_url: str):
     """The claimant becomes a representative of the entry."""
     claim = _decide_claim(claim, actor=actor, status=OrganizationClaim.Status.APPROVED)
     OrganizationMembership.objects.get_or_create(user=claim.user, organization=claim.organization)
+    public_pages_changed(entry=claim.organization.slug)  # it can now be written to
     url = base_url + claim.organization.get_absolute_url()
     email_user(claim.user, "claim_approved", {"organization": claim.organization.name, "url": url})
     return claim
@@ -877,6 +878,7 @@ def invitation_accept(*, token: str, user):
     if user.email.lower() != email:
         raise PermissionError("The invitation is for another e-mail address.")
     OrganizationMembership.objects.get_or_create(user=user, organization=organization)
+    public_pages_changed(entry=organization.slug)  # it can now be written to
     return organization
 
 
@@ -902,6 +904,7 @@ def organization_for_still_correct(*, token: str):
 def organization_confirm_still_correct(*, organization) -> None:
     """Someone responsible says the entry is still right: it is fresh for another year."""
     Organization.objects.filter(pk=organization.pk).update(last_confirmed_at=timezone.now())
+    public_pages_changed(entry=organization.slug)  # no longer marked as possibly out of date
 
 
 def stale_organizations(now=None):

@@ -20,7 +20,7 @@ When a change shows:
   that arrive while it renders get the copy kept before, rather than all rendering it at
   once (a busy page after every moderation decision); at most RENEW_SECONDS, should that
   render never finish. Within PAGE_CACHE_SECONDS (60 by default) after any other change
-  (a municipality's departments, the counts).
+  (a municipality's departments).
 - With a read replica, a page rendered in the first REPLICA_PIN_SECONDS after a change
   may come from a replica that has not received it yet: it is kept only until that time
   is up, then rendered again.
@@ -74,7 +74,8 @@ def cached_page(view=None, *, entry=None):
         if not _may_serve_from_cache(request):
             return view(request, *args, **kwargs)
         try:
-            generation = _generation(None if entry is None else kwargs[entry])
+            entry_id = None if entry is None else kwargs[entry]
+            generation = _generation(entry_id)
             key = _key(request)
             kept = cache.get(key)
             if kept is not None:
@@ -91,7 +92,7 @@ def cached_page(view=None, *, entry=None):
             if renewing:
                 _renewed(key, replaced=False)
             raise
-        kept_now = _may_keep(request, response) and _keep(key, generation, response)
+        kept_now = _may_keep(request, response) and _keep(key, generation, response, entry_id)
         if renewing:
             _renewed(key, replaced=kept_now)
         return response
@@ -104,14 +105,16 @@ def public_pages_changed(*, entry=None):
     (the identifier `cached_page(entry=...)` reads: an organization's slug), or every
     entry's page when `entry` is None, are rendered again on their next request."""
     if settings.PAGE_CACHE_SECONDS:
-        transaction.on_commit(lambda: _moved_on(every_entry=entry is None, entry=entry))
+        transaction.on_commit(
+            lambda: _moved_on(every_entry=entry is None, entry=entry), robust=True
+        )
 
 
 def public_lists_changed():
     """After the current transaction commits, the lists of entries are rendered again on
     their next request (the counts changed, not what an entry's page shows)."""
     if settings.PAGE_CACHE_SECONDS:
-        transaction.on_commit(_moved_on)
+        transaction.on_commit(_moved_on, robust=True)
 
 
 def _entry_key(entry):
@@ -127,13 +130,16 @@ def _generation(entry):
 
 
 def _moved_on(*, every_entry=False, entry=None):
+    """Run on commit, robustly: a cache that is down or full fails this, not the write
+    (its pages then show the change within PAGE_CACHE_SECONDS)."""
     now = time.time_ns()
+    if entry is not None:
+        # One key per changed entry, kept while a page read before the change may still be
+        # kept (none is kept after it: _keep), so that a missing key (0) then matches no
+        # page kept since. Every process has the same PAGE_CACHE_SECONDS.
+        cache.set(_entry_key(entry), now, 2 * settings.PAGE_CACHE_SECONDS + 1)
     shared = [_LISTS_KEY, _ENTRIES_KEY] if every_entry else [_LISTS_KEY]
     cache.set_many(dict.fromkeys(shared, now), None)
-    if entry is not None:
-        # One key per changed entry, kept only while a page rendered before the change may
-        # still be kept: once it is gone (0), no page kept since matches it either.
-        cache.set(_entry_key(entry), now, 2 * settings.PAGE_CACHE_SECONDS + 1)
 
 
 def _renews(key):
@@ -151,7 +157,10 @@ def _renewed(key, *, replaced):
         logger.warning("Page cache unavailable", exc_info=True)
 
 
-def _keep(key, generation, response):
+def _keep(key, generation, response, entry):
+    """Keep the page under the generation it was rendered from, unless that moved while it
+    rendered: a page read before a change is never kept after it (which is also why an
+    entry's key may expire, see _moved_on)."""
     timeout = settings.PAGE_CACHE_SECONDS
     last_change = max(generation) if isinstance(generation, tuple) else generation
     if replica_configured() and last_change:
@@ -162,6 +171,8 @@ def _keep(key, generation, response):
             timeout = min(timeout, max(1, math.ceil(settings.REPLICA_PIN_SECONDS - since_change)))
     headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
     try:
+        if _generation(entry) != generation:
+            return False
         cache.set(key, (generation, response.content, headers), timeout)
     except Exception:
         logger.warning("Page not kept", exc_info=True)

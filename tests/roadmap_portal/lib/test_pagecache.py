@@ -13,13 +13,19 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orgs import views
 from orgs.counts import directory_counts_refresh
 from orgs.models import Organization
-from orgs.services import organization_update
+from orgs.services import (
+    INVITATION,
+    invitation_accept,
+    organization_confirm_still_correct,
+    organization_update,
+)
 from roadmap_portal.lib import pagecache
 from roadmap_portal.lib.pagecache import cached_page
 from roadmap_portal.lib.replica import PIN_COOKIE
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +299,7 @@ def test_new_counts_render_the_lists_again_but_not_the_entries_pages(
     assert _queries_for(client, organization.get_absolute_url())[0] == 0
 
 
-def test_the_copy_of_an_entry_no_longer_public_is_not_served_while_another_request_renders(
+def test_the_copy_of_an_entry_no_longer_public_is_dropped_once_a_render_found_it_gone(
     client, organization, representative, django_capture_on_commit_callbacks
 ):
     url = organization.get_absolute_url()
@@ -302,6 +308,82 @@ def test_the_copy_of_an_entry_no_longer_public_is_not_served_while_another_reque
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.public_pages_changed(entry=organization.slug)
     assert client.get(url).status_code == 404
-    # A request that arrives while another renders it gets no copy of the old page either.
+    # Afterwards, a request that arrives while another renders gets no copy of it either.
     cache.add(_renewing_key(url), True, 30)
     assert client.get(url).status_code == 404
+
+
+def test_a_renewal_that_answers_with_a_page_not_to_keep_drops_the_copy(db):
+    answers = [HttpResponse("the entry"), _with_cookie(HttpResponse("gone now"))]
+
+    @cached_page
+    def view(request):
+        return answers.pop(0)
+
+    def visit():
+        request = RequestFactory().get("/lv/")
+        request.user = _Anonymous()
+        return view(request).content
+
+    assert visit() == b"the entry"
+    pagecache._moved_on()  # an entry changed
+    assert visit() == b"gone now"  # rendered again, not kept (it sets a cookie)
+    assert cache.get(pagecache._key(RequestFactory().get("/lv/"))) is None
+
+
+def test_a_page_read_before_a_change_that_commits_while_it_renders_is_not_kept(
+    client, organization, monkeypatch
+):
+    url = organization.get_absolute_url()
+    real_profile = views.entry_profile
+
+    def profile_then_a_change(entry):
+        profile = real_profile(entry)
+        pagecache._moved_on(entry=organization.slug)  # another worker's write commits
+        return profile
+
+    monkeypatch.setattr(views, "entry_profile", profile_then_a_change)
+    client.get(url)
+    monkeypatch.undo()
+    # Nothing kept: no copy of the page before the change for anyone to be served.
+    assert cache.get(pagecache._key(RequestFactory().get(url))) is None
+    assert _queries_for(client, url)[0] > 0
+
+
+def test_a_cache_that_fails_after_the_commit_does_not_fail_the_write(
+    organization, representative, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(cache, "set", refuse)
+    monkeypatch.setattr(cache, "set_many", refuse)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
+    assert callbacks  # the page cache's was among them, and failed
+    organization.refresh_from_db()
+    assert organization.name == "Biedrība Zīlīte"
+
+
+def test_what_an_entrys_page_shows_beyond_its_row_renders_it_again(
+    client, organization, django_capture_on_commit_callbacks
+):
+    url = organization.get_absolute_url()
+    client.get(url)
+    municipality = organization.home_municipality
+    with django_capture_on_commit_callbacks(execute=True):
+        municipality.name = "Talsu novads (jaunais)"
+        municipality.save()
+    assert "Talsu novads (jaunais)" in client.get(url).text
+
+    user = UserFactory(email="jauns.parstavis@example.lv")
+    token = INVITATION.make({"organization": organization.pk, "email": user.email})
+    for change in [
+        lambda: organization_confirm_still_correct(organization=organization),
+        lambda: invitation_accept(token=token, user=user),  # it can now be written to
+    ]:
+        client.get(url)
+        assert _queries_for(client, url)[0] == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert _queries_for(client, url)[0] > 0
