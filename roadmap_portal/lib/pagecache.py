@@ -122,9 +122,8 @@ def _entry_key(entry):
 
 
 def _generation(entry):
-    if entry is None:
-        return cache.get(_LISTS_KEY, 0)
-    keys = [_ENTRIES_KEY, _entry_key(entry)]
+    """The generations a page depends on, each 0 before its first change."""
+    keys = [_LISTS_KEY] if entry is None else [_ENTRIES_KEY, _entry_key(entry)]
     found = cache.get_many(keys)
     return tuple(found.get(key, 0) for key in keys)
 
@@ -162,7 +161,7 @@ def _keep(key, generation, response, entry):
     rendered: a page read before a change is never kept after it (which is also why an
     entry's key may expire, see _moved_on)."""
     timeout = settings.PAGE_CACHE_SECONDS
-    last_change = max(generation) if isinstance(generation, tuple) else generation
+    last_change = max(generation)
     if replica_configured() and last_change:
         # Rendered from a replica that may not have the change yet: only until its lag
         # is surely over (REPLICA_PIN_SECONDS, as for a visitor who just sent a form).

@@ -59,13 +59,7 @@ def test_a_change_to_an_entry_shows_at_once_to_everyone(
     url = "/en/organizations/"
     assert "Biedrība „Brīnumiņš”" in client.get(url).text
     with django_capture_on_commit_callbacks(execute=True):
-        organization_update(
-            organization=organization,
-            actor=representative,
-            values={"name": "Biedrība Zīlīte"},
-            version=organization.version,
-            base_url="http://testserver",
-        )
+        _change_the_entry(organization, representative, "Biedrība Zīlīte")
     page = client.get(url).text
     assert "Biedrība Zīlīte" in page
     assert "Brīnumiņš" not in page
